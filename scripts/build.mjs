@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// One esbuild run, three bundles: the VS Code client, the language server and the CLI.
+// The tree-sitter wasm files are copied beside the bundles (the server and the CLI load them from
+// their own directory), so dist/ alone is a working installation.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const root = new URL('..', import.meta.url).pathname;
+const require = createRequire(import.meta.url);
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const dist = join(root, 'dist');
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  define: { __PINSIGHT_VERSION__: JSON.stringify(pkg.version) },
+  // web-tree-sitter's CJS build references these only in code paths for browsers.
+  external: ['vscode', 'fs/promises', 'module'],
+};
+
+try {
+  await Promise.all([
+  build({ ...common, entryPoints: { extension: join(root, 'client/extension.ts') }, outdir: dist }),
+  build({
+    ...common,
+    entryPoints: { server: join(root, 'server/server.ts'), cli: join(root, 'server/cli.ts') },
+    outdir: dist,
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  ]);
+} catch {
+  // esbuild has printed the errors with their locations already.
+  process.exit(1);
+}
+
+// The C grammar (committed in grammars/) and web-tree-sitter's runtime wasm.
+copyFileSync(join(root, 'grammars/tree-sitter-c.wasm'), join(dist, 'tree-sitter-c.wasm'));
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(dist, 'tree-sitter.wasm'));
+mkdirSync(join(dist, 'queries'), { recursive: true });
+for (const name of readdirSync(join(root, 'grammars/queries'))) {
+  if (name.endsWith('.scm')) copyFileSync(join(root, 'grammars/queries', name), join(dist, 'queries', name));
+}

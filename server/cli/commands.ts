@@ -1,0 +1,4 @@
+import type { Command } from './command.js';
+
+/** Every `pinsight` subcommand, in the order `pinsight --help` lists them. Add new ones here. */
+export const commands: Command[] = [];
