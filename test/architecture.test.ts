@@ -78,9 +78,9 @@ function importsOf(path: string): Import[] {
 export function violations(): string[] {
   const found: string[] = [];
   for (const top of ['sim-core', 'server', 'client']) {
-    for (const file of sourceFiles(join(root, top))) {
-      const rel = relative(root, file);
-      for (const target of importsOf(file)) {
+    for (const path of sourceFiles(join(root, top))) {
+      const rel = relative(root, path);
+      for (const target of importsOf(path)) {
         for (const rule of RULES) {
           if (rel.startsWith(rule.scope) && rule.forbids(target)) found.push(`${rel} imports ${pkg(target) ?? file(target)}: ${rule.why}`);
         }

@@ -5,7 +5,7 @@
 // package; the grammar (tree-sitter-c 0.24.1, language ABI 15) is committed in grammars/.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Language, Parser, Query, type Edit, type Tree } from 'web-tree-sitter';
+import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
 
 export type { Edit, Node as SyntaxNode, Tree } from 'web-tree-sitter';
 
