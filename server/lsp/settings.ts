@@ -1,0 +1,97 @@
+// Every `pinsight.*` setting in one schema: its default, what it accepts, and why. A bad value is
+// reported as a warning and replaced by its default, so no setting can crash the server.
+// package.json's `contributes.configuration` mirrors this table (test/lsp/settings.test.ts checks it).
+import type { Severity } from '../engine/types.js';
+import { isKernelVersion } from '../knowledge/version.js';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
+
+export interface Settings {
+  /** Target kernel: "auto" (from the tree's top Makefile) or a version such as "6.1". */
+  kernel: string;
+  /** Finding codes that are not reported. */
+  disabledFindings: string[];
+  /** Per-code severity overrides. */
+  severity: Record<string, Severity>;
+  /** Scan the whole workspace at start-up so the Problems panel covers files not open. */
+  scanOnStartup: boolean;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  kernel: 'auto',
+  disabledFindings: [],
+  severity: {},
+  scanOnStartup: true,
+});
+
+/** The setting names as users write them, for messages. */
+export const SETTING_KEYS = {
+  kernel: 'pinsight.kernel',
+  disabledFindings: 'pinsight.findings.disabled',
+  severity: 'pinsight.findings.severity',
+  scanOnStartup: 'pinsight.scan.onStartup',
+} as const;
+
+export interface ValidatedSettings {
+  settings: Settings;
+  /** One line per rejected value, naming the setting and the default used instead. */
+  warnings: string[];
+}
+
+/**
+ * Validates the `pinsight` section as a client sends it (nested objects, or VS Code's dotted keys
+ * flattened by the client). `knownCodes` are the finding codes the engine reports.
+ */
+export function validateSettings(raw: unknown, knownCodes: readonly string[]): ValidatedSettings {
+  const warnings: string[] = [];
+  const section = isObject(raw) ? raw : {};
+  if (raw !== undefined && raw !== null && !isObject(raw)) warnings.push(`pinsight: settings must be an object; using the defaults`);
+  const findings = isObject(section.findings) ? section.findings : {};
+  const scan = isObject(section.scan) ? section.scan : {};
+
+  const kernel = pick(section.kernel, SETTING_KEYS.kernel, DEFAULT_SETTINGS.kernel, warnings, (v) =>
+    typeof v === 'string' && (v === 'auto' || isKernelVersion(v)) ? v.trim() : undefined,
+  'expected "auto" or a kernel version such as "6.1"');
+
+  const disabledFindings = pick(findings.disabled, SETTING_KEYS.disabledFindings, [...DEFAULT_SETTINGS.disabledFindings], warnings, (v) => {
+    if (!Array.isArray(v) || !v.every((c) => typeof c === 'string')) return undefined;
+    const unknown = v.filter((c) => !knownCodes.includes(c));
+    if (unknown.length > 0) warnings.push(`${SETTING_KEYS.disabledFindings}: unknown finding code(s) ${unknown.join(', ')} ignored (known: ${knownCodes.join(', ')})`);
+    return v.filter((c) => knownCodes.includes(c));
+  }, 'expected a list of finding codes');
+
+  const severity = pick(findings.severity, SETTING_KEYS.severity, { ...DEFAULT_SETTINGS.severity }, warnings, (v) => {
+    if (!isObject(v)) return undefined;
+    const out: Record<string, Severity> = {};
+    for (const [code, level] of Object.entries(v)) {
+      if (!knownCodes.includes(code)) warnings.push(`${SETTING_KEYS.severity}: unknown finding code ${code} ignored`);
+      else if (typeof level !== 'string' || !SEVERITIES.includes(level as Severity)) warnings.push(`${SETTING_KEYS.severity}.${code}: ${JSON.stringify(level)} is not one of ${SEVERITIES.join(', ')}; using the rule's own severity`);
+      else out[code] = level as Severity;
+    }
+    return out;
+  }, 'expected an object mapping finding codes to severities');
+
+  const scanOnStartup = pick(scan.onStartup, SETTING_KEYS.scanOnStartup, DEFAULT_SETTINGS.scanOnStartup, warnings, (v) =>
+    typeof v === 'boolean' ? v : undefined,
+  'expected true or false');
+
+  return { settings: { kernel, disabledFindings, severity, scanOnStartup }, warnings };
+}
+
+/** The value if it is absent (default) or valid; otherwise a warning and the default. */
+function pick<T>(value: unknown, key: string, fallback: T, warnings: string[], parse: (v: unknown) => T | undefined, expected: string): T {
+  if (value === undefined || value === null) return fallback;
+  const parsed = parse(value);
+  if (parsed !== undefined) return parsed;
+  warnings.push(`${key}: ${describe(value)} is not valid (${expected}); using the default ${JSON.stringify(fallback)}`);
+  return fallback;
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
