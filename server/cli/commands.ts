@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { scanCommand } from './scan.js';
 
 /** Every `pinsight` subcommand, in the order `pinsight --help` lists them. Add new ones here. */
-export const commands: Command[] = [];
+export const commands: Command[] = [scanCommand];

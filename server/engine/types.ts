@@ -85,4 +85,6 @@ export interface Finding {
 export interface FileAnalysis {
   calls: CallSite[];
   findings: Finding[];
+  /** The kernel version the analysis targeted ("6.1", "6.12", ...). */
+  kernel?: string;
 }

@@ -1,0 +1,45 @@
+// Which files `pinsight scan PATH...` looks at: a file as given, or every .c and .h file under a
+// directory (hidden directories and symbolic links to directories are skipped), sorted.
+import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UsageError } from './usage-error.js';
+
+const SOURCE = /\.[ch]$/;
+
+export function listSourceFiles(paths: readonly string[], cwd: string): string[] {
+  const out = new Set<string>();
+  for (const given of paths) {
+    const path = resolve(cwd, given);
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch {
+      throw new UsageError(`no such file or directory: ${given}`);
+    }
+    if (stat.isDirectory()) walk(path, out);
+    else out.add(path);
+  }
+  return [...out].sort();
+}
+
+function walk(dir: string, out: Set<string>): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return; // unreadable directory: nothing to scan there
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path, out);
+    else if (entry.isFile() && SOURCE.test(entry.name)) out.add(path);
+    else if (entry.isSymbolicLink() && SOURCE.test(entry.name)) {
+      try {
+        if (lstatSync(path) && statSync(path).isFile()) out.add(path);
+      } catch {
+        // dangling link
+      }
+    }
+  }
+}

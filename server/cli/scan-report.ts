@@ -1,0 +1,79 @@
+// The result of a scan, and its text and JSON forms. Lines and columns are 1-based here.
+import { relative, isAbsolute } from 'node:path';
+import type { CallSite, Finding } from '../engine/types.js';
+
+export interface FileResult {
+  /** Absolute path. */
+  path: string;
+  calls: CallSite[];
+  findings: Finding[];
+}
+
+export interface ScanResult {
+  kernel: string;
+  /** Where the version came from: "--kernel" or the Makefile's path. */
+  kernelSource: string;
+  files: FileResult[];
+  /** How many files were read (before the prefilter). */
+  filesScanned: number;
+  fixed?: { findings: number; files: number };
+}
+
+/** Relative to the current directory when inside it, else absolute. */
+export function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+const GCC_SEVERITY: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+export function formatText(result: ScanResult, cwd: string): string {
+  const lines = [`pinsight: Linux ${result.kernel} (${result.kernelSource})`];
+  let calls = 0;
+  let findings = 0;
+  for (const file of result.files) {
+    calls += file.calls.length;
+    for (const f of file.findings) {
+      findings++;
+      const at = `${displayPath(file.path, cwd)}:${f.range.start.row + 1}:${f.range.start.column + 1}`;
+      lines.push(`${at}: ${GCC_SEVERITY[f.severity]}: ${f.message} [${f.code}]`);
+    }
+  }
+  if (result.fixed) lines.push(`pinsight: fixed ${result.fixed.findings} finding(s) in ${result.fixed.files} file(s)`);
+  lines.push(`pinsight: ${result.filesScanned} file(s), ${calls} GUP/PUP call(s), ${findings} finding(s)`);
+  return lines.join('\n');
+}
+
+export function toJson(result: ScanResult, cwd: string): unknown {
+  return {
+    kernel: result.kernel,
+    calls: result.files.flatMap((file) =>
+      file.calls.map((c) => ({
+        file: displayPath(file.path, cwd),
+        line: c.range.start.row + 1,
+        column: c.range.start.column + 1,
+        callee: c.callee,
+        family: c.family,
+        function: c.function ?? null,
+        flagSets: c.flagSets.map((s) => s.flags),
+        impliedFlags: c.impliedFlags,
+        // Beside flagSets, one entry per set: what could not be resolved, and on which path.
+        flagSetDetails: c.flagSets.map((s) => ({ flags: s.flags, unknown: s.unknown, path: s.path ?? null })),
+      })),
+    ),
+    findings: result.files.flatMap((file) =>
+      file.findings.map((f) => ({
+        code: f.code,
+        severity: f.severity,
+        file: displayPath(file.path, cwd),
+        line: f.range.start.row + 1,
+        column: f.range.start.column + 1,
+        endLine: f.range.end.row + 1,
+        endColumn: f.range.end.column + 1,
+        message: f.message,
+        link: f.link,
+        fixable: f.fixes.some((x) => x.preferred),
+      })),
+    ),
+  };
+}

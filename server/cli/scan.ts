@@ -1,0 +1,146 @@
+// `pinsight scan [--format text|json|sarif] [--kernel V] [--fix] PATH...`
+// Lists every GUP/PUP call with its flag sets and reports the findings, for a file, a driver or a
+// whole kernel tree. Exit codes: 0 no findings, 1 findings, 2 bad usage or internal error.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyzeFile, applyEdits, normalizeKernel } from '../engine/index.js';
+import { findKernelMakefile } from '../engine/kernel-version.js';
+import { loadCParser, type CParser } from '../engine/parser.js';
+import type { FileAnalysis, TextEdit } from '../engine/types.js';
+import type { CliIO, Command } from './command.js';
+import { listSourceFiles } from './scan-files.js';
+import { displayPath, formatText, toJson, type FileResult, type ScanResult } from './scan-report.js';
+import { toSarif } from './sarif.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from './usage-error.js';
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+const MAX_FIX_PASSES = 5;
+
+export const scanCommand: Command = {
+  name: 'scan',
+  summary: 'list GUP/PUP calls with their FOLL_* flag sets and report findings',
+  usage: [
+    'usage: pinsight scan [--format text|json|sarif] [--kernel V] [--fix] PATH...',
+    '',
+    'Scans C files (directories: every .c and .h file below) for get_user_pages*/pin_user_pages*/access_process_vm',
+    'calls, resolves the FOLL_* flags each can receive, and reports findings.',
+    '',
+    'options:',
+    '  --format F   text (gcc style, default), json, or sarif (SARIF 2.1.0)',
+    '  --kernel V   target kernel (e.g. 6.1, 6.12); default: VERSION/PATCHLEVEL of the tree\'s top Makefile',
+    '  --fix        apply the preferred fix of every finding, in place, then report what remains',
+    '',
+    'exit status: 0 no findings, 1 findings, 2 bad usage or internal error',
+  ].join('\n'),
+  async run(argv, io) {
+    const options = parseOptions(argv);
+    const files = listSourceFiles(options.paths, io.cwd);
+    const { kernel, source } = resolveKernel(options.kernel, options.paths, io.cwd);
+    const parser = await loadCParser();
+    const result = scan(parser, files, kernel, source, options.fix);
+    io.out(render(result, options.format, io));
+    return result.files.some((f) => f.findings.length > 0) ? EXIT_FINDINGS : EXIT_OK;
+  },
+};
+
+interface Options {
+  format: Format;
+  kernel?: string;
+  fix: boolean;
+  paths: string[];
+}
+
+function parseOptions(argv: string[]): Options {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { format: { type: 'string' }, kernel: { type: 'string' }, fix: { type: 'boolean' } },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+  const format = (parsed.values.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${parsed.values.format}' (expected ${FORMATS.join(', ')})`);
+  if (parsed.positionals.length === 0) throw new UsageError('no PATH given (usage: pinsight scan [options] PATH...)');
+  let kernel: string | undefined;
+  if (parsed.values.kernel !== undefined) {
+    try {
+      kernel = normalizeKernel(parsed.values.kernel);
+    } catch {
+      throw new UsageError(`--kernel: '${parsed.values.kernel}' is not a kernel version (expected e.g. 6.1 or 6.12)`);
+    }
+  }
+  return { format, kernel, fix: parsed.values.fix ?? false, paths: parsed.positionals };
+}
+
+function resolveKernel(given: string | undefined, paths: string[], cwd: string): { kernel: string; source: string } {
+  if (given) return { kernel: given, source: '--kernel' };
+  const found = paths.map((p) => ({ path: p, tree: findKernelMakefile(resolve(cwd, p)) }));
+  const missing = found.find((f) => !f.tree);
+  if (missing) throw new UsageError(`cannot tell the kernel version of '${missing.path}': no top Makefile with VERSION and PATCHLEVEL above it; pass --kernel V`);
+  const versions = new Set(found.map((f) => f.tree!.version));
+  if (versions.size > 1) throw new UsageError(`the PATHs are in trees of different kernels (${[...versions].join(', ')}); scan them separately or pass --kernel V`);
+  const first = found[0]!.tree!;
+  return { kernel: first.version, source: `${displayPath(first.makefile, cwd)}` };
+}
+
+/** Scans files (and fixes them in place with `fix`); exported for tests and benchmarks. */
+export function scan(parser: CParser, files: string[], kernel: string, kernelSource: string, fix = false): ScanResult {
+  const results: FileResult[] = [];
+  let fixedFindings = 0;
+  let fixedFiles = 0;
+  for (const path of files) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      continue; // unreadable (permissions, vanished): nothing to report
+    }
+    let analysis = analyzeFile(parser, path, text, { kernel });
+    if (fix && analysis.findings.length > 0) {
+      const before = text;
+      for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+        const { edits, count } = preferredEdits(analysis);
+        if (count === 0) break;
+        text = applyEdits(text, edits);
+        fixedFindings += count;
+        analysis = analyzeFile(parser, path, text, { kernel });
+      }
+      if (text !== before) {
+        writeFileSync(path, text);
+        fixedFiles++;
+      }
+    }
+    if (analysis.calls.length > 0 || analysis.findings.length > 0) results.push({ path, calls: analysis.calls, findings: analysis.findings });
+  }
+  return { kernel, kernelSource, files: results, filesScanned: files.length, fixed: fix ? { findings: fixedFindings, files: fixedFiles } : undefined };
+}
+
+/** The preferred fixes of a file's findings that do not overlap one another (identical edits merge). */
+function preferredEdits(analysis: FileAnalysis): { edits: TextEdit[]; count: number } {
+  const chosen: TextEdit[] = [];
+  let count = 0;
+  const key = (e: TextEdit) => `${e.range.start.row}:${e.range.start.column}-${e.range.end.row}:${e.range.end.column}=${e.newText}`;
+  const before = (a: TextEdit['range']['start'], b: TextEdit['range']['start']) => a.row < b.row || (a.row === b.row && a.column < b.column);
+  const overlaps = (x: TextEdit, y: TextEdit) => before(x.range.start, y.range.end) && before(y.range.start, x.range.end);
+  for (const finding of analysis.findings) {
+    const fix = finding.fixes.find((f) => f.preferred);
+    if (!fix) continue;
+    const fresh = fix.edits.filter((e) => !chosen.some((c) => key(c) === key(e)));
+    if (fresh.some((e) => chosen.some((c) => overlaps(c, e)))) continue;
+    chosen.push(...fresh);
+    count++;
+  }
+  return { edits: chosen, count };
+}
+
+function render(result: ScanResult, format: Format, io: CliIO): string {
+  if (format === 'json') return JSON.stringify(toJson(result, io.cwd), null, 2);
+  if (format === 'sarif') return JSON.stringify(toSarif(result, io.cwd), null, 2);
+  return formatText(result, io.cwd);
+}

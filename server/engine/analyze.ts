@@ -1,0 +1,81 @@
+// analyzeTree: one file's GUP/PUP calls, their flag sets and the findings on them. Synchronous and
+// pure: the same text, tree and options give the same answer (the language server calls it on
+// every edit; the CLI calls it once per file, possibly in a worker).
+import type { Tree } from 'web-tree-sitter';
+import { analyzeCall, findEntryCalls } from './call-sites.js';
+import { TextIndex } from './edits.js';
+import { FlagFlow, indexFile } from './flag-flow.js';
+import { normalizeKernel } from './kernel-version.js';
+import { MacroTable } from './macros.js';
+import { RULES } from './rules/index.js';
+import { formatMessage, type Report, type Rule, type RuleContext } from './rules/rule.js';
+import { countParseErrors, scratchParse } from './scratch-parser.js';
+import type { FileAnalysis, Finding } from './types.js';
+
+export interface AnalyzeOptions {
+  /** The target kernel: "6.1", "6.12", ... */
+  kernel: string;
+  /** The file's path, for messages; the analysis never reads it. */
+  path?: string;
+  /** Which finding codes to report (all when absent). */
+  enabled?: (code: string) => boolean;
+}
+
+export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): FileAnalysis {
+  const kernel = normalizeKernel(options.kernel);
+  const index = new TextIndex(text);
+  const root = tree.rootNode;
+  const macros = new MacroTable(root, tree.language);
+  try {
+    const { callsByName, functions } = indexFile(root);
+    const flow = new FlagFlow({ root, macros, callsByName, functions });
+    const calls = findEntryCalls(root).map((call) => analyzeCall(call, kernel, flow, index));
+    const findings: Finding[] = [];
+    let baseErrors: number | undefined;
+    const parsesCleanly = (candidate: string): boolean => {
+      baseErrors ??= countParseErrors(root);
+      const next = scratchParse(tree.language, candidate);
+      if (!next) return false;
+      try {
+        return countParseErrors(next.rootNode) <= baseErrors;
+      } finally {
+        next.delete();
+      }
+    };
+    for (const rule of RULES) {
+      if (options.enabled && !options.enabled(rule.meta.code)) continue;
+      const context: RuleContext = {
+        kernel,
+        text,
+        index,
+        root,
+        calls,
+        macros,
+        flow,
+        callsByName,
+        functions,
+        parsesCleanly,
+        report: (report) => findings.push(toFinding(rule, kernel, index, report)),
+      };
+      rule.check(context);
+    }
+    findings.sort((a, b) => a.range.start.row - b.range.start.row || a.range.start.column - b.range.start.column);
+    return { calls: calls.map((c) => c.site), findings, kernel };
+  } finally {
+    macros.dispose();
+  }
+}
+
+function toFinding(rule: Rule, kernel: string, index: TextIndex, report: Report): Finding {
+  const template = rule.meta.messages[report.messageId];
+  if (template === undefined) throw new Error(`${rule.meta.code}: no message '${report.messageId}'`);
+  return {
+    code: rule.meta.code,
+    severity: report.severity ?? rule.meta.severity(kernel),
+    range: index.range(report.start, report.end),
+    message: formatMessage(template, report.data).replace(/\s+/g, ' ').trim(),
+    link: rule.meta.link,
+    related: report.related ?? [],
+    fixes: report.fixes ?? [],
+  };
+}

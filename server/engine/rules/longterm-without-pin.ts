@@ -1,0 +1,102 @@
+// longterm-without-pin: get_user_pages*() with FOLL_LONGTERM, where pin_user_pages*() is meant
+// (Documentation/core-api/pin_user_pages.rst: FOLL_LONGTERM is for FOLL_PIN). Every kernel rejects
+// it: 6.1's is_valid_gup_flags() (mm/gup.c:2171) and 6.12's is_valid_gup_args() (mm/gup.c:2624)
+// WARN and return -EINVAL. Also callers that pass FOLL_PIN or FOLL_GET themselves: the entry
+// point sets them, and from 6.3 is_valid_gup_args() rejects a caller's FOLL_PIN (an internal flag)
+// and FOLL_GET on a pin.
+import { entryPointAt } from '../entry-points.js';
+import { acquiredKind, collectPageRefs, counterpartRelease, pagesKey } from '../page-refs.js';
+import type { Fix } from '../types.js';
+import type { AnalyzedCall, Rule, RuleContext } from './rule.js';
+
+export const longtermWithoutPin: Rule = {
+  meta: {
+    code: 'longterm-without-pin',
+    title: 'FOLL_LONGTERM without FOLL_PIN',
+    link: 'https://docs.kernel.org/core-api/pin_user_pages.html',
+    fixable: true,
+    description:
+      'get_user_pages*() with FOLL_LONGTERM: long-term access to user pages must use pin_user_pages*() (FOLL_PIN) and be ' +
+      'released with unpin_user_page*(). The kernel rejects the call with a WARN and -EINVAL. Also flags callers that pass ' +
+      'FOLL_PIN or FOLL_GET themselves.',
+    messages: {
+      longterm:
+        '{callee}() with FOLL_LONGTERM: long-term pins must be FOLL_PIN pins; Linux {kernel} rejects this call ({result}, {check}). Use {counterpart}() and release the pages with unpin_user_page*().',
+      callerFlagRejected:
+        '{flag} passed to {callee}(): the entry point sets FOLL_PIN/FOLL_GET itself, and Linux {kernel} rejects a caller\'s {flag} here ({result}, {check}).',
+      callerFlagRedundant:
+        '{flag} passed to {callee}(): the entry point sets it itself ({why}); drop it from the caller\'s flags (from 6.3 a caller\'s FOLL_PIN is rejected).',
+    },
+    severity: () => 'error',
+  },
+  check(context) {
+    const refs = collectPageRefs(context.calls, context.callsByName);
+    for (const call of context.calls) {
+      if (call.entry.family === 'debugger') continue;
+      if (call.site.function && entryPointAt(call.site.function, context.kernel)) continue; // the GUP core itself
+      const longterm = call.values.find((v) => v.flags.has('FOLL_LONGTERM'));
+      if (!call.entry.pins && call.entry.pinCounterpart && longterm) {
+        const term = longterm.flags.get('FOLL_LONGTERM')!.find((t) => t.node);
+        const at = term ? term.loc : { start: call.nameNode.startIndex, end: call.nameNode.endIndex };
+        const rejection = call.entry.rejects.find((r) => r.flag === 'FOLL_LONGTERM');
+        const fix = convertToPin(context, call, refs);
+        context.report({
+          messageId: 'longterm',
+          data: {
+            callee: call.site.callee,
+            kernel: context.kernel,
+            counterpart: call.entry.pinCounterpart,
+            result: rejection?.result ?? 'WARN_ON_ONCE, -EINVAL',
+            check: rejection?.check ?? 'FOLL_LONGTERM needs FOLL_PIN',
+          },
+          start: at.start,
+          end: at.end,
+          related: [{ range: call.site.range, message: `${call.site.callee}() takes FOLL_GET references` }],
+          fixes: fix ? [fix] : [],
+        });
+      }
+      for (const flag of ['FOLL_PIN', 'FOLL_GET']) {
+        const value = call.values.find((v) => v.flags.has(flag));
+        if (!value) continue;
+        const term = value.flags.get(flag)!.find((t) => t.node);
+        const at = term ? term.loc : { start: call.nameNode.startIndex, end: call.nameNode.endIndex };
+        const rejection = call.entry.rejects.find((r) => r.flag === flag);
+        const sets = [...call.entry.adds, ...call.entry.addsWithPages].includes(flag);
+        if (!rejection && !sets) continue;
+        context.report({
+          messageId: rejection ? 'callerFlagRejected' : 'callerFlagRedundant',
+          severity: rejection ? 'error' : 'hint',
+          data: {
+            flag,
+            callee: call.site.callee,
+            kernel: context.kernel,
+            result: rejection?.result ?? '',
+            check: rejection?.check ?? '',
+            why: `${call.site.callee}() adds ${flag}`,
+          },
+          start: at.start,
+          end: at.end,
+          related: [{ range: call.site.range, message: `${call.site.callee}()` }],
+        });
+      }
+    }
+  },
+};
+
+/** get_user_pages*() -> pin_user_pages*() with the same arguments, and its releases to unpin. */
+function convertToPin(context: RuleContext, call: AnalyzedCall, refs: ReturnType<typeof collectPageRefs>): Fix | undefined {
+  const counterpart = call.entry.pinCounterpart;
+  if (!counterpart || !entryPointAt(counterpart, context.kernel)?.exists) return undefined;
+  const edits = [{ range: context.index.range(call.nameNode.startIndex, call.nameNode.endIndex), newText: counterpart }];
+  const key = call.pagesArg && pagesKey(call.pagesArg, call.fn);
+  if (key && acquiredKind(refs, key) === 'get' && refs.acquired.get(key)!.length === 1) {
+    for (const release of refs.releases) {
+      if (release.key !== key || release.kind !== 'get') continue;
+      const to = counterpartRelease(release.name);
+      if (!to) return undefined; // a release we cannot convert: no half-done fix
+      const name = release.call.childForFieldName('function')!;
+      edits.push({ range: context.index.range(name.startIndex, name.endIndex), newText: to });
+    }
+  }
+  return { title: `Use ${counterpart}() and release the pages with unpin_user_page*()`, preferred: true, edits };
+}

@@ -1,0 +1,57 @@
+// pin-release-mismatch: pages from pin_user_pages*() released with put_page()/release_pages(), or
+// pages from get_user_pages*() released with unpin_user_page*(). A FOLL_PIN pin adds
+// GUP_PIN_COUNTING_BIAS (1024) to the refcount of a small folio (mm/gup.c try_grab_folio()), so
+// put_page() leaves the page pinned forever (and folio_maybe_dma_pinned() true); unpin on a
+// FOLL_GET reference underflows it. Documentation/core-api/pin_user_pages.rst.
+import { counterpartRelease, acquiredKind, collectPageRefs } from '../page-refs.js';
+import type { Rule } from './rule.js';
+
+export const pinReleaseMismatch: Rule = {
+  meta: {
+    code: 'pin-release-mismatch',
+    title: 'Pin released as a reference (or the reverse)',
+    link: 'https://docs.kernel.org/core-api/pin_user_pages.html',
+    fixable: true,
+    description:
+      'Pages pinned with pin_user_pages*() (FOLL_PIN) must be released with unpin_user_page*(); pages taken with ' +
+      'get_user_pages*() (FOLL_GET) with put_page() or release_pages(). Mixing them corrupts the page refcount.',
+    messages: {
+      pinnedPut:
+        '{release}() drops a FOLL_GET reference, but these pages were pinned by {acquire}() (FOLL_PIN): the pin bias stays on the page, which then looks DMA-pinned forever. Release them with {counterpart}().',
+      gotUnpin:
+        '{release}() drops a FOLL_PIN pin, but these pages came from {acquire}() (a FOLL_GET reference): the refcount underflows. Release them with {counterpart}().',
+    },
+    severity: () => 'error',
+  },
+  check(context) {
+    const refs = collectPageRefs(context.calls, context.callsByName);
+    for (const release of refs.releases) {
+      const kind = acquiredKind(refs, release.key);
+      if (!kind || kind === release.kind) continue;
+      const acquire = refs.acquired.get(release.key)![0]!.call;
+      // The GUP core releasing what its own entry points took is not a driver's mistake.
+      if (acquire.site.function && acquire.site.function === acquire.site.callee) continue;
+      const nameNode = release.call.childForFieldName('function')!;
+      const counterpart = counterpartRelease(release.name);
+      const fixes = counterpart
+        ? [{
+            title: `Release with ${counterpart}()`,
+            preferred: true,
+            edits: [{ range: context.index.range(nameNode.startIndex, nameNode.endIndex), newText: counterpart }],
+          }]
+        : [];
+      context.report({
+        messageId: kind === 'pin' ? 'pinnedPut' : 'gotUnpin',
+        data: {
+          release: release.name,
+          acquire: acquire.site.callee,
+          counterpart: counterpart ?? (kind === 'pin' ? 'unpin_user_page*' : 'put_page'),
+        },
+        start: nameNode.startIndex,
+        end: nameNode.endIndex,
+        related: [{ range: acquire.site.range, message: `pages taken here by ${acquire.site.callee}()` }],
+        fixes,
+      });
+    }
+  },
+};

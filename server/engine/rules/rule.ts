@@ -1,0 +1,72 @@
+// The shape of a finding rule, after ESLint's rules: metadata (stable code, documentation link,
+// severity per target kernel, messages by id) beside the detection and its fixes.
+import type { TextIndex } from '../edits.js';
+import type { FlagFlow, FlowValue } from '../flag-flow.js';
+import type { ResolvedEntryPoint } from '../entry-points.js';
+import type { MacroTable } from '../macros.js';
+import type { SyntaxNode } from '../syntax.js';
+import type { CallSite, Fix, RelatedInformation, Severity } from '../types.js';
+
+export interface RuleMeta {
+  /** Stable, public: CLI output, SARIF rule ids, editor settings. */
+  code: string;
+  title: string;
+  /** Kernel documentation or the commit that explains the finding. */
+  link: string;
+  fixable: boolean;
+  description: string;
+  /** Message templates by id; `{name}` placeholders are filled from the report's data. */
+  messages: Record<string, string>;
+  /** Severity on a target kernel ("6.1", "6.12", ...). */
+  severity(kernel: string): Severity;
+}
+
+/** A GUP/PUP call with everything the rules need. */
+export interface AnalyzedCall {
+  node: SyntaxNode;
+  nameNode: SyntaxNode;
+  entry: ResolvedEntryPoint;
+  args: SyntaxNode[];
+  flagsArg?: SyntaxNode;
+  pagesArg?: SyntaxNode;
+  fn?: SyntaxNode;
+  /** One value per path (see flag-flow.ts); `site.flagSets` is their public form. */
+  values: FlowValue[];
+  site: CallSite;
+}
+
+export interface Report {
+  messageId: string;
+  data?: Record<string, string>;
+  /** Offsets of the finding's range in the file. */
+  start: number;
+  end: number;
+  related?: RelatedInformation[];
+  fixes?: Fix[];
+  /** Overrides meta.severity (e.g. a hint where the kernel accepts the call anyway). */
+  severity?: Severity;
+}
+
+export interface RuleContext {
+  kernel: string;
+  text: string;
+  index: TextIndex;
+  root: SyntaxNode;
+  calls: AnalyzedCall[];
+  macros: MacroTable;
+  flow: FlagFlow;
+  callsByName: Map<string, SyntaxNode[]>;
+  functions: Map<string, SyntaxNode>;
+  /** Whether a candidate text parses with no more errors than the analysed one (fixes check this). */
+  parsesCleanly(text: string): boolean;
+  report(report: Report): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+export function formatMessage(template: string, data: Record<string, string> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => data[key] ?? whole);
+}

@@ -1,0 +1,137 @@
+// Small helpers over tree-sitter-c nodes, shared by the call finder, the flag flow and the rules.
+import type { Node as SyntaxNode } from 'web-tree-sitter';
+import type { Range } from './types.js';
+
+export type { SyntaxNode };
+
+export function rangeOf(node: SyntaxNode): Range {
+  return {
+    start: { row: node.startPosition.row, column: node.startPosition.column },
+    end: { row: node.endPosition.row, column: node.endPosition.column },
+  };
+}
+
+/** The named children of a node (web-tree-sitter may hand back nulls for missing ones). */
+export function named(node: SyntaxNode): SyntaxNode[] {
+  return node.namedChildren.filter((c): c is SyntaxNode => c !== null);
+}
+
+export function children(node: SyntaxNode): SyntaxNode[] {
+  return node.children.filter((c): c is SyntaxNode => c !== null);
+}
+
+export function field(node: SyntaxNode, name: string): SyntaxNode | undefined {
+  return node.childForFieldName(name) ?? undefined;
+}
+
+/** Strips parentheses and casts: `((unsigned int)(x))` -> `x`. */
+export function unwrap(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  for (;;) {
+    if (n.type === 'parenthesized_expression') {
+      const inner = named(n).find((c) => c.type !== 'comment');
+      if (!inner) return n;
+      n = inner;
+    } else if (n.type === 'cast_expression') {
+      const value = field(n, 'value');
+      if (!value) return n;
+      n = value;
+    } else return n;
+  }
+}
+
+/** The arguments of a call, without comments. */
+export function callArguments(call: SyntaxNode): SyntaxNode[] {
+  const args = field(call, 'arguments');
+  return args ? named(args).filter((a) => a.type !== 'comment') : [];
+}
+
+export function callName(call: SyntaxNode): string | undefined {
+  const fn = field(call, 'function');
+  return fn && fn.type === 'identifier' ? fn.text : undefined;
+}
+
+export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
+  for (let n: SyntaxNode | null = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
+  return undefined;
+}
+
+/** The function_declarator of a function definition (through pointer declarators and attributes). */
+export function functionDeclarator(fn: SyntaxNode): SyntaxNode | undefined {
+  let d = field(fn, 'declarator');
+  while (d && d.type !== 'function_declarator') d = field(d, 'declarator');
+  return d;
+}
+
+export function functionName(fn: SyntaxNode): string | undefined {
+  const d = functionDeclarator(fn);
+  const id = d && field(d, 'declarator');
+  return id && id.type === 'identifier' ? id.text : undefined;
+}
+
+/** The name a declarator declares: `*p`, `a[3]`, `x = 1` -> p, a, x. */
+export function declaredName(declarator: SyntaxNode): string | undefined {
+  let d: SyntaxNode | undefined = declarator;
+  while (d && d.type !== 'identifier') {
+    if (d.type === 'function_declarator' || d.type === 'parenthesized_declarator') d = field(d, 'declarator') ?? named(d)[0];
+    else d = field(d, 'declarator');
+  }
+  return d?.text;
+}
+
+export function isPointerDeclarator(declarator: SyntaxNode): boolean {
+  let d: SyntaxNode | undefined = declarator;
+  while (d && d.type !== 'identifier') {
+    if (d.type === 'pointer_declarator') return true;
+    d = field(d, 'declarator');
+  }
+  return false;
+}
+
+/** Parameter names of a function definition, in order. */
+export function parameterNames(fn: SyntaxNode): (string | undefined)[] {
+  const d = functionDeclarator(fn);
+  const params = d && field(d, 'parameters');
+  if (!params) return [];
+  return named(params)
+    .filter((p) => p.type === 'parameter_declaration' || p.type === 'variadic_parameter')
+    .map((p) => {
+      const decl = field(p, 'declarator');
+      return decl ? declaredName(decl) : undefined;
+    });
+}
+
+export function parameterDeclarator(fn: SyntaxNode, name: string): SyntaxNode | undefined {
+  const d = functionDeclarator(fn);
+  const params = d && field(d, 'parameters');
+  if (!params) return undefined;
+  for (const p of named(params)) {
+    const decl = field(p, 'declarator');
+    if (decl && declaredName(decl) === name) return decl;
+  }
+  return undefined;
+}
+
+export function isStatic(fn: SyntaxNode): boolean {
+  return named(fn).some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
+}
+
+export function contains(outer: SyntaxNode, inner: SyntaxNode): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** The trimmed source line of a node's start, for messages. */
+export function lineText(text: string, node: SyntaxNode): string {
+  const start = text.lastIndexOf('\n', node.startIndex - 1) + 1;
+  let end = text.indexOf('\n', node.startIndex);
+  if (end < 0) end = text.length;
+  return text.slice(start, end).trim();
+}
+
+/** The innermost statement (or declaration) that holds a node. */
+export function enclosingStatement(node: SyntaxNode): SyntaxNode {
+  for (let n: SyntaxNode | null = node; n; n = n.parent) {
+    if (n.type.endsWith('_statement') || n.type === 'declaration' || n.type === 'preproc_def') return n;
+  }
+  return node;
+}
