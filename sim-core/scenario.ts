@@ -1,0 +1,295 @@
+// One scenario: map a memory kind, pin it through a GUP entry point with the caller's flags, then
+// do what the process does next, and say whether the pin still sees what the process sees.
+import { type KernelSpec, kernelFor } from './behaviours.js';
+import { SimError, unknownName } from './errors.js';
+import { fork } from './fork.js';
+import { FOLL_FLAGS, type FollFlag, GUP_APIS, type GupApi, gup } from './gup.js';
+import { type Mapping, memoryKind } from './memory-kinds.js';
+import { DEFAULT_MACHINE, Machine, type Mm, type PinRecord } from './mm.js';
+import { folioMaybeDmaPinned, pageAnonExclusive } from './page.js';
+import { describePins, describeRange, folioKindText } from './state.js';
+import { clearSoftDirty, exitMm, madvise, memset, mprotect, readPages } from './syscalls.js';
+import { Tracer, type TraceStep } from './trace.js';
+
+export interface ScenarioInput {
+  kernel: KernelSpec;
+  /** a MEMORY_KINDS name */
+  memory: string;
+  mapping: Mapping;
+  /**
+   * FOLL_* names as the caller passes them. Without `api`, FOLL_PIN / FOLL_GET only choose the
+   * family (pin_user_pages*() by default, get_user_pages*() with FOLL_GET) and are not passed on.
+   */
+  flags: string[];
+  /** slow: pin_user_pages() / get_user_pages(); fast: the *_fast() variants (default slow) */
+  path?: 'slow' | 'fast';
+  /** the entry point, when the caller knows it (overrides `path` and the FOLL_PIN/FOLL_GET choice) */
+  api?: string;
+  /** what happens after the pin, in order (default ['write']); see THEN_STEPS */
+  then?: string[];
+  /** record the trace (default true) */
+  trace?: boolean;
+}
+
+/** Steps a scenario may take after the pin. */
+export const THEN_STEPS = {
+  write: 'the process writes to the pinned page',
+  read: 'the process reads the pinned page',
+  fork: 'the process forks a child (which stays alive)',
+  'fork-child-write': 'a child (forked now if there is none) writes to the page',
+  'child-exit': 'the child exits',
+  'mprotect-ro': 'mprotect(PROT_READ)',
+  'mprotect-rw': 'mprotect(PROT_READ|PROT_WRITE)',
+  'clear-soft-dirty': 'clear_refs: start soft-dirty tracking (write-protects the page table)',
+  swapout: 'MADV_PAGEOUT on the page',
+} as const;
+export type ThenStep = keyof typeof THEN_STEPS;
+
+/** One page as the simulation view draws it. */
+export interface PageView {
+  /** 'PA:0x5000', 'zeropage', 'huge-zeropage' */
+  id: string;
+  /** 'anon', 'anon THP 2048 kB', 'shared zeropage', 'pagecache (memfd)', ... */
+  kind: string;
+  anon: boolean;
+  /** PageAnonExclusive of the page in question; null for non-anonymous pages */
+  exclusive: boolean | null;
+  refcount: number;
+  mapcount: number;
+  pincount: number;
+  /** folio_maybe_dma_pinned() */
+  maybePinned: boolean;
+  /** the page's fill byte */
+  content: number;
+}
+
+/** One page-table entry of a process at the scenario's address. */
+export interface MappingView {
+  /** 'process' (the pinner) or 'child' */
+  process: string;
+  va: string;
+  level: 'pte' | 'pmd' | 'pud';
+  /** present: maps `page`; swap: swapped out; none: nothing mapped */
+  state: 'present' | 'swap' | 'none';
+  writable: boolean;
+  /** PageView.id of the page mapped, if present */
+  page: string | null;
+}
+
+/** A reference GUP handed out. */
+export interface PinView {
+  page: string;
+  kind: 'FOLL_PIN' | 'FOLL_GET';
+  va: string;
+  /** the pinner's page table still maps this very page at `va` */
+  stillMapped: boolean;
+}
+
+/**
+ * The state after one step, for the simulation view: page table -> pinned page -> what the next
+ * step did to it. `pages` lists every page some mapping or pin refers to.
+ */
+export interface Snapshot {
+  /** 'setup', 'pin', or the then-step */
+  after: string;
+  mappings: MappingView[];
+  pages: PageView[];
+  pins: PinView[];
+  /** gVisor-style state lines of the same */
+  lines: string[];
+}
+
+export interface ScenarioResult {
+  /** coherent: the pin still sees what the process sees after every step; incoherent: it does not; refused: GUP failed; error: the model found a kernel livelock */
+  verdict: 'coherent' | 'incoherent' | 'refused' | 'error';
+  /** the entry point's error, e.g. '-EFAULT' */
+  errno?: string;
+  /** one sentence for a driver developer */
+  summary: string;
+  trace: TraceStep[];
+  /** PageView.id of the page GUP returned */
+  pinnedPage?: string;
+  /** the pages at the end (same as the last snapshot's) */
+  pages?: PageView[];
+  snapshots: Snapshot[];
+  /** the entry point and flags actually used */
+  api: string;
+  flags: string[];
+}
+
+function pageView(p: PinRecord['folio'], index: number): PageView {
+  return {
+    id: p.large ? `${p.name}+${index}` : p.name,
+    kind: folioKindText(p),
+    anon: p.anon,
+    exclusive: p.anon ? pageAnonExclusive(p, index) : null,
+    refcount: p.refcount,
+    mapcount: p.mapcount,
+    pincount: p.pincount,
+    maybePinned: folioMaybeDmaPinned(p),
+    content: p.zero ? 0 : p.content[index]!,
+  };
+}
+
+function snapshot(machine: Machine, vpn: number, after: string): Snapshot {
+  const mappings: MappingView[] = [];
+  const pages = new Map<string, PageView>();
+  const hex = `0x${(vpn * 0x1000).toString(16)}`;
+  const lines: string[] = [];
+  for (const mm of machine.processes) {
+    if (mm.exited) continue;
+    const leaf = mm.pt.lookup(vpn);
+    if (!leaf) mappings.push({ process: mm.name, va: hex, level: 'pte', state: 'none', writable: false, page: null });
+    else if (leaf.entry.type === 'swap') mappings.push({ process: mm.name, va: hex, level: leaf.level, state: 'swap', writable: false, page: null });
+    else {
+      const idx = leaf.entry.index + (vpn - leaf.base);
+      const pv = pageView(leaf.entry.folio, idx);
+      pages.set(pv.id, pv);
+      mappings.push({ process: mm.name, va: hex, level: leaf.level, state: 'present', writable: leaf.entry.writable, page: pv.id });
+    }
+    lines.push(...describeRange(mm, vpn, vpn + 1));
+  }
+  const pins: PinView[] = [];
+  for (const p of machine.pins) {
+    if (p.released) continue;
+    const pv = pageView(p.folio, p.index);
+    pages.set(pv.id, pv);
+    const leaf = p.mm.pt.lookup(p.vpn);
+    const still = !!leaf && leaf.entry.type === 'present' && leaf.entry.folio === p.folio && leaf.entry.index + (p.vpn - leaf.base) === p.index;
+    pins.push({ page: pv.id, kind: p.kind === 'pin' ? 'FOLL_PIN' : 'FOLL_GET', va: `0x${(p.vpn * 0x1000).toString(16)}`, stillMapped: still });
+  }
+  lines.push(...describePins(machine));
+  return { after, mappings, pages: [...pages.values()], pins, lines };
+}
+
+/** The entry point and the flags it is called with, from the input. */
+function chooseApi(input: ScenarioInput): { api: GupApi; flags: FollFlag[] } {
+  for (const f of input.flags) if (!(FOLL_FLAGS as readonly string[]).includes(f)) throw unknownName('flag', f, FOLL_FLAGS);
+  const flags = input.flags as FollFlag[];
+  if (input.api !== undefined) {
+    if (!(GUP_APIS as readonly string[]).includes(input.api)) throw unknownName('GUP entry point', input.api, GUP_APIS);
+    return { api: input.api as GupApi, flags: [...flags] };
+  }
+  const path = input.path ?? 'slow';
+  if (path !== 'slow' && path !== 'fast') throw unknownName('path', String(path), ['slow', 'fast']);
+  const get = flags.includes('FOLL_GET') && !flags.includes('FOLL_PIN');
+  const api: GupApi = get ? (path === 'fast' ? 'get_user_pages_fast' : 'get_user_pages') : path === 'fast' ? 'pin_user_pages_fast' : 'pin_user_pages';
+  return { api, flags: flags.filter((f) => f !== 'FOLL_PIN' && f !== 'FOLL_GET') };
+}
+
+function coherence(pin: PinRecord): { ok: boolean; why: string } {
+  const leaf = pin.mm.pt.lookup(pin.vpn);
+  if (!leaf) return { ok: false, why: 'the process no longer maps anything there' };
+  if (leaf.entry.type === 'swap') return { ok: true, why: 'swapped out' };
+  const idx = leaf.entry.index + (pin.vpn - leaf.base);
+  if (leaf.entry.folio !== pin.folio || idx !== pin.index) {
+    return { ok: false, why: `the process now maps ${folioKindText(leaf.entry.folio)} ${leaf.entry.folio.name} there, while the pin holds ${folioKindText(pin.folio)} ${pin.folio.name}` };
+  }
+  return { ok: true, why: 'the process still maps the pinned page' };
+}
+
+const MAX_STEPS = 16;
+
+/** Runs one scenario on the model. Throws SimError on bad input. */
+export function simulate(input: ScenarioInput): ScenarioResult {
+  if (!input || typeof input !== 'object') throw new SimError('simulate: expected a scenario object');
+  const kernel = kernelFor(input.kernel);
+  const mapping = input.mapping;
+  if (mapping !== 'private' && mapping !== 'shared') throw unknownName('mapping', String(mapping), ['private', 'shared']);
+  if (typeof input.memory !== 'string') throw new SimError('simulate: memory must be a memory kind name');
+  const kind = memoryKind(input.memory, mapping);
+  if (!Array.isArray(input.flags)) throw new SimError('simulate: flags must be an array of FOLL_* names');
+  const { api, flags } = chooseApi(input);
+  const then = input.then ?? ['write'];
+  if (!Array.isArray(then) || then.length > MAX_STEPS) throw new SimError(`simulate: then must be a list of at most ${MAX_STEPS} steps`);
+  for (const s of then) if (!(s in THEN_STEPS)) throw unknownName('step', String(s), Object.keys(THEN_STEPS));
+
+  const machine = new Machine(kernel, { ...DEFAULT_MACHINE, thpSizesKb: [2048] }, new Tracer(input.trace ?? true));
+  const t = machine.trace;
+  const mm = machine.newMm('process');
+  const vpn = kind.setup(mm, mapping);
+  const snapshots: Snapshot[] = [snapshot(machine, vpn, 'setup')];
+  t.add('setup', `${kind.name} in a ${mapping} mapping: ${kind.description}`, undefined, snapshots[0]!.lines);
+
+  const gupStart = t.steps.length;
+  const out = gup({ api, mm, start: vpn, nrPages: 1, flags, holder: 'driver' });
+  const base = { api, flags: [...flags], trace: t.steps, snapshots };
+  const who = `${api}(${flags.join('|') || '0'}) on ${kind.name} (${mapping}), Linux ${kernel.describe()}`;
+  if (out.livelock) {
+    return { ...base, verdict: 'error', errno: out.errno!, summary: `${who}: the pin would never return: GUP asks for an unshare fault that does not unshare (livelock).` };
+  }
+  if (out.errno || out.ret !== 1) {
+    const errno = out.errno ?? (out.ret === 0 ? '0 pages' : String(out.ret));
+    const why = lastDecision(t.steps);
+    return { ...base, verdict: 'refused', errno, summary: `${who}: refused (${errno})${why ? `: ${why}` : ''}.` };
+  }
+  const pin = out.pins[0]!;
+  snapshots.push(snapshot(machine, vpn, 'pin'));
+  t.add('pinned', `${pin.folio.name}: ${folioKindText(pin.folio)}`, undefined, snapshots[snapshots.length - 1]!.lines);
+  const pinned = pageView(pin.folio, pin.index);
+  const during = t.steps.slice(gupStart);
+  const unshared = during.some((s) => s.fn === 'gup_must_unshare()' && s.detail.startsWith('-> true'));
+  const copied = during.some((s) => s.fn === 'wp_page_copy()' || s.fn === 'do_cow_fault()' || (s.fn === 'hugetlb_wp()' && s.detail.includes('copied')));
+
+  let child: Mm | null = null;
+  let broken: { step: string; why: string } | null = null;
+  for (const step of then as ThenStep[]) {
+    switch (step) {
+      case 'write':
+        memset(mm, vpn, 1, 0xff);
+        break;
+      case 'read':
+        readPages(mm, vpn, 1);
+        break;
+      case 'fork':
+        child = fork(mm, 'child');
+        break;
+      case 'fork-child-write':
+        child ??= fork(mm, 'child');
+        memset(child, vpn, 1, 0xee);
+        break;
+      case 'child-exit':
+        if (child) exitMm(child);
+        child = null;
+        break;
+      case 'mprotect-ro':
+        mprotect(mm, vpn, 1, { read: true, write: false });
+        break;
+      case 'mprotect-rw':
+        mprotect(mm, vpn, 1, { read: true, write: true });
+        break;
+      case 'clear-soft-dirty':
+        clearSoftDirty(mm);
+        break;
+      case 'swapout':
+        madvise(mm, vpn, 1, 'MADV_PAGEOUT');
+        break;
+    }
+    const snap = snapshot(machine, vpn, step);
+    snapshots.push(snap);
+    const c = coherence(pin);
+    const seen = readPages(mm, vpn, 1);
+    const viaPin = pin.folio.zero ? 0 : pin.folio.content[pin.index];
+    const contentOk = Array.isArray(seen) && seen[0] === viaPin;
+    if (!broken && (!c.ok || !contentOk)) broken = { step, why: c.ok ? 'the pin and the process see different data' : c.why };
+    t.add(`after ${step}`, broken && broken.step === step ? `-> the pin is stale: ${broken.why}` : `-> ${c.why}`, undefined, snap.lines);
+  }
+
+  const longterm = flags.includes('FOLL_LONGTERM');
+  const page = `${pinned.kind}${pinned.id.startsWith('PA:') ? ` ${pinned.id}` : ''}`;
+  const what = unshared
+    ? `GUP first broke COW (unshare fault) and pinned an exclusive anonymous copy (${pinned.id})`
+    : copied
+      ? `GUP's write fault broke COW first and pinned an exclusive anonymous copy (${pinned.id})`
+      : `GUP pinned ${page} as it was`;
+  const summary = broken
+    ? `${who}: ${what}; after "${broken.step}" ${broken.why}, so the pin no longer sees what the process sees${!longterm && !pinned.anon ? ' (a short-term pin has snapshot semantics, which may be fine)' : ''}.`
+    : `${who}: ${what}; it stays the page the process sees after ${then.length ? then.map((s) => `"${s}"`).join(', ') : 'the pin'}.`;
+  const last = snapshots[snapshots.length - 1]!;
+  return { ...base, verdict: broken ? 'incoherent' : 'coherent', summary, pinnedPage: pinned.id, pages: last.pages };
+}
+
+function lastDecision(steps: readonly TraceStep[]): string | null {
+  for (let i = steps.length - 1; i >= 0; i--) if (steps[i]!.detail.startsWith('-> ')) return `${steps[i]!.fn} ${steps[i]!.detail.slice(3)}`;
+  return null;
+}
