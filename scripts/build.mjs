@@ -23,8 +23,9 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   define: { __PINSIGHT_VERSION__: JSON.stringify(pkg.version) },
-  // web-tree-sitter's CJS build references these only in code paths for browsers.
-  external: ['vscode', 'fs/promises', 'module'],
+  external: ['vscode'],
+  // The ESM build of web-tree-sitter needs import.meta.url, which a CJS bundle lacks: use its CJS build.
+  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
 };
 
 try {

@@ -43,6 +43,8 @@ export async function runCli(commands: readonly Command[], argv: string[], io: C
     }
     const message = error instanceof Error ? error.message : String(error);
     io.err(`pinsight ${name}: internal error: ${message.split('\n')[0]}`);
+    // The stack is for pinsight's developers, never for users' CI logs.
+    if (process.env.PINSIGHT_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
     return EXIT_USAGE;
   }
 }
