@@ -253,6 +253,8 @@ export class FlagFlow {
   /** Runs a whole statement that does not hold the target. */
   private walk(node: SyntaxNode, states: State[], scope: Scope, rel: Set<string>): State[] {
     if (states.length === 0) return states;
+    // A path that returns or jumps away never reaches the call.
+    if (node.type === 'return_statement' || node.type === 'goto_statement') return [];
     if (!mentionsAny(node, rel)) return states;
     switch (node.type) {
       case 'declaration': {
@@ -278,6 +280,9 @@ export class FlagFlow {
         const alternative = field(node, 'alternative');
         const thenStates = consequence ? this.walk(consequence, addCond(states, cond, false), scope, rel) : addCond(states, cond, false);
         const elseStates = alternative ? this.walk(alternative, addCond(states, cond, true), scope, rel) : addCond(states, cond, true);
+        // An if that changes no tracked variable (say `if (err) return err;`) adds no path.
+        const before = new Set(states.map(envKey));
+        if ([...thenStates, ...elseStates].every((s) => before.has(envKey(s)))) return states;
         return merge([...thenStates, ...elseStates]);
       }
       case 'else_clause':
@@ -546,12 +551,16 @@ function addCaseCond(states: State[], switchCond: SyntaxNode | undefined, caseNo
   return states.map((s) => ({ env: s.env, conds: [...s.conds, c] }));
 }
 
+function envKey(s: State): string {
+  return [...s.env].map(([k, v]) => `${k}=${valueKey(v)}`).sort().join(';');
+}
+
 /** Keeps one state per distinct environment (their paths differ only in conditions). */
 function merge(states: State[]): State[] {
   const seen = new Set<string>();
   const out: State[] = [];
   for (const s of states) {
-    const key = [...s.env].map(([k, v]) => `${k}=${valueKey(v)}`).sort().join(';');
+    const key = envKey(s);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(s);
@@ -560,20 +569,38 @@ function merge(states: State[]): State[] {
   return out;
 }
 
+/**
+ * The variables whose value can flow into an expression's flags: identifiers in value positions
+ * (operands, ternary arms, casts), not a ternary's condition, a call's arguments or a field's base,
+ * which the flow never evaluates as flags.
+ */
 function identifiersIn(node: SyntaxNode): string[] {
   const out: string[] = [];
   const visit = (n: SyntaxNode) => {
-    if (n.type === 'identifier') {
-      // A called function's name is not a variable.
-      if (!(n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.id === n.id)) out.push(n.text);
-      return;
+    switch (n.type) {
+      case 'identifier':
+        out.push(n.text);
+        return;
+      case 'conditional_expression':
+        for (const name of ['consequence', 'alternative']) {
+          const arm = field(n, name);
+          if (arm) visit(arm);
+        }
+        return;
+      case 'call_expression':
+      case 'field_expression':
+      case 'subscript_expression':
+      case 'sizeof_expression':
+      case 'string_literal':
+        return;
+      case 'cast_expression': {
+        const value = field(n, 'value');
+        if (value) visit(value);
+        return;
+      }
+      default:
+        for (const c of named(n)) visit(c);
     }
-    if (n.type === 'field_expression') {
-      const arg = field(n, 'argument');
-      if (arg) visit(arg);
-      return;
-    }
-    for (const c of named(n)) visit(c);
   };
   visit(node);
   return out;

@@ -7,7 +7,7 @@
 // flagged here.
 import { kernelAtLeast } from '../kernel-version.js';
 import { follForceFix } from '../fixes/foll-force.js';
-import type { Rule } from './rule.js';
+import { anchorOf, type Rule } from './rule.js';
 
 export const follForceMisuse: Rule = {
   meta: {
@@ -54,7 +54,7 @@ export const follForceMisuse: Rule = {
           : messages.before62!.replace('{kernel}', context.kernel);
       const fix = follForceFix(context, call);
       // The finding sits on the FOLL_FORCE token when it is in this file's code, else on the call.
-      const at = first.node ? first.loc : { start: call.nameNode.startIndex, end: call.nameNode.endIndex };
+      const at = anchorOf(call, terms.find((t) => anchorOf(call, t).start === t.loc.start) ?? first);
       context.report({
         messageId: withWrite ? 'idiom' : 'force',
         data: { callee: call.site.callee, longterm: longterm ? ' with FOLL_LONGTERM' : '', since },

@@ -7,7 +7,7 @@
 // Which memory kinds are affected, and why, is sim-core's answer (reliability.ts), not a list here.
 import { kernelAtLeast } from '../kernel-version.js';
 import { readOnlyPinVerdict } from '../reliability.js';
-import type { Rule } from './rule.js';
+import { anchorOf, type Rule } from './rule.js';
 
 export const longtermReadonly: Rule = {
   meta: {
@@ -34,7 +34,7 @@ export const longtermReadonly: Rule = {
         if (!value.flags.has('FOLL_LONGTERM') || value.flags.has('FOLL_WRITE') || value.unknown.length > 0) continue;
         if (!call.entry.pins) continue; // get_user_pages* with FOLL_LONGTERM is longterm-without-pin's
         const term = value.flags.get('FOLL_LONGTERM')!.find((t) => t.node) ?? undefined;
-        const at = term ? term.loc : { start: call.nameNode.startIndex, end: call.nameNode.endIndex };
+        const at = anchorOf(call, term);
         const implied = [...call.entry.adds];
         const verdict = readOnlyPinVerdict(context.kernel, [...value.flags.keys(), ...implied], call.entry.fast);
         const reliable = verdict.unreliable.length === 0;

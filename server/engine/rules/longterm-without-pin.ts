@@ -7,7 +7,7 @@
 import { entryPointAt } from '../entry-points.js';
 import { acquiredKind, collectPageRefs, counterpartRelease, pagesKey } from '../page-refs.js';
 import type { Fix } from '../types.js';
-import type { AnalyzedCall, Rule, RuleContext } from './rule.js';
+import { anchorOf, type AnalyzedCall, type Rule, type RuleContext } from './rule.js';
 
 export const longtermWithoutPin: Rule = {
   meta: {
@@ -37,7 +37,7 @@ export const longtermWithoutPin: Rule = {
       const longterm = call.values.find((v) => v.flags.has('FOLL_LONGTERM'));
       if (!call.entry.pins && call.entry.pinCounterpart && longterm) {
         const term = longterm.flags.get('FOLL_LONGTERM')!.find((t) => t.node);
-        const at = term ? term.loc : { start: call.nameNode.startIndex, end: call.nameNode.endIndex };
+        const at = anchorOf(call, term);
         const rejection = call.entry.rejects.find((r) => r.flag === 'FOLL_LONGTERM');
         const fix = convertToPin(context, call, refs);
         context.report({
@@ -59,7 +59,7 @@ export const longtermWithoutPin: Rule = {
         const value = call.values.find((v) => v.flags.has(flag));
         if (!value) continue;
         const term = value.flags.get(flag)!.find((t) => t.node);
-        const at = term ? term.loc : { start: call.nameNode.startIndex, end: call.nameNode.endIndex };
+        const at = anchorOf(call, term);
         const rejection = call.entry.rejects.find((r) => r.flag === flag);
         const sets = [...call.entry.adds, ...call.entry.addsWithPages].includes(flag);
         if (!rejection && !sets) continue;

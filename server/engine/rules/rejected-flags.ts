@@ -9,7 +9,7 @@
 // to know before a user hits it.
 import { entryPointAt } from '../entry-points.js';
 import { removeFlagToken } from '../fixes/flag-edits.js';
-import type { Rule } from './rule.js';
+import { anchorOf, type Rule } from './rule.js';
 
 const HANDLED_ELSEWHERE = new Set(['FOLL_PIN', 'FOLL_GET']);
 
@@ -42,7 +42,7 @@ export const rejectedFlags: Rule = {
           if (!rejection && !notFast) continue;
           reported.add(flag);
           const term = terms.find((t) => t.node);
-          const at = term ? term.loc : { start: call.nameNode.startIndex, end: call.nameNode.endIndex };
+          const at = anchorOf(call, term);
           const fixes = [];
           if (term?.node && [...call.entry.adds, ...call.entry.addsWithPages].includes(flag)) {
             const e = removeFlagToken(context.text, term.loc.start, term.loc.end, term.node);

@@ -70,3 +70,13 @@ export interface Rule {
 export function formatMessage(template: string, data: Record<string, string> = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => data[key] ?? whole);
 }
+
+/**
+ * Where a finding about a flag sits: on the flag's token when it is written in the calling
+ * function itself, else on the callee's name (a token in a macro or in a caller is then named in
+ * the related information).
+ */
+export function anchorOf(call: AnalyzedCall, term: { node?: SyntaxNode; loc: { start: number; end: number } } | undefined): { start: number; end: number } {
+  const inCaller = term?.node && (call.fn ? call.fn.startIndex <= term.node.startIndex && term.node.endIndex <= call.fn.endIndex : true);
+  return inCaller ? term!.loc : { start: call.nameNode.startIndex, end: call.nameNode.endIndex };
+}

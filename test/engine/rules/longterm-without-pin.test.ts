@@ -1,0 +1,64 @@
+import { runRuleTests } from '../rule-tester.js';
+
+runRuleTests('longterm-without-pin', {
+  valid: [
+    { name: 'a long-term pin', code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n, FOLL_LONGTERM, p);\n}\n' },
+    { name: 'a short-term reference', code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn get_user_pages_fast(s, n, FOLL_WRITE, p);\n}\n' },
+    {
+      name: 'the GUP core passing FOLL_PIN between its own entry points (6.1 pin_user_pages_unlocked)',
+      code: 'long pin_user_pages_unlocked(unsigned long s, unsigned long n, struct page **p, unsigned int gup_flags)\n{\n\tgup_flags |= FOLL_PIN;\n\treturn get_user_pages_unlocked(s, n, p, gup_flags);\n}\n',
+    },
+  ],
+  invalid: [
+    {
+      name: 'get_user_pages_fast() with FOLL_LONGTERM through a parameter: converted with its release',
+      code: [
+        'static long grab(struct region *r, unsigned long start, unsigned int gup_flags)',
+        '{',
+        '\treturn get_user_pages_fast(start, r->npages, gup_flags, r->pages);',
+        '}',
+        '',
+        'int reg(struct region *r, unsigned long start)',
+        '{',
+        '\treturn grab(r, start, FOLL_LONGTERM | FOLL_WRITE);',
+        '}',
+        '',
+        'void unreg(struct region *r)',
+        '{',
+        '\trelease_pages(r->pages, r->npages);',
+        '}',
+        '',
+      ].join('\n'),
+      findings: [{ line: 3, severity: 'error', message: /pin_user_pages_fast\(\)/ }],
+      output: [
+        'static long grab(struct region *r, unsigned long start, unsigned int gup_flags)',
+        '{',
+        '\treturn pin_user_pages_fast(start, r->npages, gup_flags, r->pages);',
+        '}',
+        '',
+        'int reg(struct region *r, unsigned long start)',
+        '{',
+        '\treturn grab(r, start, FOLL_LONGTERM | FOLL_WRITE);',
+        '}',
+        '',
+        'void unreg(struct region *r)',
+        '{',
+        '\tunpin_user_pages(r->pages, r->npages);',
+        '}',
+        '',
+      ].join('\n'),
+    },
+    {
+      name: 'a caller passing FOLL_PIN on 6.12: rejected',
+      code: 'long f(unsigned long s, unsigned long n, struct page **p)\n{\n\treturn pin_user_pages(s, n, FOLL_PIN | FOLL_WRITE, p);\n}\n',
+      kernel: '6.12',
+      findings: [{ line: 3, severity: 'error', message: /rejects a caller's FOLL_PIN/ }],
+    },
+    {
+      name: 'a caller passing FOLL_GET to get_user_pages_unlocked(): redundant, a hint',
+      code: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages_unlocked(s, 1, p, FOLL_GET);\n}\n',
+      kernel: '6.12',
+      findings: [{ line: 3, severity: 'hint' }],
+    },
+  ],
+});

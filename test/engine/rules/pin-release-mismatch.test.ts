@@ -1,0 +1,88 @@
+import { runRuleTests } from '../rule-tester.js';
+
+runRuleTests('pin-release-mismatch', {
+  valid: [
+    {
+      name: 'pinned pages unpinned',
+      code: 'int f(struct ring *r, unsigned long a)\n{\n\tpin_user_pages_fast(a, r->nr, FOLL_WRITE, r->pages);\n\tunpin_user_pages(r->pages, r->nr);\n\treturn 0;\n}\n',
+    },
+    {
+      name: 'a reference put',
+      code: 'int f(unsigned long a)\n{\n\tstruct page *page;\n\n\tif (get_user_pages_fast(a, 1, 0, &page) != 1)\n\t\treturn -EFAULT;\n\tput_page(page);\n\treturn 0;\n}\n',
+    },
+    {
+      name: 'a field filled by both kinds in one file is ambiguous: no finding',
+      code: 'void a(struct b *b) { pin_user_pages_fast(0, 1, 0, b->pages); }\nvoid c(struct b *b) { get_user_pages_fast(0, 1, 0, b->pages); }\nvoid d(struct b *b) { put_page(b->pages[0]); }\n',
+    },
+  ],
+  invalid: [
+    {
+      name: 'pinned pages released with put_page() in another function, through the struct field',
+      code: [
+        'int map(struct ring *ring, unsigned long uaddr)',
+        '{',
+        '\treturn pin_user_pages_fast(uaddr, ring->nr, FOLL_WRITE | FOLL_LONGTERM, ring->pages);',
+        '}',
+        '',
+        'void unmap(struct ring *ring)',
+        '{',
+        '\tint i;',
+        '',
+        '\tfor (i = 0; i < ring->nr; i++)',
+        '\t\tput_page(ring->pages[i]);',
+        '}',
+        '',
+      ].join('\n'),
+      findings: [{ line: 11, severity: 'error', message: /pinned by pin_user_pages_fast\(\).*unpin_user_page\(\)/ }],
+      output: [
+        'int map(struct ring *ring, unsigned long uaddr)',
+        '{',
+        '\treturn pin_user_pages_fast(uaddr, ring->nr, FOLL_WRITE | FOLL_LONGTERM, ring->pages);',
+        '}',
+        '',
+        'void unmap(struct ring *ring)',
+        '{',
+        '\tint i;',
+        '',
+        '\tfor (i = 0; i < ring->nr; i++)',
+        '\t\tunpin_user_page(ring->pages[i]);',
+        '}',
+        '',
+      ].join('\n'),
+    },
+    {
+      name: 'a FOLL_GET reference unpinned',
+      code: 'int f(unsigned long a)\n{\n\tstruct page *page;\n\n\tif (get_user_pages_fast(a, 1, 0, &page) != 1)\n\t\treturn -EFAULT;\n\tunpin_user_page(page);\n\treturn 0;\n}\n',
+      findings: [{ line: 7, message: /refcount underflows/ }],
+      output: 'int f(unsigned long a)\n{\n\tstruct page *page;\n\n\tif (get_user_pages_fast(a, 1, 0, &page) != 1)\n\t\treturn -EFAULT;\n\tput_page(page);\n\treturn 0;\n}\n',
+    },
+    {
+      name: 'a local that aliases an element of the pinned array, and release_pages() on the array',
+      code: [
+        'void f(unsigned long a, int n, struct page **pages)',
+        '{',
+        '\tstruct page *page;',
+        '',
+        '\tpin_user_pages_fast(a, n, FOLL_LONGTERM, pages);',
+        '\tpage = pages[0];',
+        '\tput_page(page);',
+        '\trelease_pages(pages, n);',
+        '}',
+        '',
+      ].join('\n'),
+      findings: [{ line: 7 }, { line: 8 }],
+      output: [
+        'void f(unsigned long a, int n, struct page **pages)',
+        '{',
+        '\tstruct page *page;',
+        '',
+        '\tpin_user_pages_fast(a, n, FOLL_LONGTERM, pages);',
+        '\tpage = pages[0];',
+        '\tunpin_user_page(page);',
+        '\tunpin_user_pages(pages, n);',
+        '}',
+        '',
+      ].join('\n'),
+    },
+  ],
+});

@@ -1,0 +1,34 @@
+import { runRuleTests } from '../rule-tester.js';
+
+runRuleTests('rejected-flags', {
+  valid: [
+    { name: 'FOLL_NOWAIT on the slow path', code: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages(s, 1, FOLL_NOWAIT, p, NULL);\n}\n' },
+    {
+      name: 'FOLL_LONGTERM on pin_user_pages_unlocked() from 6.3 on',
+      code: 'long f(unsigned long s, unsigned long n, struct page **p)\n{\n\treturn pin_user_pages_unlocked(s, n, p, FOLL_LONGTERM);\n}\n',
+      kernel: '6.12',
+    },
+    { name: 'FOLL_TOUCH on 6.1 (not checked there)', code: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages(s, 1, FOLL_TOUCH, p, NULL);\n}\n' },
+  ],
+  invalid: [
+    {
+      name: 'FOLL_NOWAIT on GUP-fast',
+      code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn get_user_pages_fast(s, n, FOLL_WRITE | FOLL_NOWAIT, p);\n}\n',
+      findings: [{ line: 3, severity: 'error', message: /GUP-fast on Linux 6\.1 accepts only/ }],
+      output: null,
+    },
+    {
+      name: 'FOLL_LONGTERM on pin_user_pages_unlocked() on 6.1',
+      code: 'long f(unsigned long s, unsigned long n, struct page **p)\n{\n\treturn pin_user_pages_unlocked(s, n, p, FOLL_LONGTERM);\n}\n',
+      findings: [{ line: 3, message: /6\.1 mm\/gup\.c:2367/ }],
+      output: null,
+    },
+    {
+      name: 'an internal flag on 6.12 that the entry point adds itself: dropped',
+      code: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages(s, 1, FOLL_TOUCH | FOLL_WRITE, p);\n}\n',
+      kernel: '6.12',
+      findings: [{ line: 3, message: /is_valid_gup_args/ }],
+      output: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages(s, 1, FOLL_WRITE, p);\n}\n',
+    },
+  ],
+});
