@@ -1,6 +1,7 @@
 // Which files `pinsight scan PATH...` looks at: a file as given, or every .c and .h file under a
-// directory (hidden directories and symbolic links to directories are skipped), sorted.
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+// directory (hidden entries and symbolic links are skipped, as ripgrep does: the links in a kernel
+// tree duplicate files that are scanned anyway), sorted. server/scan/walk.ts lists the same files.
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from './usage-error.js';
 
@@ -34,12 +35,5 @@ function walk(dir: string, out: Set<string>): void {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) walk(path, out);
     else if (entry.isFile() && SOURCE.test(entry.name)) out.add(path);
-    else if (entry.isSymbolicLink() && SOURCE.test(entry.name)) {
-      try {
-        if (lstatSync(path) && statSync(path).isFile()) out.add(path);
-      } catch {
-        // dangling link
-      }
-    }
   }
 }
