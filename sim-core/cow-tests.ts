@@ -8,7 +8,7 @@ import { type LongtermPin, pinLongtermTestRead, pinLongtermTestStart, pinLongter
 import { type FixedBuffer, registerBuffer, unregisterBuffers, writeFixed } from './io-uring.js';
 import { DEFAULT_MACHINE, Machine, type MachineConfig, type Mm, kbToPages, pagesToKb } from './mm.js';
 import { File, PMD_NR } from './page.js';
-import { clearSoftDirty, exitMm, madvise, memset, mmap, mprotect, mremapFixed, munmap, readPages, touch } from './syscalls.js';
+import { clearSoftDirty, exitMm, fallocate, madvise, memset, mmap, mprotect, mremapFixed, munmap, readPages, touch } from './syscalls.js';
 import { Tracer, type TraceStep } from './trace.js';
 import { readPipe, vmspliceToPipe } from './vmsplice.js';
 
@@ -355,15 +355,6 @@ function fileBacked(name: string): Setup {
     touch(mm, smem);
     return { mm, mem, smem, size: 1, hugetlb: false };
   };
-}
-
-/** fallocate(): the file's page exists in the pagecache, zero-filled. */
-function fallocate(mm: Mm, file: File, index: number): boolean {
-  const f = mm.machine.alloc('pagecache', file.nrPerFolio, { hugetlb: file.fs === 'hugetlbfs', file, fileIndex: index });
-  if (!f) return false;
-  f.refcount = 1;
-  file.pages.set(index, f);
-  return true;
 }
 
 /** run_with_huge_zeropage(): read a MADV_HUGEPAGE'd PMD-aligned RW and R/O range: both map the huge zeropage. */

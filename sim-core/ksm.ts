@@ -16,8 +16,6 @@ export function ksmMerge(mm: Mm, vpn: number): boolean {
   }
   const ksm = mm.machine.alloc('ksm', 1)!;
   ksm.content[0] = old.content[leaf.entry.index]!;
-  ksm.refcount = 1; // the identical page elsewhere that KSM merged with
-  ksm.mapcount = 1;
   zapLeaf(mm, leaf);
   mapLeaf(mm, 'pte', vpn, { type: 'present', folio: ksm, index: 0, writable: false, dirty: false, softDirty: leaf.entry.softDirty, special: false });
   t.add('try_to_merge_one_page()', `-> ${old.name} replaced by the read-only KSM page ${ksm.name} (never exclusive)`, mm.kernel.ref('mm/ksm.c', 'replace_page'));

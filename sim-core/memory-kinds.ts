@@ -4,7 +4,7 @@ import { fork } from './fork.js';
 import { ksmMerge } from './ksm.js';
 import type { Mm } from './mm.js';
 import { File, PMD_NR, PUD_NR } from './page.js';
-import { madvise, memset, mmap, touch } from './syscalls.js';
+import { fallocate, madvise, memset, mmap, touch } from './syscalls.js';
 
 export type Mapping = 'private' | 'shared';
 
@@ -50,6 +50,7 @@ function hugetlbKind(name: string, nr: number, memfd: boolean): Kind {
     mappings: ['private', 'shared'],
     setup(mm, mapping) {
       const file = memfd ? new File(`memfd hugetlb ${nr * 4} kB`, 'hugetlbfs', nr) : null;
+      if (file) fallocate(mm, file, 0); // as cow.c run_with_memfd_hugetlb()
       const mem = mmap(mm, { pages: nr, prot: RW, shared: mapping === 'shared', file, hugeNr: nr });
       if (memfd) touch(mm, mem);
       else memset(mm, mem, nr, 1);
@@ -154,7 +155,9 @@ const KINDS: readonly Kind[] = [
   },
   fileKind('pagecache', 'ext4', 'a page of a regular file on a disk filesystem (ext4: needs dirty tracking), read-faulted'),
   fileKind('memfd', 'tmpfs', 'a page of a memfd (shmem), read-faulted'),
-  fileKind('tmpfile', 'tmpfs', 'a page of a tmpfile() file, read-faulted; modelled on tmpfs, as /tmp is on the selftest machine'),
+  // gup_longterm.c's "tmpfile"/"local tmpfile" on a disk filesystem; cow.c's tmpfile rows (private
+  // mappings) come out the same on tmpfs and on disk, and cow-tests.ts models them on tmpfs.
+  fileKind('tmpfile', 'ext4', 'a page of a tmpfile() file on a disk filesystem (ext4, dirty-tracked), read-faulted'),
   hugetlbKind('hugetlb-2M', PMD_NR, false),
   hugetlbKind('hugetlb-1G', PUD_NR, false),
   hugetlbKind('memfd-hugetlb-2M', PMD_NR, true),
@@ -163,8 +166,20 @@ const KINDS: readonly Kind[] = [
 
 export const MEMORY_KINDS: readonly MemoryKindInfo[] = KINDS.map(({ name, description, anonymous, mappings }) => ({ name, description, anonymous, mappings }));
 
+/** cow.c's names for the same memory ("memfd hugetlb (2048 kB)", "shared zeropage", ...). */
+const ALIASES: Record<string, string> = {
+  'shared zeropage': 'shared-zeropage',
+  'huge zeropage': 'huge-zeropage',
+  'base page': 'anon',
+  'THP (2048 kB)': 'thp',
+  'hugetlb (2048 kB)': 'hugetlb-2M',
+  'hugetlb (1048576 kB)': 'hugetlb-1G',
+  'memfd hugetlb (2048 kB)': 'memfd-hugetlb-2M',
+  'memfd hugetlb (1048576 kB)': 'memfd-hugetlb-1G',
+};
+
 export function memoryKind(name: string, mapping: Mapping): Kind {
-  const k = KINDS.find((x) => x.name === name);
+  const k = KINDS.find((x) => x.name === (ALIASES[name] ?? name));
   if (!k) throw unknownName('memory kind', name, KINDS.map((x) => x.name));
   if (!k.mappings.includes(mapping)) throw new SimError(`memory kind '${name}' exists only in ${k.mappings.join('/')} mappings (got '${mapping}')`);
   return k;

@@ -58,6 +58,16 @@ export function mmap(mm: Mm, a: MmapArgs): number {
   return start;
 }
 
+/** fallocate(): the file's page at `index` exists in the pagecache, zero-filled (false: no free huge page). */
+export function fallocate(mm: Mm, file: File, index: number): boolean {
+  if (file.pages.has(index)) return true;
+  const f = mm.machine.alloc('pagecache', file.nrPerFolio, { hugetlb: file.fs === 'hugetlbfs', file, fileIndex: index });
+  if (!f) return false;
+  f.refcount = 1; // the pagecache's reference
+  file.pages.set(index, f);
+  return true;
+}
+
 /** munmap() (mm/mmap.c do_vmi_munmap()): zap the range and drop its VMAs. */
 export function munmap(mm: Mm, start: number, pages: number): void {
   const end = start + pages;

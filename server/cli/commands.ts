@@ -1,5 +1,8 @@
 import type { Command } from './command.js';
+import { behavioursCommand } from './behaviours.js';
+import { cowTableCommand } from './cow-table.js';
 import { scanCommand } from './scan.js';
+import { simulateCommand } from './simulate.js';
 
 /** Every `pinsight` subcommand, in the order `pinsight --help` lists them. Add new ones here. */
-export const commands: Command[] = [scanCommand];
+export const commands: Command[] = [scanCommand, simulateCommand, cowTableCommand, behavioursCommand];
