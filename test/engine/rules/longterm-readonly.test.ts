@@ -1,3 +1,7 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MEMORY_KINDS, simulate } from '../../../sim-core/index.js';
+import { analyze } from '../helpers.js';
 import { runRuleTests } from '../rule-tester.js';
 
 const roPin = 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n, FOLL_LONGTERM, p);\n}\n';
@@ -29,4 +33,16 @@ runRuleTests('longterm-readonly', {
       findings: [{ line: 3, message: /when !write/ }],
     },
   ],
+});
+
+test('longterm-readonly: the memory kinds named are the ones sim-core finds incoherent', async () => {
+  const analysis = await analyze(roPin, '6.1', ['longterm-readonly']);
+  const message = analysis.findings[0]!.message;
+  const listed = /mapping of ([^:]+):/.exec(message)![1]!.split(', ');
+  const incoherent = MEMORY_KINDS.filter((k) => k.mappings.includes('private'))
+    .filter((k) => simulate({ kernel: { version: '6.1' }, memory: k.name, mapping: 'private', flags: ['FOLL_LONGTERM'], path: 'fast', then: ['write'], trace: false }).verdict === 'incoherent')
+    .map((k) => k.name);
+  assert.deepEqual(listed, incoherent);
+  // The seed patch's twelve results: R/O long-term pins of these were unreliable before 6.2.
+  for (const kind of ['shared-zeropage', 'memfd', 'tmpfile', 'huge-zeropage']) assert.ok(listed.includes(kind), kind);
 });
