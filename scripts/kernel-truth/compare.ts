@@ -18,7 +18,9 @@ function show(a: Agreement): void {
   if (a.different.length > MAX_LISTED) console.log(`  ... and ${a.different.length - MAX_LISTED} more different`);
   for (const r of a.lacking.slice(0, MAX_LISTED)) console.log(`  lacking: ${name(r)}: kernel '${r.result}'`);
   if (a.lacking.length > MAX_LISTED) console.log(`  ... and ${a.lacking.length - MAX_LISTED} more lacking`);
-  for (const r of a.unscored) console.log(`  skip (not scored): ${name(r)}: ${r.message}`);
+  for (const u of a.unscored) {
+    console.log(`  skip (not scored): ${name(u.row)}: ${u.row.message}; model '${u.model ?? 'no row'}'`);
+  }
 }
 
 // (an async main, not top-level await: the project's .ts files run as CommonJS under tsx)

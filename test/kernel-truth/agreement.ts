@@ -29,6 +29,8 @@ export interface SimCore {
     mapping: 'private' | 'shared';
     flags: string[];
     path?: 'slow' | 'fast';
+    /** the GUP entry point (overrides path) */
+    api?: string;
     then?: string[];
   }): { verdict: 'coherent' | 'incoherent' | 'refused' | 'error'; errno?: string; summary: string };
 }
@@ -73,8 +75,8 @@ export interface Agreement {
   different: Difference[];
   /** scored kernel rows the model has no row for */
   lacking: TapRow[];
-  /** SKIP rows: shown, not scored */
-  unscored: TapRow[];
+  /** SKIP rows: shown with what the model says, not scored */
+  unscored: { row: TapRow; model?: TapResult }[];
 }
 
 const key = (test: string, memory: string): string => `${test}\u0000${memory}`;
@@ -82,12 +84,13 @@ const key = (test: string, memory: string): string => `${test}\u0000${memory}`;
 function tally(rec: Recording, predict: (row: TapRow) => Difference | TapResult | undefined): Agreement {
   const a: Agreement = { file: rec.file, kernel: rec.kernel, scored: 0, equal: [], different: [], lacking: [], unscored: [] };
   for (const row of rec.run.rows) {
+    const p = predict(row);
     if (row.result === 'skip') {
-      a.unscored.push(row);
+      const model = typeof p === 'string' ? p : p?.model;
+      a.unscored.push(model === undefined ? { row } : { row, model });
       continue;
     }
     a.scored++;
-    const p = predict(row);
     if (p === undefined) a.lacking.push(row);
     else if (typeof p === 'string') (p === row.result ? a.equal.push(row) : a.different.push({ row, model: p }));
     else (p.model === row.result ? a.equal.push(row) : a.different.push(p));
@@ -127,7 +130,8 @@ export function gupLongtermCase(test: string): GupLongtermCase | undefined {
     };
   }
   const io = IOURING_TEST.exec(test);
-  // io_uring registers buffers with FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM (io_uring/rsrc.c io_pin_pages()).
+  // io_uring registers buffers with FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM (io_uring/rsrc.c io_pin_pages():
+  // pin_user_pages() in 6.1, pin_user_pages_fast() in 6.12).
   if (io) return { write: true, path: 'slow', mapping: io[1] === 'MAP_SHARED' ? 'shared' : 'private', iouring: true };
   return undefined;
 }
@@ -153,7 +157,7 @@ export function filesystemOf(run: TapRun, memory: string): 'tmpfs' | 'ext4' | 'h
  */
 export function simMemoryFor(memory: string, fs: 'tmpfs' | 'ext4' | 'hugetlbfs'): string {
   if (fs === 'hugetlbfs') return memory; // "memfd hugetlb (N kB)", as cow.c names it
-  return fs === 'tmpfs' ? 'memfd' : 'tmpfile';
+  return fs === 'tmpfs' ? 'memfd' : 'pagecache'; // shmem, or a regular file on ext4
 }
 
 /**
@@ -170,12 +174,14 @@ export function compareGupLongterm(rec: Recording, sim: SimCore, kernel: KernelS
   return tally(rec, (row) => {
     const c = gupLongtermCase(row.test);
     const fs = filesystemOf(rec.run, row.memory);
-    // io_uring's own checks (io_uring/rsrc.c) are not part of the model's simulate().
-    if (!c || !fs || c.iouring) return undefined;
+    if (!c || !fs) return undefined;
     const flags = ['FOLL_LONGTERM', ...(c.write ? ['FOLL_WRITE'] : [])];
+    // io_uring rows go through sim-core's io_uring_register_buffers() (its own flags, and 6.1's
+    // refusal of file-backed buffers other than shmem and hugetlbfs, io_uring/rsrc.c io_pin_pages()).
+    const how = c.iouring ? { api: 'io_uring_register_buffers' } : { path: c.path };
     let verdict;
     try {
-      verdict = sim.simulate({ kernel, memory: simMemoryFor(row.memory, fs), mapping: c.mapping, flags, path: c.path });
+      verdict = sim.simulate({ kernel, memory: simMemoryFor(row.memory, fs), mapping: c.mapping, flags, ...how });
     } catch {
       return undefined; // the model does not know this kind: it lacks the row
     }
