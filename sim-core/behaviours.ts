@@ -79,6 +79,15 @@ const BEHAVIOURS = [
       'GUP-fast does not pin a writable long-term file folio it cannot vouch for (anything but anon, shmem, hugetlb) and leaves it to the slow path, where check_vma_flags() decides. (Named folio_fast_pin_allowed() until 6.9.)',
   },
   {
+    name: 'io-uring-file-check-in-gup',
+    since: '6.5',
+    commit: '"io_uring: rsrc: delegate VMA file-backed check to GUP" (Lorenzo Stoakes) [id not verified; release recalled]',
+    kernelFile: 'io_uring/rsrc.c',
+    kernelFunction: 'io_sqe_buffer_register',
+    summary:
+      'io_uring fixed buffers are pinned with FOLL_WRITE|FOLL_LONGTERM and GUP alone decides (6.12: pin_user_pages_fast() in io_pin_pages()). Before (6.1): pin_user_pages(), then any file-backed VMA but shmem and hugetlbfs is refused with -EOPNOTSUPP, private mappings included.',
+  },
+  {
     name: 'anon-mthp',
     since: '6.8',
     commit: '19eaf44954df [unverified id] "mm: thp: support allocation of anonymous multi-size THP"',

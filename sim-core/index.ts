@@ -11,6 +11,7 @@ export {
   type MappingView,
   type PinView,
   THEN_STEPS,
+  SIM_APIS,
   simulate,
 } from './scenario.js';
 export { type CowRow, type CowResult, type CowTableOptions, cowTable, defaultThpSizesKb } from './cow-tests.js';

@@ -1,21 +1,39 @@
-// io_uring fixed buffers (io_uring/rsrc.c io_sqe_buffer_register() -> io_pin_pages()): a
-// FOLL_WRITE|FOLL_LONGTERM pin of the buffer; IORING_OP_WRITE_FIXED reads it through the pin.
-// 6.1 pins with pin_user_pages(), 6.12 with pin_user_pages_fast() (io_uring/memmap.c); the model
-// uses pin_user_pages() for both: for cow.c's buffers GUP-fast either takes the same pages or falls
-// back to the same slow path.
+// io_uring fixed buffers (io_uring/rsrc.c io_sqe_buffer_register()): a FOLL_WRITE|FOLL_LONGTERM
+// pin of the buffer; IORING_OP_WRITE_FIXED reads it through the pin.
 import { type GupOutcome, gup, release } from './gup.js';
 import type { Mm, PinRecord } from './mm.js';
+import { isVmHugetlbPage } from './vma.js';
 
 export interface FixedBuffer {
   mm: Mm;
   pins: PinRecord[];
 }
 
+/**
+ * io_sqe_buffer_register(). With 'io-uring-file-check-in-gup' (6.12 io_uring/memmap.c
+ * io_pin_pages()): pin_user_pages_fast() and nothing else. Without (6.1 io_uring/rsrc.c
+ * io_pin_pages()): pin_user_pages() under the mmap lock, then -EOPNOTSUPP for any file-backed VMA
+ * that is neither shmem nor hugetlbfs.
+ */
 export function registerBuffer(mm: Mm, start: number, pages: number): FixedBuffer | GupOutcome {
-  const out = gup({ api: 'pin_user_pages', mm, start, nrPages: pages, flags: ['FOLL_WRITE', 'FOLL_LONGTERM'], holder: 'io_uring' });
-  if (out.errno || out.ret !== pages) {
+  const k = mm.kernel;
+  const t = mm.machine.trace;
+  const inGup = k.has('io-uring-file-check-in-gup');
+  t.add('io_sqe_buffer_register()', `register ${pages} page${pages === 1 ? '' : 's'} as a fixed buffer: FOLL_WRITE|FOLL_LONGTERM`, k.ref('io_uring/rsrc.c', 'io_sqe_buffer_register'));
+  const out = gup({ api: inGup ? 'pin_user_pages_fast' : 'pin_user_pages', mm, start, nrPages: pages, flags: ['FOLL_WRITE', 'FOLL_LONGTERM'], holder: 'io_uring' });
+  const undo = (o: GupOutcome): GupOutcome => {
     for (const p of out.pins) release(mm, p);
-    return out;
+    return o;
+  };
+  if (out.errno || out.ret !== pages) return undo(out.errno ? out : { ret: -14, errno: '-EFAULT', pins: [] });
+  if (!inGup) {
+    for (let v = start; v < start + pages; v++) {
+      const vma = mm.findVma(v)!;
+      if (vma.file && !vma.file.isShmem && !isVmHugetlbPage(vma)) {
+        t.add('io_pin_pages()', `-> -EOPNOTSUPP: "don't support file backed memory" (${vma.file.fs} file, neither shmem nor hugetlbfs)`, k.ref('io_uring/rsrc.c', 'io_pin_pages'));
+        return undo({ ret: -95, errno: '-EOPNOTSUPP', pins: [] });
+      }
+    }
   }
   return { mm, pins: out.pins };
 }

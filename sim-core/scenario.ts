@@ -3,7 +3,8 @@
 import { type KernelSpec, kernelFor } from './behaviours.js';
 import { SimError, unknownName } from './errors.js';
 import { fork } from './fork.js';
-import { FOLL_FLAGS, type FollFlag, GUP_APIS, type GupApi, gup } from './gup.js';
+import { FOLL_FLAGS, type FollFlag, GUP_APIS, type GupApi, type GupOutcome, gup } from './gup.js';
+import { registerBuffer } from './io-uring.js';
 import { type Mapping, memoryKind } from './memory-kinds.js';
 import { DEFAULT_MACHINE, Machine, type Mm, type PinRecord } from './mm.js';
 import { folioMaybeDmaPinned, pageAnonExclusive } from './page.js';
@@ -23,7 +24,10 @@ export interface ScenarioInput {
   flags: string[];
   /** slow: pin_user_pages() / get_user_pages(); fast: the *_fast() variants (default slow) */
   path?: 'slow' | 'fast';
-  /** the entry point, when the caller knows it (overrides `path` and the FOLL_PIN/FOLL_GET choice) */
+  /**
+   * the entry point, when the caller knows it (overrides `path` and the FOLL_PIN/FOLL_GET choice):
+   * a GUP_APIS name, or 'io_uring_register_buffers' (its flags are its own: FOLL_WRITE|FOLL_LONGTERM)
+   */
   api?: string;
   /** what happens after the pin, in order (default ['write']); see THEN_STEPS */
   then?: string[];
@@ -162,12 +166,17 @@ function snapshot(machine: Machine, vpn: number, after: string): Snapshot {
   return { after, mappings, pages: [...pages.values()], pins, lines };
 }
 
+/** Entry points simulate() can pin through: GUP's own and io_uring's buffer registration. */
+export const SIM_APIS = [...GUP_APIS, 'io_uring_register_buffers'] as const;
+type SimApi = (typeof SIM_APIS)[number];
+
 /** The entry point and the flags it is called with, from the input. */
-function chooseApi(input: ScenarioInput): { api: GupApi; flags: FollFlag[] } {
+function chooseApi(input: ScenarioInput): { api: SimApi; flags: FollFlag[] } {
   for (const f of input.flags) if (!(FOLL_FLAGS as readonly string[]).includes(f)) throw unknownName('flag', f, FOLL_FLAGS);
   const flags = input.flags as FollFlag[];
   if (input.api !== undefined) {
-    if (!(GUP_APIS as readonly string[]).includes(input.api)) throw unknownName('GUP entry point', input.api, GUP_APIS);
+    if (!(SIM_APIS as readonly string[]).includes(input.api)) throw unknownName('entry point', input.api, SIM_APIS);
+    if (input.api === 'io_uring_register_buffers') return { api: input.api, flags: ['FOLL_WRITE', 'FOLL_LONGTERM'] };
     return { api: input.api as GupApi, flags: [...flags] };
   }
   const path = input.path ?? 'slow';
@@ -207,12 +216,13 @@ export function simulate(input: ScenarioInput): ScenarioResult {
   const machine = new Machine(kernel, { ...DEFAULT_MACHINE, thpSizesKb: [2048] }, new Tracer(input.trace ?? true));
   const t = machine.trace;
   const mm = machine.newMm('process');
+  t.add('setup', `${kind.name} in a ${mapping} mapping: ${kind.description}`);
   const vpn = kind.setup(mm, mapping);
   const snapshots: Snapshot[] = [snapshot(machine, vpn, 'setup')];
-  t.add('setup', `${kind.name} in a ${mapping} mapping: ${kind.description}`, undefined, snapshots[0]!.lines);
+  t.add('before the pin', `${mm.name} maps ${kind.name} at VA:0x${(vpn * 0x1000).toString(16)}`, undefined, snapshots[0]!.lines);
 
   const gupStart = t.steps.length;
-  const out = gup({ api, mm, start: vpn, nrPages: 1, flags, holder: 'driver' });
+  const out = api === 'io_uring_register_buffers' ? pinViaIoUring(mm, vpn) : gup({ api, mm, start: vpn, nrPages: 1, flags, holder: 'driver' });
   const base = { api, flags: [...flags], trace: t.steps, snapshots };
   const who = `${api}(${flags.join('|') || '0'}) on ${kind.name} (${mapping}), Linux ${kernel.describe()}`;
   if (out.livelock) {
@@ -287,6 +297,11 @@ export function simulate(input: ScenarioInput): ScenarioResult {
     : `${who}: ${what}; it stays the page the process sees after ${then.length ? then.map((s) => `"${s}"`).join(', ') : 'the pin'}.`;
   const last = snapshots[snapshots.length - 1]!;
   return { ...base, verdict: broken ? 'incoherent' : 'coherent', summary, pinnedPage: pinned.id, pages: last.pages };
+}
+
+function pinViaIoUring(mm: Mm, vpn: number): GupOutcome {
+  const r = registerBuffer(mm, vpn, 1);
+  return 'ret' in r ? r : { ret: 1, pins: r.pins };
 }
 
 function lastDecision(steps: readonly TraceStep[]): string | null {

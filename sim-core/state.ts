@@ -24,7 +24,7 @@ export function describeVma(v: Vma): string {
 }
 
 export function describeLeaf(mm: Mm, leaf: Leaf): string {
-  const tag = leaf.level.toUpperCase().padEnd(4);
+  const tag = `${leaf.level.toUpperCase()}:`.padEnd(4);
   const e = leaf.entry;
   const span = levelPages(leaf.level) > 1 ? ` (${levelPages(leaf.level) * 4} kB)` : '';
   if (e.type === 'swap') return `${tag}     VA:${hex(leaf.base)} -> ${e.slot.name}${e.exclusive ? ' (swap entry, exclusive)' : ' (swap entry)'}`;

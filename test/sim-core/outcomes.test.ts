@@ -142,10 +142,20 @@ test('bad input is a SimError listing the valid names', () => {
   assert.throws(() => simulate({ ...base, kernel: { version: '6.12', with: ['x'] } }), /unknown behaviour 'x'/);
   assert.throws(() => simulate({ ...base, then: ['dance'] }), /unknown step 'dance' \(valid: write/);
   assert.throws(() => simulate({ ...base, memory: 'shared-zeropage', mapping: 'shared' }), /only in private/);
-  assert.throws(() => simulate({ ...base, api: 'gup_everything' }), /unknown GUP entry point/);
+  assert.throws(() => simulate({ ...base, api: 'gup_everything' }), /unknown entry point 'gup_everything' \(valid: pin_user_pages, /);
 });
 
 test("cow.c's memory names are accepted as aliases", () => {
   const r = simulate({ kernel: { version: '6.12' }, memory: 'memfd hugetlb (2048 kB)', mapping: 'private', flags: P1 });
   assert.equal(r.verdict, 'coherent');
+});
+
+test('io_uring fixed buffers: 6.1 refuses file-backed memory but shmem/hugetlb itself; 6.5+ leaves it to GUP', () => {
+  const reg = (version: string, memory: string, mapping: 'private' | 'shared') =>
+    simulate({ kernel: { version }, memory, mapping, flags: [], api: 'io_uring_register_buffers' });
+  assert.equal(reg('6.1', 'tmpfile', 'private').errno, '-EOPNOTSUPP');
+  assert.equal(reg('6.1', 'memfd', 'shared').verdict, 'coherent');
+  assert.equal(reg('6.12', 'tmpfile', 'private').verdict, 'coherent');
+  assert.equal(reg('6.12', 'tmpfile', 'shared').errno, '-EFAULT');
+  assert.equal(reg('6.12', 'memfd-hugetlb-2M', 'shared').verdict, 'coherent');
 });
