@@ -124,6 +124,9 @@ export function behaviours(): readonly Behaviour[] {
   return BEHAVIOURS;
 }
 
+/** The oldest kernel whose behaviour the model represents without switches. */
+export const BASELINE = '6.1';
+
 export type KernelSpec = { version: string; with?: string[]; without?: string[] };
 
 function checkNames(names: readonly string[] | undefined): void {
@@ -148,11 +151,19 @@ export class Kernel {
   readonly on: ReadonlySet<string>;
   /** the source tree cited in traces: the one of the two we read that is closest to `version` */
   readonly tree: '6.1' | '6.12';
+  /**
+   * Set for kernels older than the model's baseline: sim-core's oldest behaviour is 6.1's (the 5.x
+   * changes, PG_anon_exclusive in 5.19 and the copy of pinned pages at fork in 5.9, are not switches).
+   */
+  readonly belowBaseline: string | undefined;
   constructor(readonly spec: KernelSpec) {
     this.v = parseVersion(spec.version);
     this.version = spec.version.trim();
     this.on = behavioursFor(spec);
     this.tree = atLeast(this.v, '6.2') ? '6.12' : '6.1';
+    this.belowBaseline = atLeast(this.v, BASELINE)
+      ? undefined
+      : `Linux ${this.version} is older than sim-core's baseline (${BASELINE}): it is modelled with ${BASELINE}'s behaviour`;
   }
   has(name: BehaviourName): boolean {
     return this.on.has(name);

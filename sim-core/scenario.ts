@@ -1,6 +1,6 @@
 // One scenario: map a memory kind, pin it through a GUP entry point with the caller's flags, then
 // do what the process does next, and say whether the pin still sees what the process sees.
-import { type KernelSpec, kernelFor } from './behaviours.js';
+import { BASELINE, type KernelSpec, kernelFor } from './behaviours.js';
 import { SimError, unknownName } from './errors.js';
 import { fork } from './fork.js';
 import { FOLL_FLAGS, type FollFlag, GUP_APIS, type GupApi, type GupOutcome, gup } from './gup.js';
@@ -17,6 +17,8 @@ export interface ScenarioInput {
   /** a MEMORY_KINDS name */
   memory: string;
   mapping: Mapping;
+  /** the mapping's protection when the pin is taken (default read-write); read-only maps it PROT_READ after populating it */
+  prot?: 'read-write' | 'read-only';
   /**
    * FOLL_* names as the caller passes them. Without `api`, FOLL_PIN / FOLL_GET only choose the
    * family (pin_user_pages*() by default, get_user_pages*() with FOLL_GET) and are not passed on.
@@ -209,22 +211,28 @@ export function simulate(input: ScenarioInput): ScenarioResult {
   const kind = memoryKind(input.memory, mapping);
   if (!Array.isArray(input.flags)) throw new SimError('simulate: flags must be an array of FOLL_* names');
   const { api, flags } = chooseApi(input);
-  const then = input.then ?? ['write'];
+  const then = input.then ?? [input.prot === 'read-only' ? 'read' : 'write'];
   if (!Array.isArray(then) || then.length > MAX_STEPS) throw new SimError(`simulate: then must be a list of at most ${MAX_STEPS} steps`);
   for (const s of then) if (!(s in THEN_STEPS)) throw unknownName('step', String(s), Object.keys(THEN_STEPS));
 
   const machine = new Machine(kernel, { ...DEFAULT_MACHINE, thpSizesKb: [2048] }, new Tracer(input.trace ?? true));
   const t = machine.trace;
   const mm = machine.newMm('process');
+  if (kernel.belowBaseline) t.add('note', kernel.belowBaseline);
   t.add('setup', `${kind.name} in a ${mapping} mapping: ${kind.description}`);
   const vpn = kind.setup(mm, mapping);
+  if (input.prot !== undefined && input.prot !== 'read-write' && input.prot !== 'read-only') throw unknownName('protection', String(input.prot), ['read-write', 'read-only']);
+  if (input.prot === 'read-only') {
+    const n = mm.findVma(vpn)!.hugeNr || 1;
+    mprotect(mm, vpn, n, { read: true, write: false });
+  }
   const snapshots: Snapshot[] = [snapshot(machine, vpn, 'setup')];
   t.add('before the pin', `${mm.name} maps ${kind.name} at VA:0x${(vpn * 0x1000).toString(16)}`, undefined, snapshots[0]!.lines);
 
   const gupStart = t.steps.length;
   const out = api === 'io_uring_register_buffers' ? pinViaIoUring(mm, vpn) : gup({ api, mm, start: vpn, nrPages: 1, flags, holder: 'driver' });
   const base = { api, flags: [...flags], trace: t.steps, snapshots };
-  const who = `${api}(${flags.join('|') || '0'}) on ${kind.name} (${mapping}), Linux ${kernel.describe()}`;
+  const who = `${api}(${flags.join('|') || '0'}) on ${kind.name} (${mapping}${input.prot === 'read-only' ? ', read-only' : ''}), Linux ${kernel.describe()}${kernel.belowBaseline ? ` (modelled as ${BASELINE})` : ''}`;
   if (out.livelock) {
     return { ...base, verdict: 'error', errno: out.errno!, summary: `${who}: the pin would never return: GUP asks for an unshare fault that does not unshare (livelock).` };
   }
@@ -244,19 +252,22 @@ export function simulate(input: ScenarioInput): ScenarioResult {
   let child: Mm | null = null;
   let broken: { step: string; why: string } | null = null;
   for (const step of then as ThenStep[]) {
+    let access: string = 'ok';
     switch (step) {
       case 'write':
-        memset(mm, vpn, 1, 0xff);
+        access = memset(mm, vpn, 1, 0xff);
         break;
-      case 'read':
-        readPages(mm, vpn, 1);
+      case 'read': {
+        const r = readPages(mm, vpn, 1);
+        if (!Array.isArray(r)) access = r;
         break;
+      }
       case 'fork':
         child = fork(mm, 'child');
         break;
       case 'fork-child-write':
         child ??= fork(mm, 'child');
-        memset(child, vpn, 1, 0xee);
+        access = memset(child, vpn, 1, 0xee);
         break;
       case 'child-exit':
         if (child) exitMm(child);
@@ -275,6 +286,7 @@ export function simulate(input: ScenarioInput): ScenarioResult {
         madvise(mm, vpn, 1, 'MADV_PAGEOUT');
         break;
     }
+    if (access !== 'ok') t.add(step, `-> ${access === 'sigsegv' ? 'SIGSEGV: the mapping does not allow it' : `VM_FAULT_${access.toUpperCase()}`}`);
     const snap = snapshot(machine, vpn, step);
     snapshots.push(snap);
     const c = coherence(pin);

@@ -113,10 +113,24 @@ test('FOLL_NOFAULT cannot unshare: the pin fails instead', () => {
   assert.equal(r.errno, '-EFAULT');
 });
 
-test('FOLL_FORCE|FOLL_WRITE into a read-only private mapping goes through COW; hugetlb refuses it', () => {
-  // the 6.1 driver idiom on a writable mapping is covered above; here the mapping itself lacks VM_WRITE
-  const r = simulate({ kernel: { version: '6.12' }, memory: 'anon', mapping: 'private', flags: P3, then: ['mprotect-ro', 'read'] });
-  assert.equal(r.verdict, 'coherent');
+test('FOLL_FORCE|FOLL_WRITE into a read-only private mapping goes through COW (ptrace\'s poke); hugetlb and shared mappings refuse it', () => {
+  const ro = (memory: string, flags: string[], mapping: 'private' | 'shared' = 'private') =>
+    simulate({ kernel: { version: '6.12' }, memory, mapping, prot: 'read-only', flags, then: ['read'] });
+  assert.equal(ro('memfd', ['FOLL_WRITE']).errno, '-EFAULT', 'no VM_WRITE and no FOLL_FORCE');
+  const poke = ro('memfd', ['FOLL_WRITE', 'FOLL_FORCE']);
+  assert.equal(poke.verdict, 'coherent');
+  assert.ok(poke.trace.some((s) => s.fn === 'do_cow_fault()' || s.fn === 'wp_page_copy()'), 'COW broke first');
+  const pinned = poke.pages!.find((p) => p.id === poke.pinnedPage)!;
+  assert.equal(pinned.anon, true);
+  assert.equal(ro('memfd-hugetlb-2M', ['FOLL_WRITE', 'FOLL_FORCE']).errno, '-EFAULT');
+  assert.equal(ro('memfd', ['FOLL_WRITE', 'FOLL_FORCE'], 'shared').errno, '-EFAULT');
+});
+
+test('kernels older than the 6.1 baseline are modelled as 6.1, and say so', () => {
+  const r = simulate({ kernel: { version: '5.10' }, memory: 'memfd', mapping: 'private', flags: P1 });
+  assert.equal(r.verdict, 'incoherent');
+  assert.match(r.summary, /modelled as 6\.1/);
+  assert.equal(r.trace[0]!.fn, 'note');
 });
 
 test('a scenario exposes structured state for drawing: snapshots with mappings, pages and pins', () => {
