@@ -33,7 +33,7 @@ try {
   build({ ...common, entryPoints: { extension: join(root, 'client/extension.ts') }, outdir: dist }),
   build({
     ...common,
-    entryPoints: { server: join(root, 'server/server.ts'), cli: join(root, 'server/cli.ts') },
+    entryPoints: { server: join(root, 'server/server.ts'), cli: join(root, 'server/cli.ts'), 'scan-worker': join(root, 'server/scan/worker.ts') },
     outdir: dist,
     banner: { js: '#!/usr/bin/env node' },
   }),

@@ -1,0 +1,129 @@
+// One file of a whole-tree scan, read once: the bytes are searched for an entry point's name, and
+// only a file that names one is decoded, sliced (slice.ts) and parsed. The answer is the one
+// analyzeFile() (server/engine/analyze-file.ts) gives on the whole file; test/scan checks it.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { analyzeTree, mentionsEntryPoint } from '../engine/index.js';
+import type { CParser } from '../engine/parser.js';
+import type { CallSite, Finding } from '../engine/types.js';
+import { ENGINE_REACH } from './engine-reach.js';
+import { NeedleSearch } from './needles.js';
+import { sliceForAnalysis } from './slice.js';
+
+/** A file with at least one call or finding. */
+export interface FileResult {
+  path: string;
+  calls: CallSite[];
+  findings: Finding[];
+}
+
+/** What the scan did, for `PINSIGHT_SCAN_STATS` and the benchmark. */
+export interface ScanCounters {
+  /** Files read. */
+  files: number;
+  bytes: number;
+  /** Files that name an entry point (byte search) and were decoded. */
+  candidates: number;
+  /** Files parsed (their text names an entry point followed by `(`). */
+  parsed: number;
+  /** Lines of the parsed files, and those the slices kept. */
+  lines: number;
+  keptLines: number;
+}
+
+export function emptyCounters(): ScanCounters {
+  return { files: 0, bytes: 0, candidates: 0, parsed: 0, lines: 0, keptLines: 0 };
+}
+
+export function addCounters(into: ScanCounters, from: ScanCounters): void {
+  for (const key of Object.keys(into) as (keyof ScanCounters)[]) into[key] += from[key];
+}
+
+export class SourceAnalyzer {
+  readonly counters = emptyCounters();
+  private buffer = Buffer.allocUnsafe(1 << 20);
+  private readonly needles = new NeedleSearch();
+
+  constructor(
+    private readonly parser: CParser,
+    private readonly kernel: string,
+    /** false: parse whole files (the plain path, for comparisons). */
+    private readonly slice = true,
+  ) {}
+
+  /**
+   * Analyses each file; a file the engine fails on becomes an error line ("PATH: message", as the
+   * plain scan words it) and the others go on.
+   */
+  analyzePaths(paths: readonly string[]): { results: FileResult[]; errors: string[] } {
+    const results: FileResult[] = [];
+    const errors: string[] = [];
+    for (const path of paths) {
+      try {
+        const result = this.analyzePath(path);
+        if (result) results.push(result);
+      } catch (error) {
+        errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      }
+    }
+    return { results, errors };
+  }
+
+  /** The file's calls and findings, or undefined when it has none (or cannot be read). */
+  analyzePath(path: string): FileResult | undefined {
+    const bytes = this.read(path);
+    if (!bytes) return undefined;
+    this.counters.files++;
+    this.counters.bytes += bytes.length;
+    if (!this.needles.matches(bytes)) return undefined;
+    this.counters.candidates++;
+    return this.analyzeText(path, bytes.toString('utf8'));
+  }
+
+  analyzeText(path: string, text: string): FileResult | undefined {
+    // The engine's own test first: analyzeFile() parses nothing without a call-like mention.
+    if (!mentionsEntryPoint(text)) return undefined;
+    this.counters.parsed++;
+    let source = text;
+    if (this.slice) {
+      const slice = sliceForAnalysis(text, ENGINE_REACH);
+      this.counters.lines += slice.lines;
+      this.counters.keptLines += slice.keptLines;
+      source = slice.text;
+    }
+    const tree = this.parser.parse(source);
+    try {
+      const { calls, findings } = analyzeTree(source, tree, { kernel: this.kernel, path });
+      return calls.length > 0 || findings.length > 0 ? { path, calls, findings } : undefined;
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** The whole file into a buffer reused from file to file; undefined when it cannot be read. */
+  private read(path: string): Buffer | undefined {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      return undefined; // vanished or no permission: the plain scan skips it too
+    }
+    try {
+      let length = 0;
+      for (;;) {
+        if (length === this.buffer.length) {
+          const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+          this.buffer.copy(bigger, 0, 0, length);
+          this.buffer = bigger;
+        }
+        const n = readSync(fd, this.buffer, length, this.buffer.length - length, null);
+        if (n === 0) break;
+        length += n;
+      }
+      return this.buffer.subarray(0, length);
+    } catch {
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
+  }
+}

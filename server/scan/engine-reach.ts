@@ -1,0 +1,18 @@
+// What the engine reads in a file beyond the functions that hold the GUP/PUP calls: the slicer
+// (slice.ts) keeps these and may drop the rest. Each entry names the engine code that looks it up;
+// test/scan's equivalence tests (sliced against whole-file analysis, on fixtures and on the kernel
+// trees) fail when the engine starts to read something this list does not name.
+import { ENTRY_POINTS, RELEASES } from '../engine/index.js';
+import type { SliceNames } from './slice.js';
+
+export const ENGINE_REACH: SliceNames = {
+  // findEntryCalls() (server/engine/call-sites.ts) and the callers of their functions
+  // (FlagFlow.resolveParameter, server/engine/flag-flow.ts).
+  calls: ENTRY_POINTS.map((e) => e.name),
+  // collectPageRefs() (server/engine/page-refs.ts): releases anywhere in the file, matched to the
+  // calls by the pages' struct field.
+  lookups: [...RELEASES.get, ...RELEASES.pin],
+  // readOnlyIndicator() (server/engine/fixes/foll-force.ts): a field that says whether the buffer is
+  // writable, set anywhere in the file (etnaviv's `userptr->ro`).
+  fields: ['ro', 'readonly', 'read_only', 'write', 'writable', 'writeable', 'is_write'],
+};

@@ -1,0 +1,198 @@
+// The whole-tree scan behind `pinsight scan`: the same answer as analysing every file with
+// analyzeFile() (the plain path, server/cli/scan.ts), at about the speed of ripgrep.
+//
+// 1. Candidates: ripgrep lists the files that name an entry point when it is on PATH; otherwise
+//    (or when it fails) the tree is walked in Node (walk.ts) and every file goes to the readers.
+// 2. Readers: worker threads, one per core (pool.ts), read each file once, reject it with a byte
+//    search unless it names an entry point (needles.ts), and parse only what the engine can read
+//    (slice.ts) before calling the engine (analyze-source.ts). A small scan stays in-process, as
+//    starting the workers would cost more than it saves.
+// 3. The results come back sorted by path, as the plain path lists them.
+//
+// Environment, for benchmarks and tests: PINSIGHT_PREFILTER=auto|rg|node, PINSIGHT_WORKERS=N (0:
+// in-process), PINSIGHT_SCAN_STATS=1 (one line of counters and timings on stderr).
+import { relative, isAbsolute } from 'node:path';
+import { loadCParser } from '../engine/parser.js';
+import { SourceAnalyzer, emptyCounters, addCounters, type FileResult, type ScanCounters } from './analyze-source.js';
+import { NeedleSearch } from './needles.js';
+import { defaultWorkerCount, WorkerPool } from './pool.js';
+import { findRipgrep, ripgrepCandidates } from './ripgrep.js';
+import { classifyRoots, walkDirectories, type Roots } from './walk.js';
+
+export { MissingPathError } from './walk.js';
+export type { FileResult, ScanCounters } from './analyze-source.js';
+
+export type Prefilter = 'auto' | 'rg' | 'node';
+
+export interface ScanTreeOptions {
+  kernel: string;
+  cwd?: string;
+  /** Who picks the candidate files; default from PINSIGHT_PREFILTER, else 'auto' (rg when on PATH). */
+  prefilter?: Prefilter;
+  /** Worker threads; 0 analyses in-process. Default from PINSIGHT_WORKERS, else one per core. */
+  workers?: number;
+  /** false parses whole files (for comparisons); default true. */
+  slice?: boolean;
+}
+
+export interface TreeScan {
+  /** Files with a call or a finding, sorted by path. */
+  files: FileResult[];
+  /** Files the engine failed on ("PATH: message"), sorted; the scan went on without them. */
+  errors: string[];
+  /** Files listed under the roots (before any pre-filter), as the plain scan counts them. */
+  filesScanned: number;
+  counters: ScanCounters;
+  /** What actually ran. */
+  prefilter: 'rg' | 'node';
+  workers: number;
+  milliseconds: number;
+}
+
+// Work that justifies starting the workers: this many listed files (Node path) or candidates (rg).
+const POOL_FILES = 512;
+const POOL_CANDIDATES = 24;
+
+/** Scans `paths` (files or directories, relative to options.cwd); throws MissingPathError for a bad path. */
+export async function scanTree(paths: readonly string[], options: ScanTreeOptions): Promise<TreeScan> {
+  const started = performance.now();
+  const roots = classifyRoots(paths, options.cwd ?? process.cwd());
+  const prefilter = options.prefilter ?? envPrefilter();
+  const workers = options.workers ?? envWorkers() ?? defaultWorkerCount();
+  const slice = options.slice ?? true;
+  const runner = new Runner(options.kernel, slice, workers);
+  let used: 'rg' | 'node' = 'node';
+  let filesScanned: number | undefined;
+  try {
+    const rg = prefilter === 'node' || !ripgrepFits(roots) ? undefined : findRipgrep();
+    if (prefilter === 'rg' && !rg) throw new Error('PINSIGHT_PREFILTER=rg, but no usable rg on PATH (or the roots overlap)');
+    if (rg) {
+      try {
+        const run = await ripgrepCandidates(rg, roots.dirs, new NeedleSearch().exact, (path) => runner.add([path], POOL_FILES / POOL_CANDIDATES));
+        used = 'rg';
+        filesScanned = run.searched + roots.files.length;
+        runner.add(roots.files, 1);
+      } catch (error) {
+        if (prefilter === 'rg') throw error;
+        // Start again from the Node walk; a candidate rg listed before it failed is analysed
+        // twice and kept once.
+      }
+    }
+    if (used === 'node') {
+      const seen = new Set(roots.files);
+      runner.add(roots.files, 1);
+      filesScanned = await walkDirectories(roots.dirs, (batch) => runner.add(batch, 1), 128, seen);
+    }
+    await runner.finish();
+  } finally {
+    await runner.close();
+  }
+  const files = runner.results.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const result: TreeScan = {
+    files,
+    errors: runner.errors.sort(),
+    filesScanned: filesScanned ?? 0,
+    counters: runner.counters,
+    prefilter: used,
+    workers: runner.workersStarted,
+    milliseconds: performance.now() - started,
+  };
+  if (process.env.PINSIGHT_SCAN_STATS === '1') process.stderr.write(statsLine(result) + '\n');
+  return result;
+}
+
+/** The plain path's file set is a set: rg must not see a file twice, under two roots. */
+function ripgrepFits(roots: Roots): boolean {
+  const inside = (path: string, dir: string) => {
+    const rel = relative(dir, path);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  if (roots.dirs.length === 0) return false;
+  return roots.dirs.every((d, i) => roots.dirs.every((e, j) => i === j || !inside(d, e))) && roots.files.every((f) => roots.dirs.every((d) => !inside(f, d)));
+}
+
+function envPrefilter(): Prefilter {
+  const value = process.env.PINSIGHT_PREFILTER;
+  return value === 'rg' || value === 'node' ? value : 'auto';
+}
+
+function envWorkers(): number | undefined {
+  const value = process.env.PINSIGHT_WORKERS;
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+export function statsLine(scan: TreeScan): string {
+  const c = scan.counters;
+  const mb = (n: number) => (n / 1e6).toFixed(1);
+  return [
+    `pinsight scan stats: ${scan.milliseconds.toFixed(0)} ms`,
+    `prefilter ${scan.prefilter}`,
+    `workers ${scan.workers}`,
+    `files ${scan.filesScanned}`,
+    `read ${c.files} (${mb(c.bytes)} MB)`,
+    `candidates ${c.candidates}`,
+    `parsed ${c.parsed} (${c.keptLines}/${c.lines} lines kept)`,
+    `with results ${scan.files.length}`,
+    `max RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB`,
+  ].join(', ');
+}
+
+/**
+ * Runs the analysis in-process until there is enough work to pay for the workers, then hands it
+ * all to a pool. `add` takes a weight per path: a listed file is cheap, a candidate needs a parse.
+ */
+class Runner {
+  readonly results: FileResult[] = [];
+  readonly errors: string[] = [];
+  readonly counters: ScanCounters = emptyCounters();
+  workersStarted = 0;
+  private queued: string[] = [];
+  private weight = 0;
+  private pool: WorkerPool | undefined;
+
+  constructor(
+    private readonly kernel: string,
+    private readonly slice: boolean,
+    private readonly workers: number,
+  ) {}
+
+  add(paths: string[], weightEach: number): void {
+    if (this.pool) return this.pool.add(paths);
+    this.queued.push(...paths);
+    this.weight += paths.length * weightEach;
+    if (this.workers > 0 && this.weight >= POOL_FILES) {
+      this.pool = new WorkerPool(this.workers, { kernel: this.kernel, slice: this.slice });
+      this.workersStarted = this.workers;
+      for (let i = 0; i < this.queued.length; i += 64) this.pool.add(this.queued.slice(i, i + 64));
+      this.queued = [];
+    }
+  }
+
+  async finish(): Promise<void> {
+    if (this.pool) {
+      await this.pool.finish();
+      this.collect(this.pool.results, this.pool.errors, this.pool.counters);
+      return;
+    }
+    if (this.queued.length === 0) return;
+    const analyzer = new SourceAnalyzer(await loadCParser(), this.kernel, this.slice);
+    const { results, errors } = analyzer.analyzePaths(this.queued);
+    this.collect(results, errors, analyzer.counters);
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+
+  private collect(results: FileResult[], errors: string[], counters: ScanCounters): void {
+    // A file analysed twice (a failed rg run, then the walk) is listed once.
+    const seen = new Set(this.results.map((r) => r.path));
+    for (const r of results) {
+      if (seen.has(r.path)) continue;
+      seen.add(r.path);
+      this.results.push(r);
+    }
+    for (const e of errors) if (!this.errors.includes(e)) this.errors.push(e);
+    addCounters(this.counters, counters);
+  }
+}

@@ -1,0 +1,73 @@
+// ripgrep as the pre-filter, when one is on PATH: it walks and searches a tree with SIMD on every
+// core, faster than Node can read it. It is asked for exactly what the Node path computes (the same
+// files: *.c and *.h, no hidden entries, no symbolic links, no ignore files; the same test: the
+// bytes contain one of the names), and its list only decides which files pinsight reads; the
+// pure-Node path (walk.ts, needles.ts) is the fallback that always works, and test/scan checks that
+// both give the same candidates on the kernel trees.
+import { spawn } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join, normalize } from 'node:path';
+
+/** The rg executable on PATH, or undefined. */
+export function findRipgrep(path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, process.platform === 'win32' ? 'rg.exe' : 'rg');
+    try {
+      if (!statSync(candidate).isFile()) continue;
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export interface RipgrepRun {
+  /** How many files rg searched (its --stats "files searched"). */
+  searched: number;
+}
+
+/**
+ * Lists the files under `dirs` that contain one of `needles`, streaming each path to `onFile` as
+ * rg prints it. Rejects when rg fails or its output cannot be understood, so the caller can fall back.
+ */
+export function ripgrepCandidates(rg: string, dirs: readonly string[], needles: readonly string[], onFile: (path: string) => void): Promise<RipgrepRun> {
+  const args = [
+    '--no-config', // no RIPGREP_CONFIG_PATH: flags are exactly these
+    '--files-with-matches',
+    '--null',
+    '--stats',
+    '--no-messages',
+    '--fixed-strings',
+    '--case-sensitive',
+    '--no-ignore', // .gitignore and friends do not hide files from a scan
+    '--text', // no binary-file detection: the Node path searches every byte too
+    '--encoding=none', // no BOM sniffing or transcoding: raw bytes, as Buffer.indexOf sees them
+    '--glob=*.c',
+    '--glob=*.h',
+    ...needles.flatMap((n) => ['-e', n]),
+    '--',
+    ...dirs,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(rg, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let pending = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      pending += chunk;
+      const parts = pending.split('\0');
+      pending = parts.pop()!;
+      for (const p of parts) onFile(normalize(p));
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      // After the last NUL-terminated path comes the --stats block.
+      const searched = /(\d+) files searched/.exec(pending);
+      // Exit 1 is "no match"; 2 is "some error" (an unreadable file), which the Node path skips too.
+      if ((code === 0 || code === 1 || code === 2) && searched) resolve({ searched: Number(searched[1]) });
+      else reject(new Error(`rg exited with ${code}`));
+    });
+  });
+}
