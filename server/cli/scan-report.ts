@@ -17,6 +17,8 @@ export interface ScanResult {
   /** How many files were read (before the prefilter). */
   filesScanned: number;
   fixed?: { findings: number; files: number };
+  /** Files the engine failed on (an internal error each); the scan goes on without them. */
+  errors: string[];
 }
 
 /** Relative to the current directory when inside it, else absolute. */

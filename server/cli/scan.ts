@@ -10,9 +10,10 @@ import { loadCParser, type CParser } from '../engine/parser.js';
 import type { FileAnalysis, TextEdit } from '../engine/types.js';
 import type { CliIO, Command } from './command.js';
 import { listSourceFiles } from './scan-files.js';
+import { checkPaths, fastScanWanted, scanFast } from './scan-fast.js';
 import { displayPath, formatText, toJson, type FileResult, type ScanResult } from './scan-report.js';
 import { toSarif } from './sarif.js';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from './usage-error.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
@@ -36,11 +37,14 @@ export const scanCommand: Command = {
   ].join('\n'),
   async run(argv, io) {
     const options = parseOptions(argv);
-    const files = listSourceFiles(options.paths, io.cwd);
+    const fast = fastScanWanted(options.fix); // server/scan, same result (issue 6)
+    if (fast) checkPaths(options.paths, io.cwd);
+    const files = fast ? [] : listSourceFiles(options.paths, io.cwd);
     const { kernel, source } = resolveKernel(options.kernel, options.paths, io.cwd);
-    const parser = await loadCParser();
-    const result = scan(parser, files, kernel, source, options.fix);
+    const result = fast ? await scanFast(options.paths, io.cwd, kernel, source) : scan(await loadCParser(), files, kernel, source, options.fix);
     io.out(render(result, options.format, io));
+    for (const e of result.errors) io.err(`pinsight scan: internal error: ${e}`);
+    if (result.errors.length > 0) return EXIT_USAGE;
     return result.files.some((f) => f.findings.length > 0) ? EXIT_FINDINGS : EXIT_OK;
   },
 };
@@ -92,6 +96,7 @@ function resolveKernel(given: string | undefined, paths: string[], cwd: string):
 /** Scans files (and fixes them in place with `fix`); exported for tests and benchmarks. */
 export function scan(parser: CParser, files: string[], kernel: string, kernelSource: string, fix = false): ScanResult {
   const results: FileResult[] = [];
+  const errors: string[] = [];
   let fixedFindings = 0;
   let fixedFiles = 0;
   for (const path of files) {
@@ -101,7 +106,14 @@ export function scan(parser: CParser, files: string[], kernel: string, kernelSou
     } catch {
       continue; // unreadable (permissions, vanished): nothing to report
     }
-    let analysis = analyzeFile(parser, path, text, { kernel });
+    let analysis: FileAnalysis;
+    try {
+      analysis = analyzeFile(parser, path, text, { kernel });
+    } catch (error) {
+      // One file the engine cannot handle must not hide the others' results.
+      errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      continue;
+    }
     if (fix && analysis.findings.length > 0) {
       const before = text;
       for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
@@ -118,7 +130,7 @@ export function scan(parser: CParser, files: string[], kernel: string, kernelSou
     }
     if (analysis.calls.length > 0 || analysis.findings.length > 0) results.push({ path, calls: analysis.calls, findings: analysis.findings });
   }
-  return { kernel, kernelSource, files: results, filesScanned: files.length, fixed: fix ? { findings: fixedFindings, files: fixedFiles } : undefined };
+  return { kernel, kernelSource, files: results, filesScanned: files.length, fixed: fix ? { findings: fixedFindings, files: fixedFiles } : undefined, errors };
 }
 
 /** The preferred fixes of a file's findings that do not overlap one another (identical edits merge). */

@@ -131,3 +131,72 @@ export function ternaryArm(token: SyntaxNode): { ternary: SyntaxNode; other: Syn
   if (alternative?.id === n.id && consequence) return { ternary: t, other: consequence };
   return undefined;
 }
+
+function isOr(n: SyntaxNode | null | undefined): boolean {
+  return !!n && n.type === 'binary_expression' && ['|', '+'].includes(field(n, 'operator')?.text ?? '');
+}
+
+/** Climbs from a token through its own parentheses. */
+function outer(n: SyntaxNode): SyntaxNode {
+  while (n.parent?.type === 'parenthesized_expression' && named(n.parent).length === 1) n = n.parent;
+  return n;
+}
+
+/** The operands of an `a | b | c` chain, left to right (parenthesized operands stay whole). */
+function operands(n: SyntaxNode): SyntaxNode[] {
+  if (!isOr(n)) return [n];
+  return [...operands(field(n, 'left')!), ...operands(field(n, 'right')!)];
+}
+
+/**
+ * Removes several flag tokens at once without overlapping edits: tokens in one `a | b | c` chain
+ * go together (a run of removed operands takes the operators around it once; a chain that loses
+ * every operand is removed as a whole, as one token would be).
+ */
+export function removeFlagTokens(text: string, tokens: { loc: { start: number; end: number }; node?: SyntaxNode }[]): OffsetEdit[] {
+  const edits: OffsetEdit[] = [];
+  const removed = new Set<number>(); // node ids
+  const chains = new Map<number, SyntaxNode>();
+  for (const t of tokens) {
+    if (!t.node) {
+      edits.push(removeFlagToken(text, t.loc.start, t.loc.end));
+      continue;
+    }
+    removed.add(t.node.id);
+    let n = outer(t.node);
+    while (n.parent && isOr(n.parent)) n = n.parent;
+    chains.set(n.id, n);
+  }
+  const gone = (n: SyntaxNode): boolean => {
+    const inner = unwrap(n);
+    if (removed.has(inner.id)) return true;
+    return isOr(inner) && operands(inner).every(gone);
+  };
+  const edit = (chain: SyntaxNode) => {
+    if (!isOr(chain)) {
+      if (gone(chain)) edits.push(removeFlagToken(text, chain.startIndex, chain.endIndex, chain));
+      return;
+    }
+    const ops = operands(chain);
+    if (ops.every(gone)) {
+      edits.push(removeFlagToken(text, chain.startIndex, chain.endIndex, outer(chain)));
+      return;
+    }
+    for (let i = 0; i < ops.length; ) {
+      if (!gone(ops[i]!)) {
+        // A kept operand may be a parenthesized chain that loses some of its own operands.
+        const inner = unwrap(ops[i]!);
+        if (isOr(inner) && operands(inner).some(gone)) edit(inner);
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j + 1 < ops.length && gone(ops[j + 1]!)) j++;
+      if (j + 1 < ops.length) edits.push({ start: ops[i]!.startIndex, end: ops[j + 1]!.startIndex, newText: '' });
+      else edits.push({ start: ops[i - 1]!.endIndex, end: ops[j]!.endIndex, newText: '' });
+      i = j + 1;
+    }
+  };
+  for (const chain of chains.values()) edit(chain);
+  return edits;
+}

@@ -17,7 +17,7 @@ import type { AnalyzedCall, RuleContext } from '../rules/rule.js';
 import { declaredName, field, isPointerDeclarator, named, parameterNames, type SyntaxNode } from '../syntax.js';
 import type { Fix } from '../types.js';
 import { applyOffsetEdits } from '../edits.js';
-import { guardingIf, invertCondition, removeFlagToken, ternaryArm } from './flag-edits.js';
+import { guardingIf, invertCondition, removeFlagTokens, ternaryArm } from './flag-edits.js';
 
 export interface FixChoice {
   preferred: Fix;
@@ -40,7 +40,7 @@ export function follForceFix(context: RuleContext, call: AnalyzedCall): FixChoic
   const writeInAll = values.every((v) => v.flags.has('FOLL_WRITE'));
   const writeInAny = values.some((v) => v.flags.has('FOLL_WRITE'));
   const { text } = context;
-  const removeForce = (): OffsetEdit[] => forceTerms.map((t) => removeFlagToken(text, t.loc.start, t.loc.end, t.node));
+  const removeForce = (): OffsetEdit[] => removeFlagTokens(text, forceTerms);
   const make = (title: string, edits: OffsetEdit[] | undefined, preferred: boolean): Fix | undefined => {
     if (!edits || edits.length === 0) return undefined;
     const result = applyOffsetEdits(text, edits);
@@ -51,13 +51,9 @@ export function follForceFix(context: RuleContext, call: AnalyzedCall): FixChoic
   // Pattern 1: FOLL_FORCE only where the buffer is read-only, FOLL_WRITE everywhere.
   if (!forceAll && roWrite.length > 0) {
     const shared = roWrite.some((t) => plainWriteStarts.has(t.loc.start));
-    const edits: OffsetEdit[] = roWrite.map((t) => removeFlagToken(text, t.loc.start, t.loc.end, t.node));
+    const edits: OffsetEdit[] = removeFlagTokens(text, shared ? roWrite : [...roWrite, ...forceTerms]);
     let converted = true;
-    for (const t of forceTerms) {
-      if (!shared) {
-        edits.push(removeFlagToken(text, t.loc.start, t.loc.end, t.node));
-        continue;
-      }
+    for (const t of shared ? forceTerms : []) {
       const turned = t.node && forceToConditionalWrite(t.node);
       if (!turned) {
         converted = false;

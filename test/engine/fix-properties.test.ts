@@ -1,0 +1,67 @@
+// Properties of the engine on generated kernel-style functions: it never throws, a preferred fix
+// never adds a parse error, FOLL_FORCE never survives foll-force-misuse's fix, and fixing twice
+// changes nothing the second time.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { loadCParser, type CParser } from '../../server/engine/parser.js';
+import { analyzeTree, applyEdits } from '../../server/engine/index.js';
+import type { FileAnalysis } from '../../server/engine/types.js';
+
+const FLAGS = ['FOLL_WRITE', 'FOLL_FORCE', 'FOLL_LONGTERM', 'FOLL_NOFAULT', '0'];
+const flagExpr = fc.array(fc.constantFrom(...FLAGS), { minLength: 1, maxLength: 3 }).map((fs) => fs.join(' | '));
+const cond = fc.constantFrom('writable', '!writable', 'dir == DMA_FROM_DEVICE', 'umem->writable', '!(flags & MY_RO)');
+const stmt = fc.oneof(
+  flagExpr.map((e) => `\tgup_flags |= ${e};`),
+  flagExpr.map((e) => `\tgup_flags = ${e};`),
+  fc.tuple(cond, flagExpr).map(([c, e]) => `\tif (${c})\n\t\tgup_flags |= ${e};`),
+  fc.tuple(cond, flagExpr, flagExpr).map(([c, a, b]) => `\tif (${c})\n\t\tgup_flags = ${a};\n\telse\n\t\tgup_flags = ${b};`),
+  fc.tuple(cond, flagExpr).map(([c, e]) => `\tgup_flags |= (${c}) ? ${e} : 0;`),
+  fc.constant('\tgup_flags &= ~FOLL_NOFAULT;'),
+  cond.map((c) => `\tif (${c})\n\t\treturn -EINVAL;`),
+);
+const callee = fc.constantFrom('pin_user_pages_fast(start, n, ARG, pages)', 'pin_user_pages(start, n, ARG, pages, NULL)', 'pin_user_pages_unlocked(start, n, pages, ARG)', 'get_user_pages_fast(start, n, ARG, pages)');
+const fn = fc.tuple(flagExpr, fc.array(stmt, { maxLength: 5 }), callee, fc.constantFrom('gup_flags', 'gup_flags | FOLL_LONGTERM', 'FOLL_FORCE | gup_flags'))
+  .map(([init, body, call, arg]) => `int f(struct my_umem *umem, unsigned long start, int n, bool writable, int dir, struct page **pages)\n{\n\tunsigned int gup_flags = ${init};\n\n${body.join('\n')}\n\treturn ${call.replace('ARG', arg)};\n}\n`);
+
+function analyse(parser: CParser, text: string): { analysis: FileAnalysis; errors: number } {
+  const tree = parser.parse(text);
+  try {
+    const errors = tree.rootNode.descendantsOfType('ERROR').length + (tree.rootNode.toString().match(/MISSING/g)?.length ?? 0);
+    return { analysis: analyzeTree(text, tree, { kernel: '6.1' }), errors };
+  } finally {
+    tree.delete();
+  }
+}
+
+function fixAll(parser: CParser, text: string): string {
+  const { analysis } = analyse(parser, text);
+  const edits = [];
+  for (const f of analysis.findings) {
+    const fix = f.fixes.find((x) => x.preferred);
+    if (fix) edits.push(...fix.edits);
+  }
+  try {
+    return applyEdits(text, edits);
+  } catch {
+    return text; // overlapping fixes of two findings: the CLI applies them one pass at a time
+  }
+}
+
+test('generated callers: no throw, fixes parse, FOLL_FORCE goes, a second fix changes nothing', async () => {
+  const parser = await loadCParser();
+  fc.assert(
+    fc.property(fn, (text) => {
+      const before = analyse(parser, text);
+      for (const call of before.analysis.calls) for (const s of call.flagSets) for (const f of s.flags) assert.match(f, /^FOLL_[A-Z_]+$/);
+      let fixed = text;
+      for (let pass = 0; pass < 4; pass++) fixed = fixAll(parser, fixed);
+      const after = analyse(parser, fixed);
+      assert.ok(after.errors <= before.errors, `new parse error:\n${fixed}`);
+      const misuse = after.analysis.findings.filter((f) => f.code === 'foll-force-misuse');
+      assert.deepEqual(misuse.map((f) => f.message), [], `FOLL_FORCE survived:\n${fixed}`);
+      assert.equal(fixAll(parser, fixed), fixed, `not idempotent:\n${fixed}`);
+    }),
+    { numRuns: 150 },
+  );
+});
