@@ -98,8 +98,9 @@ const BEHAVIOURS = [
   },
   {
     name: 'wp-never-reuse-large-folio',
-    since: '6.12',
-    commit: 'unknown: present in 6.12.117, absent in 6.1.192; the release that introduced it was not verified',
+    since: '6.8',
+    commit:
+      'not identified: absent from wp_can_reuse_anon_folio() as factored out in Oct 2023 ("memory: move exclusivity detection in do_wp_page() into wp_can_reuse_anon_folio()", for 6.7), present in 6.12.117; 6.8 (multi-size THP) is the likely release, not verified',
     kernelFile: 'mm/memory.c',
     kernelFunction: 'wp_can_reuse_anon_folio',
     summary:

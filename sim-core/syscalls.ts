@@ -3,7 +3,7 @@
 // Linux: mm/mmap.c, mm/mprotect.c, mm/madvise.c, mm/mremap.c, mm/khugepaged.c, fs/proc/task_mmu.c.
 import { handleMmFault, leafState, va } from './fault.js';
 import { type Mm, folioFreeSwap, mapLeaf, splitHugePmd, splitPartialPmds, zapLeaf } from './mm.js';
-import { File, PMD_NR, folioMaybeDmaPinned, pageAnonExclusive } from './page.js';
+import { File, type Folio, PMD_NR, folioMaybeDmaPinned, pageAnonExclusive } from './page.js';
 import type { PresentEntry } from './pagetable.js';
 import {
   Vma,
@@ -159,41 +159,45 @@ export function madvise(mm: Mm, start: number, pages: number, advice: Madvise): 
   }
 }
 
+/** page_mapcount(): how many page-table entries, in all processes, map page `index` of `folio`. */
+function pageMapcount(machine: Mm['machine'], folio: Folio, index: number): number {
+  let n = 0;
+  for (const mm of machine.processes) {
+    if (mm.exited) continue;
+    for (const e of mm.pt.pte.values()) if (e.type === 'present' && e.folio === folio && e.index === index) n++;
+    for (const m of [mm.pt.pmd, mm.pt.pud]) for (const e of m.values()) if (e.folio === folio && index >= e.index && index < e.index + folio.nr) n++;
+  }
+  return n;
+}
+
 /**
- * MADV_PAGEOUT (mm/madvise.c madvise_cold_or_pageout_pte_range() -> reclaim): anonymous pages go
+ * MADV_PAGEOUT (mm/madvise.c madvise_cold_or_pageout_pte_range() -> reclaim): anonymous pages
+ * mapped only here ("do not interfere with other mappings of this page": page_mapcount() == 1) go
  * to swap; each PTE becomes a swap entry that keeps the exclusive bit (try_to_unmap_one()). A
- * maybe-pinned exclusive page cannot be unmapped (folio_try_share_anon_rmap_pte() fails) and
- * stays. Simplification: a folio with references besides its mappings (a FOLL_GET, a pin) is
- * left mapped; the kernel would unmap it and keep it in the swapcache, and the next fault would
- * map the same page back.
+ * PMD-mapped THP is split first. A maybe-pinned exclusive page cannot be unmapped
+ * (folio_try_share_anon_rmap_pte() fails) and stays. Simplification: a folio with other
+ * references besides its mappings (a FOLL_GET) is left mapped; the kernel would unmap it and keep
+ * it in the swapcache, and the next fault would map the same page back.
  */
 function pageout(mm: Mm, start: number, end: number): 0 | string {
   const machine = mm.machine;
   if (!machine.config.swap) return 0;
   splitPartialPmds(mm, start, end);
-  for (const [base] of [...mm.pt.pmd]) if (base >= start && base < end && !mm.pt.pmd.get(base)!.folio.hugetlb && mm.pt.pmd.get(base)!.folio.anon) splitHugePmd(mm, base);
+  for (const [base, e] of [...mm.pt.pmd]) if (base >= start && base < end && !e.folio.hugetlb && e.folio.anon && pageMapcount(machine, e.folio, e.index) === 1) splitHugePmd(mm, base);
   let n = 0;
-  const seen = new Set<number>();
   for (const leaf of mm.pt.leavesIn(start, end)) {
     const e = leaf.entry;
     if (leaf.level !== 'pte' || e.type !== 'present' || !e.folio.anon || e.folio.hugetlb) continue;
     const f = e.folio;
-    if (seen.has(f.pfn)) continue;
-    seen.add(f.pfn);
     const extra = f.refcount - f.mapcount - (f.inSwapcache ? f.nr : 0);
-    if (extra !== 0 || folioMaybeDmaPinned(f)) continue;
-    // every mapping of the folio in this process (the model swaps out what this mm maps)
-    for (const l of mm.pt.leavesIn(start, end)) {
-      const x = l.entry;
-      if (x.type !== 'present' || x.folio !== f) continue;
-      const slot = machine.newSlot(f.content[x.index]!);
-      const exclusive = pageAnonExclusive(f, x.index);
-      zapLeaf(mm, l);
-      mapLeaf(mm, 'pte', l.base, { type: 'swap', slot, exclusive, softDirty: x.softDirty });
-      n++;
-    }
+    if (extra !== 0 || folioMaybeDmaPinned(f) || pageMapcount(machine, f, e.index) !== 1) continue;
+    const slot = machine.newSlot(f.content[e.index]!);
+    const exclusive = pageAnonExclusive(f, e.index);
+    zapLeaf(mm, leaf);
+    mapLeaf(mm, 'pte', leaf.base, { type: 'swap', slot, exclusive, softDirty: e.softDirty });
+    n++;
   }
-  mm.machine.trace.add('madvise(MADV_PAGEOUT)', `-> ${n} pages swapped out`, mm.kernel.ref('mm/madvise.c', 'madvise_cold_or_pageout_pte_range'), leafState(mm, start));
+  mm.machine.trace.add('madvise(MADV_PAGEOUT)', `-> ${n} page${n === 1 ? '' : 's'} swapped out`, mm.kernel.ref('mm/madvise.c', 'madvise_cold_or_pageout_pte_range'), leafState(mm, start));
   return 0;
 }
 
