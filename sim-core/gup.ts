@@ -3,9 +3,9 @@
 // FOLL_GET / FOLL_PIN accounting. Linux: mm/gup.c, mm/internal.h (6.12), include/linux/mm.h (6.1).
 import { handleMmFault, va } from './fault.js';
 import type { Mm, PinRecord } from './mm.js';
-import { type Folio, GUP_PIN_COUNTING_BIAS, pageAnonExclusive } from './page.js';
-import { type Leaf, levelPages } from './pagetable.js';
-import { describeLeaf, folioKindText } from './state.js';
+import { type Folio, GUP_PIN_COUNTING_BIAS, folioIsLongtermPinnable, pageAnonExclusive } from './page.js';
+import { type Leaf, type PteEntry, levelPages } from './pagetable.js';
+import { describeLeaf, describePins, folioKindText } from './state.js';
 import {
   type Vma,
   VM_IO,
@@ -188,16 +188,60 @@ function checkArgs61(call: GupCall, flags: Flags, pages: boolean): GupOutcome | 
 }
 
 /**
- * __gup_longterm_locked() (mm/gup.c): pin, then check_and_migrate_movable_pages(); the model has no
- * ZONE_MOVABLE/CMA memory, so every folio is long-term pinnable and nothing migrates.
+ * __gup_longterm_locked() (mm/gup.c): pin, then check_and_migrate_movable_pages(): folios in
+ * ZONE_MOVABLE/CMA are unpinned, migrated (migrate_pages()) and the whole range pinned again
+ * (-EAGAIN loop); a folio that cannot be migrated fails the call with -ENOMEM.
  */
-function gupLongtermLocked(call: GupCall, flags: Flags): GupOutcome {
-  const k = call.mm.kernel;
-  const t = call.mm.machine.trace;
+function gupLongtermLocked(call: GupCall, flags: Flags, offset = 0): GupOutcome {
+  const { mm } = call;
+  const k = mm.kernel;
+  const t = mm.machine.trace;
+  const ref = k.ref('mm/gup.c', 'check_and_migrate_movable_pages');
   if (!flags.has('FOLL_PIN')) return fail('-EINVAL', ERRNO['-EINVAL']!, 'WARN: FOLL_LONGTERM without FOLL_PIN');
-  const out = getUserPagesLocked(call, flags, 0);
-  if (out.pins.length) t.add('check_and_migrate_movable_pages()', '-> every pinned folio is long-term pinnable (no ZONE_MOVABLE/CMA in the model): nothing to migrate', k.ref('mm/gup.c', k.fn('check_and_migrate_movable_pages', 'check_and_migrate_movable_folios')));
-  return out;
+  for (let round = 0; ; round++) {
+    const out = getUserPagesLocked(call, flags, offset);
+    const unpinnable = [...new Set(out.pins.map((p) => p.folio).filter((f) => !folioIsLongtermPinnable(f)))];
+    if (unpinnable.length === 0) {
+      if (out.pins.length) t.add('check_and_migrate_movable_pages()', '-> every pinned folio may be pinned long-term where it is (not in ZONE_MOVABLE/CMA)', ref);
+      return out;
+    }
+    for (const p of out.pins) release(mm, p);
+    if (round > 0) return { ret: ERRNO['-ENOMEM']!, errno: '-ENOMEM', pins: [] };
+    for (const f of unpinnable) {
+      const moved = migrateFolio(mm, f);
+      if (!moved) {
+        t.add('check_and_migrate_movable_pages()', `-> ${f.name} is in ZONE_MOVABLE/CMA and cannot be migrated (other references): -ENOMEM`, ref);
+        return { ret: ERRNO['-ENOMEM']!, errno: '-ENOMEM', pins: [] };
+      }
+      t.add('check_and_migrate_movable_pages()', `-> ${f.name} is in ZONE_MOVABLE/CMA: unpinned and migrated to ${moved.name}; -EAGAIN, pin the range again`, ref, () => describePins(mm.machine));
+    }
+  }
+}
+
+/**
+ * migrate_pages() for a long-term pin (mm/migrate.c): a copy outside ZONE_MOVABLE replaces the
+ * folio in every page table and in the pagecache; anonymous exclusivity moves with it. Fails when
+ * the folio has references besides its mappings and caches (someone else holds it).
+ */
+function migrateFolio(mm: Mm, old: Folio): Folio | null {
+  const machine = mm.machine;
+  const expected = old.mapcount + (old.kind === 'pagecache' ? 1 : 0) + (old.inSwapcache ? old.nr : 0);
+  if (old.refcount !== expected || old.inSwapcache) return null;
+  const f = machine.alloc(old.kind, old.nr, { hugetlb: old.hugetlb, ...(old.file ? { file: old.file } : {}), fileIndex: old.fileIndex });
+  if (!f) return null;
+  f.content.set(old.content);
+  f.exclusive.set(old.exclusive);
+  f.refcount = old.refcount;
+  f.mapcount = old.mapcount;
+  for (const other of machine.processes) {
+    if (other.exited) continue;
+    for (const m of [other.pt.pte, other.pt.pmd, other.pt.pud] as Array<Map<number, PteEntry>>) for (const e of m.values()) if (e.type === 'present' && e.folio === old) e.folio = f;
+  }
+  if (old.file && old.file.pages.get(old.fileIndex) === old) old.file.pages.set(old.fileIndex, f);
+  old.refcount = 0;
+  old.mapcount = 0;
+  old.freed = true;
+  return f;
 }
 
 /** __get_user_pages_locked() (mm/gup.c): FOLL_PIN marks the mm; a pages array implies FOLL_GET. */
@@ -464,14 +508,10 @@ function gupFastFallback(call: GupCall, flags: Flags): GupOutcome {
   const slowFlags: Flags = new Set(flags);
   slowFlags.add('FOLL_TOUCH');
   if (k.has('gup-args-validated')) slowFlags.add('FOLL_UNLOCKABLE');
-  const slow = slowFlags.has('FOLL_LONGTERM') ? gupLongtermLockedFrom(call, slowFlags, i) : getUserPagesLocked(call, slowFlags, i);
+  const slow = slowFlags.has('FOLL_LONGTERM') ? gupLongtermLocked(call, slowFlags, i) : getUserPagesLocked(call, slowFlags, i);
   const all = [...pins, ...slow.pins];
   if (slow.errno && i === 0) return { ...slow, pins: all };
   return { ret: i + Math.max(0, slow.ret), pins: all, ...(slow.livelock ? { livelock: true } : {}) };
-}
-
-function gupLongtermLockedFrom(call: GupCall, flags: Flags, offset: number): GupOutcome {
-  return offset === 0 ? gupLongtermLocked(call, flags) : getUserPagesLocked(call, flags, offset);
 }
 
 /** One step of the lockless walk: gup_fast_pte_range() / gup_fast_pmd_leaf() / gup_fast_pud_leaf() (6.1: gup_pte_range(), gup_huge_pmd(), gup_huge_pud()). */
@@ -490,6 +530,7 @@ function fastOne(mm: Mm, vpn: number, flags: Flags): { folio: Folio; index: numb
   if (flags.has('FOLL_WRITE') && !e.writable) return bail('FOLL_WRITE and the entry is read-only (pte_access_permitted() fails)');
   if (leaf.level === 'pte' && e.special) return bail('pte_special(): the shared zeropage has no page GUP-fast may grab');
   const index = e.index + (vpn - leaf.base);
+  if (flags.has('FOLL_LONGTERM') && flags.has('FOLL_PIN') && !folioIsLongtermPinnable(e.folio)) return bail(`${k.fn('try_grab_folio', 'try_grab_folio_fast')}() refuses a long-term pin of a folio in ZONE_MOVABLE/CMA`);
   if (k.has('longterm-write-file-fast-bail') && flags.has('FOLL_PIN') && flags.has('FOLL_LONGTERM') && flags.has('FOLL_WRITE')) {
     const f = e.folio;
     const ok = f.anon || f.hugetlb || (f.file !== null && f.file.isShmem);

@@ -105,6 +105,19 @@ const KINDS: readonly Kind[] = [
     },
   },
   {
+    name: 'anon-movable',
+    description: 'an exclusive anonymous page that sits in ZONE_MOVABLE or a CMA area (e.g. with movablecore=): FOLL_LONGTERM migrates it first',
+    anonymous: true,
+    mappings: ['private'],
+    setup(mm) {
+      const mem = mmap(mm, { pages: 1, prot: RW, shared: false, file: null });
+      memset(mm, mem, 1, 1);
+      const leaf = mm.pt.lookup(mem);
+      if (leaf?.entry.type === 'present') leaf.entry.folio.movable = true;
+      return mem;
+    },
+  },
+  {
     name: 'thp',
     description: 'a 2 MiB anonymous THP mapped by a PMD, written once (exclusive)',
     anonymous: true,

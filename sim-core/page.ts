@@ -47,6 +47,8 @@ export class Folio {
   /** the swap slots this folio is in the swapcache for, by page */
   swapSlots: (SwapSlot | undefined)[] | null = null;
   freed = false;
+  /** in ZONE_MOVABLE or a CMA area: may not be pinned long-term where it is */
+  movable = false;
   constructor(
     readonly pfn: number,
     public kind: FolioKind,
@@ -100,6 +102,11 @@ export function setPageAnonExclusive(folio: Folio, index: number, on: boolean): 
  */
 export function folioMaybeDmaPinned(folio: Folio): boolean {
   return folio.large ? folio.pincount > 0 : folio.refcount >= GUP_PIN_COUNTING_BIAS;
+}
+
+/** folio_is_longterm_pinnable() (include/linux/mm.h): not in ZONE_MOVABLE/CMA; the zeropage always is. */
+export function folioIsLongtermPinnable(folio: Folio): boolean {
+  return folio.zero || !folio.movable;
 }
 
 /** A swap slot (one 4 KiB page on the swap device) and who still refers to it. */

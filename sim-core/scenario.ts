@@ -247,6 +247,7 @@ export function simulate(input: ScenarioInput): ScenarioResult {
   const pinned = pageView(pin.folio, pin.index);
   const during = t.steps.slice(gupStart);
   const unshared = during.some((s) => s.fn === 'gup_must_unshare()' && s.detail.startsWith('-> true'));
+  const migrated = during.some((s) => s.fn === 'check_and_migrate_movable_pages()' && s.detail.includes('migrated'));
   const copied = during.some((s) => s.fn === 'wp_page_copy()' || s.fn === 'do_cow_fault()' || (s.fn === 'hugetlb_wp()' && s.detail.includes('copied')));
 
   let child: Mm | null = null;
@@ -303,7 +304,9 @@ export function simulate(input: ScenarioInput): ScenarioResult {
     ? `GUP first broke COW (unshare fault) and pinned an exclusive anonymous copy (${pinned.id})`
     : copied
       ? `GUP's write fault broke COW first and pinned an exclusive anonymous copy (${pinned.id})`
-      : `GUP pinned ${page} as it was`;
+      : migrated
+        ? `GUP migrated the page out of ZONE_MOVABLE/CMA and pinned the copy (${pinned.id})`
+        : `GUP pinned ${page} as it was`;
   const summary = broken
     ? `${who}: ${what}; after "${broken.step}" ${broken.why}, so the pin no longer sees what the process sees${!longterm && !pinned.anon ? ' (a short-term pin has snapshot semantics, which may be fine)' : ''}.`
     : `${who}: ${what}; it stays the page the process sees after ${then.length ? then.map((s) => `"${s}"`).join(', ') : 'the pin'}.`;

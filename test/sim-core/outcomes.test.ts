@@ -75,6 +75,17 @@ for (const row of rows) {
   }
 }
 
+test('FOLL_LONGTERM migrates a page out of ZONE_MOVABLE/CMA before pinning it; a short-term pin takes it in place', () => {
+  for (const path of ['slow', 'fast'] as const) {
+    const r = simulate({ kernel: { version: '6.1' }, memory: 'anon-movable', mapping: 'private', flags: P1, path });
+    assert.equal(r.verdict, 'coherent');
+    assert.match(r.summary, /migrated the page out of ZONE_MOVABLE/);
+    assert.notEqual(r.pinnedPage, r.snapshots[0]!.mappings[0]!.page, 'a different page is pinned');
+  }
+  const short = simulate({ kernel: { version: '6.12' }, memory: 'anon-movable', mapping: 'private', flags: P4 });
+  assert.equal(short.pinnedPage, short.snapshots[0]!.mappings[0]!.page, 'pinned in place');
+});
+
 test('the 6.5 refusal of writable long-term pins of dirty-tracked shared files starts at 6.5 and is one switch', () => {
   const input = (version: string, without?: string[]): ScenarioInput => ({
     kernel: { version, ...(without ? { without } : {}) },
