@@ -33,6 +33,8 @@ export interface ScanTreeOptions {
   workers?: number;
   /** false parses whole files (for comparisons); default true. */
   slice?: boolean;
+  /** How much work starts the workers (a listed file weighs 1, an rg candidate 21); tests pass 0. */
+  poolFrom?: number;
 }
 
 export interface TreeScan {
@@ -60,7 +62,7 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   const prefilter = options.prefilter ?? envPrefilter();
   const workers = options.workers ?? envWorkers() ?? defaultWorkerCount();
   const slice = options.slice ?? true;
-  const runner = new Runner(options.kernel, slice, workers);
+  const runner = new Runner(options.kernel, slice, workers, options.poolFrom ?? POOL_FILES);
   let used: 'rg' | 'node' = 'node';
   let filesScanned: number | undefined;
   try {
@@ -154,13 +156,14 @@ class Runner {
     private readonly kernel: string,
     private readonly slice: boolean,
     private readonly workers: number,
+    private readonly poolFrom: number,
   ) {}
 
   add(paths: string[], weightEach: number): void {
     if (this.pool) return this.pool.add(paths);
     this.queued.push(...paths);
     this.weight += paths.length * weightEach;
-    if (this.workers > 0 && this.weight >= POOL_FILES) {
+    if (this.workers > 0 && this.weight >= this.poolFrom) {
       this.pool = new WorkerPool(this.workers, { kernel: this.kernel, slice: this.slice });
       this.workersStarted = this.workers;
       for (let i = 0; i < this.queued.length; i += 64) this.pool.add(this.queued.slice(i, i + 64));

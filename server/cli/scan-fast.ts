@@ -1,0 +1,27 @@
+// `pinsight scan` on the fast path (server/scan: ripgrep or a byte search first, worker threads,
+// sliced parses), as the ScanResult the plain path (scan() in scan.ts) gives. PINSIGHT_SCAN=plain
+// selects the plain path, for comparisons; test/scan checks that both give the same result.
+import { classifyRoots, MissingPathError } from '../scan/walk.js';
+import { scanTree } from '../scan/index.js';
+import type { ScanResult } from './scan-report.js';
+import { UsageError } from './usage-error.js';
+
+/** Whether this run takes the fast path (not for --fix, which rewrites files one by one). */
+export function fastScanWanted(fix: boolean): boolean {
+  return !fix && process.env.PINSIGHT_SCAN !== 'plain';
+}
+
+/** Throws UsageError for a PATH that does not exist, as listSourceFiles() does. */
+export function checkPaths(paths: readonly string[], cwd: string): void {
+  try {
+    classifyRoots(paths, cwd);
+  } catch (error) {
+    if (error instanceof MissingPathError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export async function scanFast(paths: readonly string[], cwd: string, kernel: string, kernelSource: string): Promise<ScanResult> {
+  const tree = await scanTree(paths, { kernel, cwd });
+  return { kernel, kernelSource, files: tree.files, filesScanned: tree.filesScanned, errors: tree.errors };
+}

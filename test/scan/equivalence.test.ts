@@ -1,0 +1,136 @@
+// The fast path (server/scan) gives exactly the plain path's result: analyzeFile() on every file
+// that listSourceFiles() lists (server/cli/scan.ts). On the fixtures always; on Debian's 6.1 and
+// 6.12 trees when they are in the cache (scripts/fetch-kernel.sh), with each pre-filter and with
+// the slices checked against whole-file parses for the other kernel too.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeFile } from '../../server/engine/index.js';
+import { loadCParser } from '../../server/engine/parser.js';
+import { scan } from '../../server/cli/scan.js';
+import { listSourceFiles } from '../../server/cli/scan-files.js';
+import { pinsight } from '../cli/scan-helpers.js';
+import { SourceAnalyzer } from '../../server/scan/analyze-source.js';
+import { scanTree, type TreeScan, type Prefilter } from '../../server/scan/index.js';
+import { findRipgrep } from '../../server/scan/ripgrep.js';
+
+const root = join(__dirname, '../..');
+const FIXTURE_DIRS = ['examples', 'test/fixtures', 'test/scan/fixtures'].map((d) => join(root, d));
+const KERNELS = ['6.1', '6.12'];
+const rg = findRipgrep();
+
+function* sourceFiles(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* sourceFiles(path);
+    else if (/\.[ch]$/.test(entry.name)) yield path;
+  }
+}
+
+/** The plain path's answer, in the fast path's shape. */
+async function plainScan(dirs: string[], kernel: string) {
+  const result = scan(await loadCParser(), listSourceFiles(dirs, root), kernel, 'test');
+  return { files: result.files, filesScanned: result.filesScanned, errors: result.errors };
+}
+
+const shape = (t: TreeScan) => ({ files: t.files, filesScanned: t.filesScanned, errors: t.errors });
+
+test('on every fixture, the sliced parse gives what analyzeFile gives on the whole file', async () => {
+  const parser = await loadCParser();
+  let compared = 0;
+  let withCalls = 0;
+  for (const path of FIXTURE_DIRS.flatMap((d) => [...sourceFiles(d)])) {
+    const text = readFileSync(path, 'utf8');
+    for (const kernel of KERNELS) {
+      const whole = analyzeFile(parser, path, text, { kernel });
+      const sliced = new SourceAnalyzer(parser, kernel).analyzeText(path, text) ?? { calls: [], findings: [] };
+      assert.deepEqual({ calls: sliced.calls, findings: sliced.findings }, { calls: whole.calls, findings: whole.findings }, `${path} on ${kernel}`);
+      compared++;
+      if (whole.calls.length > 0) withCalls++;
+    }
+  }
+  assert.ok(compared > 40 && withCalls > 30, `only ${compared} comparisons, ${withCalls} with calls`);
+});
+
+const variants: { prefilter: Prefilter; workers: number }[] = [
+  { prefilter: 'node', workers: 0 },
+  { prefilter: 'node', workers: 2 },
+  ...(rg ? [{ prefilter: 'rg' as const, workers: 0 }, { prefilter: 'rg' as const, workers: 2 }] : []),
+];
+
+for (const { prefilter, workers } of variants) {
+  test(`the fixtures: fast scan (${prefilter}, ${workers} workers) = plain scan`, async () => {
+    for (const kernel of KERNELS) {
+      const plain = await plainScan(FIXTURE_DIRS, kernel);
+      const fast = await scanTree(FIXTURE_DIRS, { kernel, prefilter, workers, poolFrom: 0 });
+      assert.equal(fast.prefilter, prefilter);
+      assert.equal(fast.workers, workers);
+      assert.deepEqual(shape(fast), plain);
+      assert.ok(plain.files.length > 10);
+    }
+  });
+}
+
+test('a small scan with workers allowed stays in-process, a file root is scanned whatever its name', async () => {
+  const fast = await scanTree([join(root, 'test/scan/fixtures/callers.c')], { kernel: '6.12', workers: 2 });
+  assert.equal(fast.workers, 0);
+  assert.equal(fast.filesScanned, 1);
+  assert.equal(fast.files.length, 1);
+});
+
+test('pinsight scan prints the same with PINSIGHT_SCAN=plain, in every format', async () => {
+  for (const format of ['json', 'text', 'sarif']) {
+    const args = ['scan', '--format', format, '--kernel', '6.1', 'examples', 'test/scan/fixtures'];
+    const fast = await pinsight(args, root);
+    process.env.PINSIGHT_SCAN = 'plain';
+    try {
+      const plain = await pinsight(args, root);
+      assert.deepEqual(fast, plain);
+      assert.equal(plain.code, 1);
+    } finally {
+      delete process.env.PINSIGHT_SCAN;
+    }
+  }
+  const missing = await pinsight(['scan', '--kernel', '6.1', 'no/such/dir'], root);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /no such file or directory: no\/such\/dir/);
+});
+
+// ---- the real trees ------------------------------------------------------------------------
+
+const cache = process.env.PINSIGHT_CACHE ?? join(homedir(), '.cache/pinsight');
+const treeOf = (v: string) => join(cache, 'kernels', `linux-source-${v}`);
+const ready = (v: string) => existsSync(join(treeOf(v), '.pinsight-complete'));
+
+for (const version of KERNELS) {
+  const skip = ready(version) ? false : `linux-source-${version} not cached (bash scripts/fetch-kernel.sh)`;
+
+  test(`linux-source-${version}: fast scan = plain scan, with each pre-filter`, { skip }, async () => {
+    const tree = treeOf(version);
+    const plain = await plainScan([tree], version);
+    const node = await scanTree([tree], { kernel: version, prefilter: 'node', workers: 2 });
+    assert.deepEqual(shape(node), plain);
+    assert.ok(plain.files.length > 50 && plain.filesScanned > 40000);
+    if (rg) {
+      const viaRg = await scanTree([tree], { kernel: version, prefilter: 'rg', workers: 2 });
+      assert.equal(viaRg.prefilter, 'rg');
+      assert.deepEqual(shape(viaRg), plain);
+      // ripgrep and the byte search pick the very same candidates.
+      assert.equal(viaRg.counters.candidates, node.counters.candidates);
+      assert.equal(viaRg.counters.parsed, node.counters.parsed);
+    }
+    // The slices are much smaller than the files.
+    assert.ok(node.counters.keptLines < node.counters.lines / 3, `kept ${node.counters.keptLines}/${node.counters.lines}`);
+  });
+
+  test(`linux-source-${version}: sliced = whole-file parses for the other kernel too`, { skip }, async () => {
+    const other = KERNELS.find((k) => k !== version)!;
+    const options = { kernel: other, prefilter: rg ? ('rg' as const) : ('node' as const), workers: 2 };
+    const whole = await scanTree([treeOf(version)], { ...options, slice: false });
+    const sliced = await scanTree([treeOf(version)], options);
+    assert.deepEqual(shape(sliced), shape(whole));
+    assert.equal(whole.counters.keptLines, 0);
+  });
+}

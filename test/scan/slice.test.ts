@@ -1,0 +1,137 @@
+// The slicer: what it keeps, what it drops, and that rows and columns survive.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { ENGINE_REACH } from '../../server/scan/engine-reach.js';
+import { sliceForAnalysis } from '../../server/scan/slice.js';
+
+const fixtures = join(__dirname, 'fixtures');
+const read = (name: string) => readFileSync(join(fixtures, name), 'utf8');
+const lines = (text: string) => text.split('\n');
+
+/** The slice has the file's lines: each one either the same or emptied (its line break kept). */
+function assertSameLayout(original: string, sliced: string): void {
+  const a = lines(original);
+  const b = lines(sliced);
+  assert.equal(b.length, a.length, 'line count');
+  a.forEach((line, i) => {
+    if (b[i] !== line) assert.ok(b[i] === '' || (b[i] === '\r' && line.endsWith('\r')), `line ${i + 1} changed: ${JSON.stringify(b[i])}`);
+  });
+}
+
+/** The 1-based numbers of the non-empty lines of the slice. */
+function keptLineNumbers(sliced: string): number[] {
+  return lines(sliced).flatMap((l, i) => (l.replace(/\r$/, '') === '' ? [] : [i + 1]));
+}
+
+test('every fixture keeps its lines in place: a line is kept whole or emptied', () => {
+  for (const name of readdirSync(fixtures).filter((f) => /\.[ch]$/.test(f))) {
+    const text = read(name);
+    assertSameLayout(text, sliceForAnalysis(text, ENGINE_REACH).text);
+  }
+});
+
+test('keeps the function with the call and its callers, drops the rest', () => {
+  const text = read('callers.c');
+  const sliced = sliceForAnalysis(text, ENGINE_REACH).text;
+  const kept = (needle: string) => lines(sliced).some((l) => l.includes(needle));
+  // toy_pin calls pin_user_pages_fast; toy_map_for_device and toy_map_for_cpu call toy_pin.
+  assert.ok(kept('return pin_user_pages_fast(addr, npages, gup_flags | FOLL_LONGTERM, pages);'));
+  assert.ok(kept('return toy_pin(buf->addr, buf->npages, FOLL_WRITE | FOLL_FORCE, buf->pages);'));
+  assert.ok(kept('flags |= FOLL_FORCE;'));
+  // Neither calls an entry point nor toy_pin.
+  assert.ok(!kept('sum += data[i]'));
+  assert.ok(!kept('return -EINVAL;'));
+  // The directive stays; the struct and the string with braces go.
+  assert.ok(kept('#include <linux/mm.h>'));
+  assert.ok(!kept('toy { driver } v1'));
+});
+
+test('a closing brace in column 0 inside a comment does not cut a chunk', () => {
+  const text = read('callers.c');
+  const sliced = sliceForAnalysis(text, ENGINE_REACH).text;
+  // The comment before toy_pin ends with a "}" line; it is part of toy_pin's chunk.
+  const at = lines(text).findIndex((l) => l.startsWith('/* A closing brace in column 0'));
+  assert.equal(lines(sliced)[at], lines(text)[at]);
+});
+
+test('names in comments and strings keep nothing but the directives', () => {
+  const text = read('mentions-only.c');
+  const sliced = sliceForAnalysis(text, ENGINE_REACH).text;
+  assert.deepEqual(keptLineNumbers(sliced), [lines(text).findIndex((l) => l.startsWith('#include')) + 1]);
+});
+
+test('directives are kept with their continuation lines, even in dropped functions', () => {
+  const text = read('macros-far.c');
+  const sliced = lines(sliceForAnalysis(text, ENGINE_REACH).text);
+  const source = lines(text);
+  source.forEach((line, i) => {
+    const inDirective = /^\s*#/.test(line) || (i > 0 && source[i - 1]!.endsWith('\\') && /^\s*#|\\$/.test(source[i - 1]!));
+    if (inDirective) assert.equal(sliced[i], line, `directive line ${i + 1}`);
+  });
+  // The #define whose comment runs onto the next line keeps that line too.
+  const defineAt = source.findIndex((l) => l.startsWith('#define TOY_GUP_FLAGS'));
+  assert.equal(sliced[defineAt + 1], source[defineAt + 1]);
+  // toy_reset's body goes, its #ifdef stays.
+  assert.ok(!sliced.some((l) => l.includes('dev->npages = 0;')));
+  assert.ok(sliced.includes('#ifdef CONFIG_TOY_DEBUG'));
+});
+
+test('a comment across a chunk boundary is kept whole with the kept chunk', () => {
+  const text = [
+    'int toy_pin(unsigned long a, struct page **p)',
+    '{',
+    '\treturn pin_user_pages_fast(a, 1, FOLL_WRITE, p);',
+    '} /* this comment starts on the closing line',
+    '     and ends in a chunk that is dropped */',
+    'static int toy_other(void)',
+    '{',
+    '\treturn 0;',
+    '}',
+    '',
+  ].join('\n');
+  const sliced = lines(sliceForAnalysis(text, ENGINE_REACH).text);
+  assert.equal(sliced[4], '     and ends in a chunk that is dropped */');
+  assert.equal(sliced[7], '');
+});
+
+test('CRLF line breaks survive, in kept and in emptied lines', () => {
+  const text = read('crlf-utf8.c');
+  const sliced = sliceForAnalysis(text, ENGINE_REACH).text;
+  assert.equal(sliced.split('\r\n').length, text.split('\r\n').length);
+  assert.ok(!/[^\r]\n/.test(sliced), 'a bare LF appeared');
+});
+
+// Random kernel-ish files made of pieces the lexer must get right: strings and character literals
+// with braces and quotes, comments of both kinds, directives with continuations, column-0 braces.
+const piece = fc.constantFrom(
+  'static int toy_a(void)\n{\n\treturn 0;\n}\n',
+  'int toy_pin(unsigned long a, struct page **p)\n{\n\treturn pin_user_pages_fast(a, 1, FOLL_WRITE, p);\n}\n',
+  'int toy_call(void)\n{\n\treturn toy_pin(0, NULL);\n}\n',
+  '/* } { " \' */\n',
+  '/*\n}\n*/\n',
+  '// } get_user_pages( \\\n continued }\n',
+  'static const char *s = "}\\" {";\n',
+  "static const char c = '}', d = '\\'';\n",
+  '#define X(a) \\\n\t{ (a); \\\n}\n',
+  '#if 0\ndon\'t } parse\n#endif\n',
+  'struct toy { int x; };\n',
+  '}\n',
+  'put_page(p);\n',
+  '\r\n',
+  'x->ro = 1;\n',
+);
+
+test('property: any mix of tricky pieces slices without moving a line', () => {
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+      const text = pieces.join('');
+      const slice = sliceForAnalysis(text, ENGINE_REACH);
+      assertSameLayout(text, slice.text);
+      assert.equal(slice.lines, lines(text).length);
+    }),
+    { numRuns: 300 },
+  );
+});
