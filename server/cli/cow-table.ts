@@ -14,11 +14,14 @@ function sizes(text: string | undefined, option: string): number[] | undefined {
 }
 
 /** The selftest's TAP (tools/testing/selftests/kselftest.h formats; cow.c's [INFO]/[RUN] lines). */
-export function formatTap(kernel: string, thpSizesKb: number[], rows: readonly CowRow[]): string {
-  const out = [`# model: sim-core`, `# kernel: ${kernel}`, 'TAP version 13', `1..${rows.length}`];
+export function formatTap(kernel: string, thpSizesKb: number[], hugetlbSizesKb: number[], rows: readonly CowRow[]): string {
+  const out = [`# model: sim-core`, `# kernel: ${kernel}`, 'TAP version 13'];
+  // cow.c main(): what it detected, then ksft_set_plan()
   if (thpSizesKb.includes(2048)) out.push('# [INFO] detected PMD size: 2048 KiB');
   for (const kb of thpSizesKb) out.push(`# [INFO] detected THP size: ${kb} KiB`);
+  for (const kb of hugetlbSizesKb) out.push(`# [INFO] detected hugetlb page size: ${kb} KiB`);
   if (thpSizesKb.includes(2048)) out.push('# [INFO] huge zeropage is enabled');
+  out.push(`1..${rows.length}`);
   const counts = { ok: 0, 'not ok': 0, xfail: 0, skip: 0 };
   let section = '';
   rows.forEach((r, i) => {
@@ -33,6 +36,8 @@ export function formatTap(kernel: string, thpSizesKb: number[], rows: readonly C
     else if (r.result === 'xfail') out.push(`ok ${n} # XFAIL ${r.message}`);
     else out.push(`${r.result} ${n} ${r.message}`);
   });
+  // ksft_exit_fail_msg() when a test failed (cow.c main())
+  if (counts['not ok']) out.push(`Bail out! ${counts['not ok']} out of ${rows.length} tests failed`);
   out.push(`# Totals: pass:${counts.ok} fail:${counts['not ok']} xfail:${counts.xfail} xpass:0 skip:${counts.skip} error:0`);
   return out.join('\n');
 }
@@ -81,7 +86,7 @@ export const cowTableCommand: Command = {
     if (values.json) {
       const rows = table.rows.map((r) => ({ test: r.test, memory: r.memory, result: r.result, message: r.message, ...(traceOn ? { trace: r.trace } : {}) }));
       io.out(JSON.stringify({ kernel: table.kernel, thpSizesKb: table.thpSizesKb, hugetlbSizesKb: table.hugetlbSizesKb, rows }));
-    } else io.out(formatTap(table.kernel, table.thpSizesKb, table.rows));
+    } else io.out(formatTap(table.kernel, table.thpSizesKb, table.hugetlbSizesKb, table.rows));
     return EXIT_OK;
   },
 };

@@ -1,6 +1,7 @@
 // The sim-core subcommands of the pinsight CLI: cow-table, behaviours, simulate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { commands } from '../../server/cli/commands.js';
 import { runCli } from '../../server/cli/main.js';
 import { parseTap } from '../kernel-truth/tap.js';
@@ -26,6 +27,15 @@ test('cow-table prints TAP the way cow.c does, and the seed rows per kernel', as
   assert.match(old.out, /^ok \d+ # XFAIL Leak from parent into child$/m);
   assert.match(old.out, /^# Totals: pass:158 fail:10 xfail:4 xpass:0 skip:1 error:0$/m);
 });
+
+for (const version of ['6.1', '6.12']) {
+  const recorded = new URL(`../kernel-truth/cow-${version}.tap`, import.meta.url);
+  test(`cow-table --kernel ${version} prints, after its header, the same TAP as the recorded real run`, { skip: existsSync(recorded) ? false : 'no recording' }, async () => {
+    const tapOf = (text: string) => text.slice(text.indexOf('TAP version')).trimEnd();
+    const r = await cli('cow-table', '--kernel', version);
+    assert.equal(tapOf(r.out), tapOf(readFileSync(recorded, 'utf8')));
+  });
+}
 
 test('cow-table --json: kernel and rows with test, memory, result and trace', async () => {
   const r = await cli('cow-table', '--kernel', '6.2', '--json', '--thp-sizes', '2048', '--huge-1g');
