@@ -2,6 +2,7 @@
 // reported as a warning and replaced by its default, so no setting can crash the server.
 // package.json's `contributes.configuration` mirrors this table (test/lsp/settings.test.ts checks it).
 import type { Severity } from '../engine/types.js';
+import { normalizeKernel } from '../engine/kernel-version.js';
 import { isKernelVersion } from '../knowledge/version.js';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
@@ -50,7 +51,7 @@ export function validateSettings(raw: unknown, knownCodes: readonly string[]): V
   const scan = isObject(section.scan) ? section.scan : {};
 
   const kernel = pick(section.kernel, SETTING_KEYS.kernel, DEFAULT_SETTINGS.kernel, warnings, (v) =>
-    typeof v === 'string' && (v === 'auto' || isKernelVersion(v)) ? v.trim() : undefined,
+    typeof v === 'string' && (v.trim() === 'auto' || isKernelVersion(v)) ? (v.trim() === 'auto' ? 'auto' : normalizeKernel(v)) : undefined,
   'expected "auto" or a kernel version such as "6.1"');
 
   const disabledFindings = pick(findings.disabled, SETTING_KEYS.disabledFindings, [...DEFAULT_SETTINGS.disabledFindings], warnings, (v) => {

@@ -1,11 +1,227 @@
-import { createConnection, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
+// The language server: wires the LSP features (each in its own module) to one connection over a
+// shared document store. Transport from the command line: --stdio, --node-ipc or --socket=PORT.
+import { sep } from 'node:path';
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  ErrorCodes,
+  MessageType,
+  ProposedFeatures,
+  ResponseError,
+  ShowMessageNotification,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { loadCParser, type CParser } from '../engine/parser.js';
+import { Analyzer, kernelNote } from './analysis.js';
+import { codeActionsFor } from './code-actions.js';
+import { toDiagnostic } from './diagnostics.js';
+import { DocumentStore, pathOf, type OpenDocument } from './document-store.js';
+import { hoverAt } from './hover.js';
+import { requireDocument, requirePosition, requireRange, invalidParams } from './request-guards.js';
+import { simulateAt, SIMULATE_REQUEST, TARGET_KERNEL_REQUEST, type TargetKernelParams } from './custom-requests.js';
+import { createScanHost } from './scan-host.js';
+import { WorkspaceScanner, type ScanProgress } from './workspace-scan.js';
 
-/** Starts the language server on the transport given on the command line (--stdio, --node-ipc, ...). */
-export function startServer(): void {
+export const SCAN_COMMAND = 'pinsight.scanWorkspace';
+
+interface ClientSupport {
+  configuration: boolean;
+  dynamicConfiguration: boolean;
+  workDoneProgress: boolean;
+  documentChanges: boolean;
+  workspaceFolders: boolean;
+}
+
+/** Starts the language server on the transport given on the command line. */
+export function startServer(): Connection {
   const connection = createConnection(ProposedFeatures.all);
-  connection.onInitialize(() => ({
-    capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
-    serverInfo: { name: 'pinsight' },
-  }));
+  const parserReady: Promise<CParser> = loadCParser();
+  let store: DocumentStore | undefined;
+  let roots: string[] = [];
+  let support: ClientSupport = { configuration: false, dynamicConfiguration: false, workDoneProgress: false, documentChanges: false, workspaceFolders: false };
+  const analyzer = new Analyzer(() => roots);
+  let scanner: WorkspaceScanner | undefined;
+  let shownWarnings = new Set<string>();
+
+  const docs = (): DocumentStore => {
+    if (!store) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'pinsight: the server is not initialized');
+    return store;
+  };
+
+  connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+    store = new DocumentStore(await parserReady);
+    roots = workspaceRoots(params);
+    const caps = params.capabilities ?? {};
+    support = {
+      configuration: caps.workspace?.configuration === true,
+      dynamicConfiguration: caps.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+      workDoneProgress: caps.window?.workDoneProgress === true,
+      documentChanges: caps.workspace?.workspaceEdit?.documentChanges === true,
+      workspaceFolders: caps.workspace?.workspaceFolders === true,
+    };
+    // Settings passed at start-up (Neovim's init_options, for instance) count until the client sends others.
+    applySettings((params.initializationOptions as { pinsight?: unknown } | undefined)?.pinsight);
+    scanner = new WorkspaceScanner(createScanHost({ parser: await parserReady, analyzer, store, roots: () => roots, publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }) }));
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        executeCommandProvider: { commands: [SCAN_COMMAND] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'pinsight', version: typeof __PINSIGHT_VERSION__ === 'string' ? __PINSIGHT_VERSION__ : undefined },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (support.dynamicConfiguration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'pinsight' });
+    }
+    if (support.workspaceFolders) {
+      // Only callable after initialize, and only if the client sends these events.
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        const removed = new Set(event.removed.map((f) => pathOf(f.uri)));
+        roots = [...roots.filter((r) => !removed.has(r)), ...event.added.map((f) => pathOf(f.uri)).filter((p): p is string => !!p)];
+      });
+    }
+    if (support.configuration) applySettings(await fetchSettings());
+    revalidateAll();
+    if (analyzer.current.scanOnStartup) void runScan();
+  });
+
+  connection.onDidChangeConfiguration(async (params) => {
+    const before = JSON.stringify(analyzer.current);
+    applySettings(support.configuration ? await fetchSettings() : (params.settings as { pinsight?: unknown } | null)?.pinsight);
+    if (JSON.stringify(analyzer.current) === before) return;
+    revalidateAll();
+    if (analyzer.current.scanOnStartup && scanner) void runScan();
+  });
+
+
+  // --- documents -----------------------------------------------------------------------------
+  const pending = new Map<string, NodeJS.Immediate>();
+  /** Publishes a document's diagnostics once the current batch of notifications has been read. */
+  const schedule = (uri: string) => {
+    if (pending.has(uri)) return;
+    pending.set(uri, setImmediate(() => {
+      pending.delete(uri);
+      const doc = store?.get(uri);
+      if (doc) publish(doc);
+    }));
+  };
+  const publish = (doc: OpenDocument) => {
+    try {
+      const analysis = analyzer.analyze(doc);
+      const diagnostics = analysis.findings.map((f) => toDiagnostic(f, doc.uri, analyzer.current));
+      void connection.sendDiagnostics({ uri: doc.uri, version: doc.document.version, diagnostics });
+    } catch (e) {
+      connection.console.error(`pinsight: analysing ${doc.uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
+  };
+  const revalidateAll = () => {
+    for (const doc of store?.all() ?? []) schedule(doc.uri);
+  };
+
+  connection.onDidOpenTextDocument(({ textDocument: t }) => {
+    docs().open(t.uri, t.languageId, t.version, t.text);
+    schedule(t.uri);
+  });
+  connection.onDidChangeTextDocument(({ textDocument: t, contentChanges }) => {
+    if (docs().change(t.uri, t.version ?? 0, contentChanges)) schedule(t.uri);
+  });
+  connection.onDidCloseTextDocument(({ textDocument: t }) => {
+    docs().close(t.uri);
+    const path = pathOf(t.uri);
+    // With the workspace scan on, the file on disk is what the Problems panel shows once the
+    // editor lets go of it; otherwise a closed file has no diagnostics.
+    const scanned = path && analyzer.current.scanOnStartup && roots.some((r) => path.startsWith(r.endsWith(sep) ? r : r + sep));
+    if (scanned && scanner) void scanner.rescanFile(path);
+    else void connection.sendDiagnostics({ uri: t.uri, diagnostics: [] });
+  });
+
+  // --- requests --------------------------------------------------------------------------------
+  connection.onHover((params) => {
+    const doc = requireDocument(docs(), params);
+    const position = requirePosition(doc.document, params.position);
+    return hoverAt(doc, position, analyzer);
+  });
+
+  connection.onCodeAction((params) => {
+    const doc = requireDocument(docs(), params);
+    const range = requireRange(doc.document, params.range);
+    return codeActionsFor(doc.uri, doc.document.version, analyzer.analyze(doc), { range, context: params.context }, { documentChanges: support.documentChanges });
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    if (params.command !== SCAN_COMMAND) throw invalidParams(`unknown command ${params.command}`);
+    return runScan();
+  });
+
+  connection.onRequest(TARGET_KERNEL_REQUEST, (params: TargetKernelParams | undefined) => {
+    const path = params?.textDocument?.uri ? pathOf(params.textDocument.uri) : undefined;
+    const target = analyzer.targetKernel(path);
+    return { ...target, setting: analyzer.current.kernel, note: kernelNote(target) };
+  });
+
+  connection.onRequest(SIMULATE_REQUEST, (params: unknown) => {
+    const doc = requireDocument(docs(), params);
+    const position = requirePosition(doc.document, (params as { position?: unknown }).position);
+    return simulateAt(doc, position, analyzer);
+  });
+
+  connection.onShutdown(() => {
+    scanner?.cancel();
+    for (const handle of pending.values()) clearImmediate(handle);
+    pending.clear();
+    store?.dispose();
+  });
+
+  // --- settings and scan -----------------------------------------------------------------------
+  async function fetchSettings(): Promise<unknown> {
+    try {
+      return await connection.workspace.getConfiguration('pinsight');
+    } catch (e) {
+      connection.console.warn(`pinsight: could not read settings: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
+  function applySettings(raw: unknown): void {
+    const { warnings } = analyzer.updateSettings(raw);
+    const next = new Set(warnings);
+    // A notification, not showMessageRequest: nothing waits for the user to dismiss it.
+    for (const w of warnings) if (!shownWarnings.has(w)) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: w });
+    shownWarnings = next;
+  }
+
+  async function runScan() {
+    if (!scanner) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'pinsight: the server is not initialized');
+    const reporter = support.workDoneProgress ? await connection.window.createWorkDoneProgress() : undefined;
+    const progress: ScanProgress = {
+      begin: (title, message) => reporter?.begin(title, 0, message, true),
+      report: (percentage, message) => reporter?.report(percentage, message),
+      done: () => reporter?.done(),
+      get cancelled() {
+        return reporter?.token.isCancellationRequested === true;
+      },
+    };
+    const summary = await scanner.run(progress);
+    connection.console.info(`pinsight: scanned ${summary.files} C files (${summary.analysed} name an entry point, ${summary.withFindings} with findings)${summary.cancelled ? ', cancelled' : ''}`);
+    return summary;
+  }
+
   connection.listen();
+  return connection;
+}
+
+declare const __PINSIGHT_VERSION__: string | undefined;
+
+function workspaceRoots(params: InitializeParams): string[] {
+  const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  return uris.map(pathOf).filter((p): p is string => !!p);
 }

@@ -1,0 +1,142 @@
+// The workspace scan: every C file under the workspace folders is analysed once, so the Problems
+// panel covers the whole tree, not only the open files. It reports work-done progress, can be
+// cancelled (from the client's progress UI, by a new scan, or by shutdown), and yields to the event
+// loop between files so hovers and edits are served while it runs.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver';
+
+/** What the scan needs from the server, so it can be driven without a connection. */
+export interface ScanHost {
+  roots(): readonly string[];
+  isOpen(uri: string): boolean;
+  /** Diagnostics for one file on disk. */
+  analyzeFile(path: string, text: string): Diagnostic[];
+  /** A cheap test that a file can hold a finding at all (names an entry point). */
+  mayMatter(text: string): boolean;
+  publish(uri: string, diagnostics: Diagnostic[]): void;
+}
+
+export interface ScanProgress {
+  begin(title: string, message?: string): void;
+  report(percentage: number, message: string): void;
+  done(): void;
+  /** True once the user pressed cancel in the client's progress UI. */
+  readonly cancelled: boolean;
+}
+
+export interface ScanSummary {
+  files: number;
+  analysed: number;
+  withFindings: number;
+  cancelled: boolean;
+}
+
+/** Directories that never hold kernel C the user edits. */
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.cache', '.vscode']);
+
+export class WorkspaceScanner {
+  private generation = 0;
+  /** URIs the last scan published diagnostics for, so a rescan can clear stale ones. */
+  private published = new Set<string>();
+
+  constructor(private readonly host: ScanHost) {}
+
+  /** Cancels a running scan (its loop stops at the next file). */
+  cancel(): void {
+    this.generation++;
+  }
+
+  /** URIs with diagnostics from the scan (files not open in the editor). */
+  get publishedUris(): ReadonlySet<string> {
+    return this.published;
+  }
+
+  /** Re-analyses one file from disk (after the editor closed it) and republishes its diagnostics. */
+  async rescanFile(path: string): Promise<void> {
+    const uri = pathToFileURL(path).href;
+    let diagnostics: Diagnostic[] = [];
+    try {
+      const text = await readFile(path, 'utf8');
+      if (this.host.mayMatter(text)) diagnostics = this.host.analyzeFile(path, text);
+    } catch {
+      // deleted or unreadable: nothing to show
+    }
+    if (this.host.isOpen(uri)) return;
+    if (diagnostics.length > 0) this.published.add(uri);
+    else this.published.delete(uri);
+    this.host.publish(uri, diagnostics);
+  }
+
+  async run(progress: ScanProgress): Promise<ScanSummary> {
+    const generation = ++this.generation;
+    const stopped = () => generation !== this.generation || progress.cancelled;
+    progress.begin('pinsight: scanning the workspace', 'listing C files');
+    const summary: ScanSummary = { files: 0, analysed: 0, withFindings: 0, cancelled: false };
+    const files: string[] = [];
+    for (const root of this.host.roots()) {
+      await listCFiles(root, files, stopped);
+    }
+    summary.files = files.length;
+    const published = new Set<string>();
+    let lastPercent = -1;
+    for (let i = 0; i < files.length; i++) {
+      if (stopped()) break;
+      const path = files[i]!;
+      const uri = pathToFileURL(path).href;
+      const percent = Math.floor((i * 100) / files.length);
+      if (percent !== lastPercent) {
+        lastPercent = percent;
+        progress.report(percent, `${i}/${files.length} files, ${summary.withFindings} with findings`);
+      }
+      if (this.host.isOpen(uri)) continue;
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch {
+        continue; // vanished or unreadable: nothing to report
+      }
+      if (!this.host.mayMatter(text)) continue;
+      summary.analysed++;
+      const diagnostics = this.host.analyzeFile(path, text);
+      if (diagnostics.length > 0) {
+        summary.withFindings++;
+        published.add(uri);
+        this.host.publish(uri, diagnostics);
+      }
+      // Let queued requests (hover, didChange, cancel) run between files.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    summary.cancelled = stopped();
+    if (!summary.cancelled) {
+      // Files that had findings in the previous scan and have none now.
+      for (const uri of this.published) if (!published.has(uri) && !this.host.isOpen(uri)) this.host.publish(uri, []);
+      this.published = published;
+    } else {
+      for (const uri of published) this.published.add(uri);
+    }
+    progress.done();
+    return summary;
+  }
+}
+
+/** Appends every .c and .h file under `dir` (no symlinks followed) to `out`. */
+export async function listCFiles(dir: string, out: string[], stopped: () => boolean = () => false): Promise<void> {
+  if (stopped()) return;
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(entry.name)) await listCFiles(path, out, stopped);
+    } else if (entry.isFile() && (entry.name.endsWith('.c') || entry.name.endsWith('.h'))) {
+      out.push(path);
+    }
+  }
+}

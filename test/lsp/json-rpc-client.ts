@@ -1,0 +1,113 @@
+// A plain JSON-RPC 2.0 client over a child process's stdio, with LSP's Content-Length framing:
+// no LSP library, so the tests see exactly what any editor would receive.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const SERVER = process.env.PINSIGHT_LSP_SERVER ?? fileURLToPath(new URL('../../dist/server.js', `file://${__filename}`));
+
+export interface Message {
+  jsonrpc: '2.0';
+  id?: number | string | null;
+  method?: string;
+  params?: any;
+  result?: any;
+  error?: { code: number; message: string; data?: unknown };
+}
+
+/** Every client started, so a test file can kill the servers a failed test left running. */
+export const STARTED: JsonRpcClient[] = [];
+
+export class JsonRpcClient {
+  readonly process: ChildProcessWithoutNullStreams;
+  readonly received: Message[] = [];
+  readonly stderr: string[] = [];
+  private buffer = Buffer.alloc(0);
+  private nextId = 1;
+  private readonly pending = new Map<number, (m: Message) => void>();
+  private waiters: { test: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
+  /** Replies to server-to-client requests (workspace/configuration, window/workDoneProgress/create, ...). */
+  onServerRequest: (m: Message) => unknown = () => null;
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[] = ['--stdio']) {
+    if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first`);
+    this.process = spawn(process.execPath, [SERVER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    this.exited = new Promise((resolve) => this.process.on('exit', (code) => resolve(code)));
+    STARTED.push(this);
+  }
+
+  /** Kills every server still running (for an `after` hook). */
+  static killAll(): void {
+    for (const c of STARTED) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
+  }
+
+  request(method: string, params?: unknown): Promise<Message> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.send({ jsonrpc: '2.0', id, method, params });
+    });
+  }
+
+  notify(method: string, params?: unknown): void {
+    this.send({ jsonrpc: '2.0', method, params });
+  }
+
+  /** Writes a raw frame, for malformed-input tests. */
+  sendRaw(body: string): void {
+    this.process.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+
+  /** Resolves with the first message (already received or future) that passes `test`. */
+  waitFor(test: (m: Message) => boolean, from = 0): Promise<Message> {
+    const seen = this.received.slice(from).find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+  }
+
+  /** The next publishDiagnostics for `uri` (optionally with a given version), from now on. */
+  nextDiagnostics(uri: string, version?: number): Promise<Message> {
+    return this.waitFor(
+      (m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && (version === undefined || m.params.version === version),
+      this.received.length,
+    );
+  }
+
+  kill(): void {
+    this.process.kill();
+  }
+
+  private send(message: Message): void {
+    this.sendRaw(JSON.stringify(message));
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd === -1) return;
+      const header = this.buffer.subarray(0, headerEnd).toString('ascii');
+      const length = Number(/Content-Length: (\d+)/i.exec(header)?.[1]);
+      if (this.buffer.length < headerEnd + 4 + length) return;
+      const body = this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8');
+      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
+      this.dispatch(JSON.parse(body) as Message);
+    }
+  }
+
+  private dispatch(m: Message): void {
+    this.received.push(m);
+    if (m.method === undefined && typeof m.id === 'number') {
+      this.pending.get(m.id)?.(m);
+      this.pending.delete(m.id);
+    } else if (m.method !== undefined && m.id !== undefined) {
+      this.send({ jsonrpc: '2.0', id: m.id, result: this.onServerRequest(m) ?? null });
+    }
+    const ready = this.waiters.filter((w) => w.test(m));
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve(m);
+  }
+}
