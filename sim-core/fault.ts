@@ -1,7 +1,7 @@
 // Page faults: read, write and unshare (FAULT_FLAG_UNSHARE) at PTE, PMD and hugetlb level.
 // Linux: handle_mm_fault() and friends in mm/memory.c, mm/huge_memory.c, mm/hugetlb.c.
 import { type Folio, PMD_NR, pageAnonExclusive, setPageAnonExclusive } from './page.js';
-import { type Leaf, type PresentEntry, levelPages } from './pagetable.js';
+import type { Leaf, PresentEntry } from './pagetable.js';
 import { type Mm, folioFreeSwap, mapLeaf, splitHugePmd, zapLeaf } from './mm.js';
 import {
   type Vma,
@@ -474,8 +474,6 @@ function hugetlbWp(mm: Mm, vma: Vma, base: number, level: 'pmd' | 'pud', ff: Fau
 export function leafState(mm: Mm, vpn: number): () => string[] {
   return () => {
     const leaf: Leaf | undefined = mm.pt.lookup(vpn);
-    return leaf ? [describeLeaf(mm, leaf)] : [];
+    return leaf ? [describeLeaf(leaf)] : [];
   };
 }
-
-export { levelPages };

@@ -107,7 +107,6 @@ export function gup(call: GupCall): GupOutcome {
   const t = mm.machine.trace;
   const flags: Flags = new Set(call.flags);
   const pages = call.pages ?? true;
-  const isPin = call.api.startsWith('pin_');
   const fast = call.api.includes('_fast');
   t.add(`${call.api}()`, `${va(call.start)}, ${call.nrPages} page${call.nrPages === 1 ? '' : 's'}, gup_flags=${fmt(flags)}`, k.ref('mm/gup.c', call.api));
 
@@ -118,7 +117,6 @@ export function gup(call: GupCall): GupOutcome {
   }
   if (fast) return gupFastFallback(call, flags);
   if (flags.has('FOLL_LONGTERM')) return gupLongtermLocked(call, flags);
-  void isPin;
   return getUserPagesLocked(call, flags, 0);
 }
 
@@ -423,7 +421,7 @@ function followPageMask(mm: Mm, vma: Vma, vpn: number, flags: Flags): Follow {
     t.add(fname, '-> model invariant violated: FOLL_PIN of a non-exclusive anonymous page', ref);
   }
   const count = levelPages(leaf.level) - (vpn - leaf.base);
-  t.add(fname, `-> ${describeLeaf(mm, leaf).replace(/^\S+\s+/, '')}: take it${count > 1 ? ` (and the next ${count - 1} pages of the ${leaf.level.toUpperCase()})` : ''}`, ref);
+  t.add(fname, `-> ${describeLeaf(leaf).replace(/^\S+\s+/, '')}: take it${count > 1 ? ` (and the next ${count - 1} pages of the ${leaf.level.toUpperCase()})` : ''}`, ref);
   return { page: { folio: e.folio, index }, count };
 }
 
@@ -542,6 +540,6 @@ function fastOne(mm: Mm, vpn: number, flags: Flags): { folio: Folio; index: numb
     if (u.must) return bail('gup_must_unshare() says unshare first, which needs the slow path');
   }
   const count = levelPages(leaf.level) - (vpn - leaf.base);
-  t.add(fname, `-> ${describeLeaf(mm, leaf).replace(/^\S+\s+/, '')}: grabbed`, ref);
+  t.add(fname, `-> ${describeLeaf(leaf).replace(/^\S+\s+/, '')}: grabbed`, ref);
   return { folio: e.folio, index, count };
 }

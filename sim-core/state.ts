@@ -23,7 +23,7 @@ export function describeVma(v: Vma): string {
   return `VMA:     VA:${hex(v.start)}-${hex(v.end)} -> ${kind} (${share}, ${vmFlagNames(v.flags)})`;
 }
 
-export function describeLeaf(mm: Mm, leaf: Leaf): string {
+export function describeLeaf(leaf: Leaf): string {
   const tag = `${leaf.level.toUpperCase()}:`.padEnd(4);
   const e = leaf.entry;
   const span = levelPages(leaf.level) > 1 ? ` (${levelPages(leaf.level) * 4} kB)` : '';
@@ -33,7 +33,6 @@ export function describeLeaf(mm: Mm, leaf: Leaf): string {
   if (f.anon && !f.ksm) parts.push(pageAnonExclusive(f, e.index) ? 'exclusive' : 'not exclusive');
   const page = f.large && leaf.level === 'pte' ? `${f.name}+${e.index}` : f.name;
   const counts = f.zero ? '' : ` refs=${f.refcount} maps=${f.mapcount}${f.large ? ` pins=${f.pincount}` : ''}${folioMaybeDmaPinned(f) ? ' maybe-pinned' : ''}`;
-  void mm;
   return `${tag}     VA:${hex(leaf.base)}${span} -> ${page} ${parts.join(', ')} (${e.writable ? 'writable' : 'read-only'})${counts}`;
 }
 
@@ -55,7 +54,7 @@ export function describeRange(mm: Mm, start: number, end: number): string[] {
         j++;
       }
     }
-    lines.push(describeLeaf(mm, first) + (j - i > 1 ? `   [and ${j - i - 1} more PTEs alike]` : ''));
+    lines.push(describeLeaf(first) + (j - i > 1 ? `   [and ${j - i - 1} more PTEs alike]` : ''));
     i = j;
   }
   if (leaves.length === 0) lines.push(`PTE:     VA:${hex(start)} -> (none)`);

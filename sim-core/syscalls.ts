@@ -326,5 +326,3 @@ export function touch(mm: Mm, vpn: number): AccessResult {
   const r = userAccess(mm, vpn, false);
   return 'error' in r ? r.error : 'ok';
 }
-
-export { VM_MAYSHARE, VM_MAYWRITE };
