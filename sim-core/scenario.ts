@@ -188,13 +188,26 @@ function chooseApi(input: ScenarioInput): { api: SimApi; flags: FollFlag[] } {
   return { api, flags: flags.filter((f) => f !== 'FOLL_PIN' && f !== 'FOLL_GET') };
 }
 
+/** How a summary names a page: 'anonymous page', 'shared zeropage', 'pagecache page of memfd', ... */
+function label(f: PinRecord['folio']): string {
+  if (f.kind === 'zeropage') return 'shared zeropage';
+  if (f.kind === 'huge-zeropage') return 'huge zeropage';
+  if (f.kind === 'ksm') return 'KSM page';
+  if (f.kind === 'anon') return f.hugetlb ? 'anonymous hugetlb page' : f.large ? 'page of an anonymous THP' : 'anonymous page';
+  const file = f.file ? f.file.name.replace(/ \d+ kB$/, '') : 'a file';
+  return `${f.hugetlb ? 'hugetlb ' : ''}pagecache page of ${file}`;
+}
+
+/** Kernel functions that put a different page where the pinned one was. */
+const REPLACERS = ['wp_page_copy()', 'hugetlb_wp()', 'do_cow_fault()', 'copy_present_page()', 'do_swap_page()', 'collapse_huge_page()', 'try_to_merge_one_page()'];
+
 function coherence(pin: PinRecord): { ok: boolean; why: string } {
   const leaf = pin.mm.pt.lookup(pin.vpn);
   if (!leaf) return { ok: false, why: 'the process no longer maps anything there' };
   if (leaf.entry.type === 'swap') return { ok: true, why: 'swapped out' };
   const idx = leaf.entry.index + (pin.vpn - leaf.base);
   if (leaf.entry.folio !== pin.folio || idx !== pin.index) {
-    return { ok: false, why: `the process now maps ${folioKindText(leaf.entry.folio)} ${leaf.entry.folio.name} there, while the pin holds ${folioKindText(pin.folio)} ${pin.folio.name}` };
+    return { ok: false, why: `the process maps a new ${label(leaf.entry.folio)} in place of the pinned ${label(pin.folio)}` };
   }
   return { ok: true, why: 'the process still maps the pinned page' };
 }
@@ -253,6 +266,7 @@ export function simulate(input: ScenarioInput): ScenarioResult {
   let child: Mm | null = null;
   let broken: { step: string; why: string } | null = null;
   for (const step of then as ThenStep[]) {
+    const stepStart = t.steps.length;
     let access: string = 'ok';
     switch (step) {
       case 'write':
@@ -294,22 +308,30 @@ export function simulate(input: ScenarioInput): ScenarioResult {
     const seen = readPages(mm, vpn, 1);
     const viaPin = pin.folio.zero ? 0 : pin.folio.content[pin.index];
     const contentOk = Array.isArray(seen) && seen[0] === viaPin;
-    if (!broken && (!c.ok || !contentOk)) broken = { step, why: c.ok ? 'the pin and the process see different data' : c.why };
+    if (!broken && (!c.ok || !contentOk)) {
+      const by = [...t.steps.slice(stepStart)].reverse().find((x) => REPLACERS.includes(x.fn))?.fn;
+      broken = { step, why: c.ok ? 'the pin and the process see different data' : `${c.why}${by ? ` (${by})` : ''}` };
+    }
     t.add(`after ${step}`, broken && broken.step === step ? `-> the pin is stale: ${broken.why}` : `-> ${c.why}`, undefined, snap.lines);
   }
 
   const longterm = flags.includes('FOLL_LONGTERM');
-  const page = `${pinned.kind}${pinned.id.startsWith('PA:') ? ` ${pinned.id}` : ''}`;
-  const what = unshared
-    ? `GUP first broke COW (unshare fault) and pinned an exclusive anonymous copy (${pinned.id})`
-    : copied
-      ? `GUP's write fault broke COW first and pinned an exclusive anonymous copy (${pinned.id})`
-      : migrated
-        ? `GUP migrated the page out of ZONE_MOVABLE/CMA and pinned the copy (${pinned.id})`
-        : `GUP pinned ${page} as it was`;
+  const before = snapshots[0]!.mappings.find((m) => m.process === mm.name)?.page ?? null;
+  const how =
+    pinned.id === before
+      ? unshared
+        ? `GUP unshared the page in place (nobody else maps it) and pinned it`
+        : `GUP pinned the ${label(pin.folio)} the process had mapped`
+      : unshared
+        ? 'GUP broke COW first (unshare fault) and pinned an exclusive anonymous copy'
+        : copied
+          ? "GUP's write fault broke COW first and pinned an exclusive anonymous copy"
+          : migrated
+            ? 'GUP migrated the page out of ZONE_MOVABLE/CMA and pinned the new one'
+            : `GUP faulted the page in (${label(pin.folio)}) and pinned it`;
   const summary = broken
-    ? `${who}: ${what}; after "${broken.step}" ${broken.why}, so the pin no longer sees what the process sees${!longterm && !pinned.anon ? ' (a short-term pin has snapshot semantics, which may be fine)' : ''}.`
-    : `${who}: ${what}; it stays the page the process sees after ${then.length ? then.map((s) => `"${s}"`).join(', ') : 'the pin'}.`;
+    ? `${who}: ${how}; after "${broken.step}" ${broken.why}, so the pin no longer sees what the process sees${!longterm && !pinned.anon ? ' (a short-term pin has snapshot semantics, which may be fine)' : ''}.`
+    : `${who}: ${how}, and it stays the page the process sees${then.length ? ` after ${then.map((s) => `"${s}"`).join(', ')}` : ''}.`;
   const last = snapshots[snapshots.length - 1]!;
   return { ...base, verdict: broken ? 'incoherent' : 'coherent', summary, pinnedPage: pinned.id, pages: last.pages };
 }

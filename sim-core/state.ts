@@ -12,7 +12,7 @@ export function folioKindText(f: Folio): string {
   if (f.kind === 'huge-zeropage') return 'huge zeropage';
   if (f.kind === 'ksm') return 'KSM page';
   const size = f.large ? ` ${f.nr * 4} kB` : '';
-  if (f.hugetlb) return f.kind === 'anon' ? `anon hugetlb${size}` : `hugetlb pagecache${size} (${f.file?.name ?? 'file'})`;
+  if (f.hugetlb) return f.kind === 'anon' ? `anon hugetlb${size}` : `hugetlb${size} pagecache (${f.file?.name.replace(/ \d+ kB$/, '') ?? 'file'})`;
   if (f.kind === 'anon') return f.large ? `anon THP${size}` : 'anon';
   return `pagecache (${f.file?.name ?? 'file'})`;
 }
