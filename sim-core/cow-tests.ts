@@ -439,14 +439,15 @@ export function defaultThpSizesKb(kernel: Kernel): number[] {
 const VALID_THP_KB = [16, 32, 64, 128, 256, 512, 1024, 2048];
 const VALID_HUGETLB_KB = [2048, 1048576];
 
-/** Runs one case on a fresh machine. */
-export function runCase(kernel: Kernel, machineConfig: MachineConfig, c: Case, traceOn: boolean): CowRow {
+/** Runs one case on a fresh machine; `inspect` sees the machine afterwards (tests check its bookkeeping). */
+export function runCase(kernel: Kernel, machineConfig: MachineConfig, c: Case, traceOn: boolean, inspect?: (m: Machine) => void): CowRow {
   const machine = new Machine(kernel, machineConfig, new Tracer(traceOn));
   const mm = machine.newMm('process');
   let out: Outcome;
   const m = c.setup(mm);
   // the THP settings a set-up pushed stay in force while the test runs (cow.c thp_push_settings())
   out = 'result' in m ? m : c.fn(m);
+  inspect?.(machine);
   return { test: c.test, memory: c.memory, result: out.result, message: out.message, trace: machine.trace.steps };
 }
 

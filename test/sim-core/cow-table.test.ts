@@ -104,3 +104,20 @@ test('without unshare-any-cow, 6.2 R/O long-term pins of non-anonymous memory wo
   assert.equal(memfd.result, 'not ok');
   assert.match(memfd.message, /livelock/);
 });
+
+test('every cow.c case leaves the model consistent: counts add up, nothing pinned or mapped is leaked', async () => {
+  const { cowCases, runCase } = await import('../../sim-core/cow-tests.js');
+  const { kernelFor } = await import('../../sim-core/behaviours.js');
+  const { DEFAULT_MACHINE } = await import('../../sim-core/mm.js');
+  const { checkInvariants } = await import('../../sim-core/invariants.js');
+  for (const version of ['6.1', '6.12']) {
+    const kernel = kernelFor({ version });
+    const thp = version === '6.1' ? [2048] : [16, 64, 2048];
+    for (const c of cowCases(thp, [2048])) {
+      runCase(kernel, { ...DEFAULT_MACHINE, thpSizesKb: thp }, c, false, (m) => {
+        assert.deepEqual(checkInvariants(m), [], `${version}: ${c.test} with ${c.memory}`);
+        assert.equal(m.pins.filter((p) => !p.released).length, 0, `${version}: ${c.test} with ${c.memory}: pins left behind`);
+      });
+    }
+  }
+});
