@@ -3,19 +3,19 @@
 //
 // 1. Candidates: ripgrep lists the files that name an entry point when it is on PATH; otherwise
 //    (or when it fails) the tree is walked in Node (walk.ts) and every file goes to the readers.
-// 2. Readers: worker threads, one per core (pool.ts), read each file once, reject it with a byte
-//    search unless it names an entry point (needles.ts), and parse only what the engine can read
-//    (slice.ts) before calling the engine (analyze-source.ts). A small scan stays in-process, as
-//    starting the workers would cost more than it saves.
+// 2. Readers: the main thread and, once there is enough work, one worker thread per further core
+//    (pool.ts) read each file once, reject it with a byte search unless it names an entry point
+//    (needles.ts), and parse only what the engine can read (slice.ts) before calling the engine
+//    (analyze-source.ts). A small scan never starts a worker.
 // 3. The results come back sorted by path, as the plain path lists them.
 //
-// Environment, for benchmarks and tests: PINSIGHT_PREFILTER=auto|rg|node, PINSIGHT_WORKERS=N (0:
-// in-process), PINSIGHT_SCAN_STATS=1 (one line of counters and timings on stderr).
+// Environment, for benchmarks and tests: PINSIGHT_PREFILTER=auto|rg|node, PINSIGHT_WORKERS=N (worker
+// threads beside the main thread), PINSIGHT_SCAN_STATS=1 (one line of counters and timings on stderr).
 import { relative, isAbsolute } from 'node:path';
-import { loadCParser } from '../engine/parser.js';
-import { SourceAnalyzer, emptyCounters, addCounters, type FileResult, type ScanCounters } from './analyze-source.js';
+import { loadCParser, type CParser } from '../engine/parser.js';
+import type { FileResult, ScanCounters } from './analyze-source.js';
 import { NeedleSearch } from './needles.js';
-import { defaultWorkerCount, WorkerPool } from './pool.js';
+import { defaultWorkerCount, Lanes } from './pool.js';
 import { findRipgrep, ripgrepCandidates } from './ripgrep.js';
 import { classifyRoots, walkDirectories, type Roots } from './walk.js';
 
@@ -29,7 +29,7 @@ export interface ScanTreeOptions {
   cwd?: string;
   /** Who picks the candidate files; default from PINSIGHT_PREFILTER, else 'auto' (rg when on PATH). */
   prefilter?: Prefilter;
-  /** Worker threads; 0 analyses in-process. Default from PINSIGHT_WORKERS, else one per core. */
+  /** Worker threads beside the main thread; 0 analyses in-process only. Default from PINSIGHT_WORKERS, else one per further core. */
   workers?: number;
   /** false parses whole files (for comparisons); default true. */
   slice?: boolean;
@@ -89,10 +89,9 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   } finally {
     await runner.close();
   }
-  const files = runner.results.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const result: TreeScan = {
-    files,
-    errors: runner.errors.sort(),
+    files: runner.results(),
+    errors: runner.errors(),
     filesScanned: filesScanned ?? 0,
     counters: runner.counters,
     prefilter: used,
@@ -140,62 +139,57 @@ export function statsLine(scan: TreeScan): string {
 }
 
 /**
- * Runs the analysis in-process until there is enough work to pay for the workers, then hands it
- * all to a pool. `add` takes a weight per path: a listed file is cheap, a candidate needs a parse.
+ * Feeds the lanes (pool.ts): the main thread analyses from the first file on; the workers start
+ * once there is enough work to pay for them. `add` takes a weight per path: a listed file is
+ * cheap, an rg candidate needs a parse.
  */
 class Runner {
-  readonly results: FileResult[] = [];
-  readonly errors: string[] = [];
-  readonly counters: ScanCounters = emptyCounters();
-  workersStarted = 0;
-  private queued: string[] = [];
+  private readonly lanes: Lanes;
   private weight = 0;
-  private pool: WorkerPool | undefined;
+  private started = false;
 
   constructor(
-    private readonly kernel: string,
-    private readonly slice: boolean,
+    kernel: string,
+    slice: boolean,
     private readonly workers: number,
     private readonly poolFrom: number,
-  ) {}
+  ) {
+    let parser: Promise<CParser> | undefined;
+    this.lanes = new Lanes({ kernel, slice }, () => (parser ??= loadCParser()));
+  }
 
   add(paths: string[], weightEach: number): void {
-    if (this.pool) return this.pool.add(paths);
-    this.queued.push(...paths);
     this.weight += paths.length * weightEach;
-    if (this.workers > 0 && this.weight >= this.poolFrom) {
-      this.pool = new WorkerPool(this.workers, { kernel: this.kernel, slice: this.slice });
-      this.workersStarted = this.workers;
-      for (let i = 0; i < this.queued.length; i += 64) this.pool.add(this.queued.slice(i, i + 64));
-      this.queued = [];
+    if (!this.started && this.workers > 0 && this.weight >= this.poolFrom) {
+      this.started = true;
+      this.lanes.startWorkers(this.workers);
     }
+    this.lanes.add(paths);
   }
 
-  async finish(): Promise<void> {
-    if (this.pool) {
-      await this.pool.finish();
-      this.collect(this.pool.results, this.pool.errors, this.pool.counters);
-      return;
-    }
-    if (this.queued.length === 0) return;
-    const analyzer = new SourceAnalyzer(await loadCParser(), this.kernel, this.slice);
-    const { results, errors } = analyzer.analyzePaths(this.queued);
-    this.collect(results, errors, analyzer.counters);
+  finish(): Promise<void> {
+    return this.lanes.finish();
   }
 
-  async close(): Promise<void> {
-    await this.pool?.close();
+  close(): Promise<void> {
+    return this.lanes.close();
   }
 
-  private collect(results: FileResult[], errors: string[], counters: ScanCounters): void {
-    // A file analysed twice (a failed rg run, then the walk) is listed once.
-    const seen = new Set(this.results.map((r) => r.path));
-    for (const r of results) {
-      if (seen.has(r.path)) continue;
-      seen.add(r.path);
-      this.results.push(r);
-    }
-    for (const e of errors) if (!this.errors.includes(e)) this.errors.push(e);
-    addCounters(this.counters, counters);
+  get workersStarted(): number {
+    return this.lanes.workersStarted;
+  }
+
+  /** Results sorted by path; a file analysed twice (a failed rg run, then the walk) listed once. */
+  results(): FileResult[] {
+    const byPath = new Map(this.lanes.results.map((r) => [r.path, r]));
+    return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  errors(): string[] {
+    return [...new Set(this.lanes.errors)].sort();
+  }
+
+  get counters(): ScanCounters {
+    return this.lanes.counters;
   }
 }

@@ -1,22 +1,28 @@
-// A pool of scan workers (worker.ts), one per core. The pool hands out batches of paths, at most
-// two in flight per worker so a worker never waits for its next batch and a slow file (mm/gup.c)
-// holds up only its own worker; the replies carry the files' results and counters.
+// Where the files are analysed: lanes that pull batches of paths from one queue. The main thread is
+// always a lane (it would otherwise sit idle while ripgrep or the walk feeds the queue); worker
+// threads (worker.ts) join when there is enough work to pay for starting them. A lane takes a new
+// batch when it has room (a worker holds two, so it never waits for its next one), which spreads
+// slow files (mm/gup.c) over the lanes instead of queueing them behind one another.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { addCounters, emptyCounters, type FileResult, type ScanCounters } from './analyze-source.js';
+import type { CParser } from '../engine/parser.js';
+import { addCounters, emptyCounters, SourceAnalyzer, type FileResult, type ScanCounters } from './analyze-source.js';
 
 export interface WorkerConfig {
   kernel: string;
   slice: boolean;
 }
 
-/** A batch's outcome, or `failure` when the worker cannot work at all (the grammar did not load). */
+/** A batch's outcome, or `failure` when a worker cannot work at all (the grammar did not load). */
 export type BatchReply = { results: FileResult[]; errors: string[]; counters: ScanCounters; failure?: undefined } | { failure: string };
 
-const IN_FLIGHT = 2;
+/** Worker threads beside the main thread: one per further core. */
+export function defaultWorkerCount(): number {
+  return Math.max(0, Math.min(availableParallelism(), 8) - 1);
+}
 
 /** Starts a worker: the bundle beside dist/cli.js, or the TypeScript source through tsx (tests). */
 function startWorker(config: WorkerConfig): Worker {
@@ -30,48 +36,49 @@ function startWorker(config: WorkerConfig): Worker {
   return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, { eval: true, workerData: config });
 }
 
-export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(availableParallelism(), 8));
-}
-
-interface Slot {
-  worker: Worker;
+interface Lane {
   inFlight: number;
+  capacity: number;
+  run(batch: string[]): void;
+  stop(): Promise<unknown>;
 }
 
-export class WorkerPool {
+export class Lanes {
   readonly results: FileResult[] = [];
   readonly errors: string[] = [];
   readonly counters = emptyCounters();
-  private readonly slots: Slot[];
+  workersStarted = 0;
+  private readonly lanes: Lane[] = [];
   private readonly queue: string[][] = [];
   private ended = false;
   private failure: Error | undefined;
   private settle: (() => void) | undefined;
 
-  constructor(size: number, config: WorkerConfig) {
-    this.slots = Array.from({ length: size }, () => {
-      const slot: Slot = { worker: startWorker(config), inFlight: 0 };
-      slot.worker.on('message', (reply: BatchReply) => this.onReply(slot, reply));
-      slot.worker.on('error', (error) => this.fail(error));
-      slot.worker.on('exit', (code) => {
-        if (!this.finished()) this.fail(new Error(`scan worker exited (code ${code})`));
-      });
-      return slot;
-    });
+  constructor(
+    private readonly config: WorkerConfig,
+    parser: () => Promise<CParser>,
+  ) {
+    this.lanes.push(this.mainLane(parser));
+  }
+
+  /** Adds `count` worker threads as further lanes. */
+  startWorkers(count: number): void {
+    for (let i = 0; i < count; i++) this.lanes.push(this.workerLane());
+    this.workersStarted += count;
+    this.pump();
   }
 
   add(batch: string[]): void {
     if (batch.length === 0) return;
     this.queue.push(batch);
-    this.dispatch();
+    this.pump();
   }
 
   /** Resolves once every batch added so far is analysed; then the workers are stopped. */
   async finish(): Promise<void> {
     this.ended = true;
     try {
-      if (!this.finished() && !this.failure) await new Promise<void>((resolve) => (this.settle = resolve));
+      if (!this.drained() && !this.failure) await new Promise<void>((resolve) => (this.settle = resolve));
       if (this.failure) throw this.failure;
     } finally {
       await this.close();
@@ -81,36 +88,76 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.ended = true;
     this.queue.length = 0;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.lanes.map((l) => l.stop()));
   }
 
-  private finished(): boolean {
-    return this.ended && this.queue.length === 0 && this.slots.every((s) => s.inFlight === 0);
+  private drained(): boolean {
+    return this.ended && this.queue.length === 0 && this.lanes.every((l) => l.inFlight === 0);
   }
 
-  private dispatch(): void {
-    for (;;) {
-      if (this.queue.length === 0) return;
-      let best: Slot | undefined;
-      for (const s of this.slots) if (s.inFlight < IN_FLIGHT && (!best || s.inFlight < best.inFlight)) best = s;
+  private pump(): void {
+    while (this.queue.length > 0 && !this.failure) {
+      let best: Lane | undefined;
+      for (const l of this.lanes) if (l.inFlight < l.capacity && (!best || l.inFlight < best.inFlight)) best = l;
       if (!best) return;
       best.inFlight++;
-      best.worker.postMessage(this.queue.shift());
+      best.run(this.queue.shift()!);
     }
   }
 
-  private onReply(slot: Slot, reply: BatchReply): void {
-    slot.inFlight--;
+  private done(lane: Lane, reply: BatchReply): void {
+    lane.inFlight--;
     if (reply.failure !== undefined) return this.fail(new Error(reply.failure));
     for (const r of reply.results) this.results.push(r);
     for (const e of reply.errors) this.errors.push(e);
     addCounters(this.counters, reply.counters);
-    this.dispatch();
-    if (this.finished()) this.settle?.();
+    this.pump();
+    if (this.drained()) this.settle?.();
   }
 
   private fail(error: Error): void {
     this.failure ??= error;
     this.settle?.();
+  }
+
+  /** The main thread: one batch at a time, each in its own macrotask so I/O callbacks run between. */
+  private mainLane(parser: () => Promise<CParser>): Lane {
+    let analyzer: SourceAnalyzer | undefined;
+    const lane: Lane = {
+      inFlight: 0,
+      capacity: 1,
+      run: (batch) => {
+        parser().then(
+          (p) =>
+            setImmediate(() => {
+              analyzer ??= new SourceAnalyzer(p, this.config.kernel, this.config.slice);
+              const before = { ...analyzer.counters };
+              const { results, errors } = analyzer.analyzePaths(batch);
+              const counters = emptyCounters();
+              for (const key of Object.keys(counters) as (keyof ScanCounters)[]) counters[key] = analyzer.counters[key] - before[key];
+              this.done(lane, { results, errors, counters });
+            }),
+          (error: unknown) => this.done(lane, { failure: error instanceof Error ? error.message : String(error) }),
+        );
+      },
+      stop: async () => undefined,
+    };
+    return lane;
+  }
+
+  private workerLane(): Lane {
+    const worker = startWorker(this.config);
+    const lane: Lane = {
+      inFlight: 0,
+      capacity: 2,
+      run: (batch) => worker.postMessage(batch),
+      stop: () => worker.terminate(),
+    };
+    worker.on('message', (reply: BatchReply) => this.done(lane, reply));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => {
+      if (!this.drained()) this.fail(new Error(`scan worker exited (code ${code})`));
+    });
+    return lane;
   }
 }

@@ -58,14 +58,29 @@ export function sliceForAnalysis(text: string, names: SliceNames, callerLevels =
   const chunks = cutChunks(code, lineStarts, preproc, chunkOfLine);
   const chunkAt = (offset: number) => chunkOfLine[lineOf(lineStarts, offset)]!;
 
+  // Where each chunk's first `{` is: a name before it is being declared or defined, not called.
+  const bodies = new Int32Array(chunks.length).fill(-2);
+  const bodyStart = (k: number) => (bodies[k] === -2 ? (bodies[k] = firstBrace(code, lineStarts, preproc, chunks[k]!)) : bodies[k]!);
+  /** The chunk of a call at `at` (the name followed by `(`, inside a body), or -1. */
+  const callChunk = (at: number, name: string) => {
+    if (!isCallAt(code, at + name.length)) return -1;
+    const c = chunkAt(at);
+    const body = bodyStart(c);
+    return body !== -1 && at > body ? c : -1;
+  };
+
   const kept = new Uint8Array(chunks.length);
   let level: number[] = [];
-  for (const { at } of occurrences(code, names.calls)) {
-    const c = chunkAt(at);
+  for (const { name, at } of occurrences(code, names.calls)) {
+    const c = callChunk(at, name);
+    if (c === -1) continue;
     if (!kept[c]) level.push(c);
     kept[c] = 1;
   }
-  for (const { at } of occurrences(code, names.lookups)) kept[chunkAt(at)] = 1;
+  for (const { name, at } of occurrences(code, names.lookups)) {
+    const c = callChunk(at, name);
+    if (c !== -1) kept[c] = 1;
+  }
   for (const { at } of occurrences(code, names.fields)) if (isFieldAccess(code, at)) kept[chunkAt(at)] = 1;
 
   // The callers of the functions that hold the calls, callerLevels deep.
@@ -73,14 +88,15 @@ export function sliceForAnalysis(text: string, names: SliceNames, callerLevels =
   for (let depth = 0; depth < callerLevels && level.length > 0; depth++) {
     const callees: string[] = [];
     for (const k of level) {
-      for (const name of definedNames(code, lineStarts, preproc, chunks[k]!)) {
+      for (const name of definedNames(code, lineStarts, chunks[k]!, bodyStart(k))) {
         if (!seen.has(name)) callees.push(name);
         seen.add(name);
       }
     }
     const next: number[] = [];
-    for (const { at } of occurrences(code, callees)) {
-      const c = chunkAt(at);
+    for (const { name, at } of occurrences(code, callees)) {
+      const c = callChunk(at, name);
+      if (c === -1) continue;
       if (!kept[c]) next.push(c);
       kept[c] = 1;
     }
@@ -228,21 +244,33 @@ function lineOf(lineStarts: number[], offset: number): number {
 // Words before a `(` in a header that name no function.
 const NOT_NAMES = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', '__attribute__', 'defined', 'alignof', '_Alignof']);
 
-/**
- * The names a chunk may define: every identifier followed by `(` before the chunk's first `{`
- * (its function's header; a prototype or a macro call there only adds names, never loses one).
- */
-function definedNames(code: string, lineStarts: number[], preproc: Uint8Array, chunk: Chunk): string[] {
-  const names: string[] = [];
+/** The offset of the chunk's first `{` outside directives (where its function body opens), or -1. */
+function firstBrace(code: string, lineStarts: number[], preproc: Uint8Array, chunk: Chunk): number {
   for (let l = chunk.first; l <= chunk.last; l++) {
     if (preproc[l]) continue;
     const start = lineStarts[l]!;
     const end = l + 1 < lineStarts.length ? lineStarts[l + 1]! : code.length;
     const brace = code.indexOf('{', start);
-    const stop = brace !== -1 && brace < end ? brace : end;
-    for (const m of code.slice(start, stop).matchAll(/([A-Za-z_]\w*)\s*\(/g)) if (!NOT_NAMES.has(m[1]!)) names.push(m[1]!);
-    if (stop === brace) break;
+    if (brace !== -1 && brace < end) return brace;
   }
+  return -1;
+}
+
+/** Whether `(` follows at `after`, past blanks: a call (or a declaration, told apart by firstBrace). */
+function isCallAt(code: string, after: number): boolean {
+  let i = after;
+  for (let c = code.charCodeAt(i); c === SPACE || c === TAB || c === NL || c === CR; c = code.charCodeAt(++i));
+  return code.charCodeAt(i) === 40; // (
+}
+
+/**
+ * The names a chunk may define: every identifier followed by `(` before its body's `{` (its
+ * function's header; a prototype or a macro call there only adds names, never loses one).
+ */
+function definedNames(code: string, lineStarts: number[], chunk: Chunk, body: number): string[] {
+  if (body === -1) return [];
+  const names: string[] = [];
+  for (const m of code.slice(lineStarts[chunk.first]!, body).matchAll(/([A-Za-z_]\w*)\s*\(/g)) if (!NOT_NAMES.has(m[1]!)) names.push(m[1]!);
   return names;
 }
 
