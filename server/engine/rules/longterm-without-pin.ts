@@ -5,6 +5,7 @@
 // point sets them, and from 6.3 is_valid_gup_args() rejects a caller's FOLL_PIN (an internal flag)
 // and FOLL_GET on a pin.
 import { entryPointAt } from '../entry-points.js';
+import { removeFlagToken } from '../fixes/flag-edits.js';
 import { acquiredKind, collectPageRefs, counterpartRelease, pagesKey } from '../page-refs.js';
 import type { Fix } from '../types.js';
 import { anchorOf, type AnalyzedCall, type Rule, type RuleContext } from './rule.js';
@@ -25,7 +26,7 @@ export const longtermWithoutPin: Rule = {
       callerFlagRejected:
         '{flag} passed to {callee}(): the entry point sets FOLL_PIN/FOLL_GET itself, and Linux {kernel} rejects a caller\'s {flag} here ({result}, {check}).',
       callerFlagRedundant:
-        '{flag} passed to {callee}(): the entry point sets it itself ({why}); drop it from the caller\'s flags (from 6.3 a caller\'s FOLL_PIN is rejected).',
+        '{flag} passed to {callee}(): the entry point sets it itself ({why}); drop it from the caller\'s flags, where a later kernel may reject it.',
     },
     severity: () => 'error',
   },
@@ -63,6 +64,8 @@ export const longtermWithoutPin: Rule = {
         const rejection = call.entry.rejects.find((r) => r.flag === flag);
         const sets = [...call.entry.adds, ...call.entry.addsWithPages].includes(flag);
         if (!rejection && !sets) continue;
+        // Dropping a flag the entry point sets itself changes nothing at run time.
+        const drop = sets && term?.node ? removeFlagToken(context.text, term.loc.start, term.loc.end, term.node) : undefined;
         context.report({
           messageId: rejection ? 'callerFlagRejected' : 'callerFlagRedundant',
           severity: rejection ? 'error' : 'hint',
@@ -77,6 +80,9 @@ export const longtermWithoutPin: Rule = {
           start: at.start,
           end: at.end,
           related: [{ range: call.site.range, message: `${call.site.callee}()` }],
+          fixes: drop
+            ? [{ title: `Drop ${flag}: ${call.site.callee}() sets it itself`, preferred: true, edits: [{ range: context.index.range(drop.start, drop.end), newText: drop.newText }] }]
+            : [],
         });
       }
     }

@@ -59,6 +59,7 @@ runRuleTests('longterm-without-pin', {
       code: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages_unlocked(s, 1, p, FOLL_GET);\n}\n',
       kernel: '6.12',
       findings: [{ line: 3, severity: 'hint' }],
+      output: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages_unlocked(s, 1, p, 0);\n}\n',
     },
   ],
 });
