@@ -25,7 +25,10 @@ if (files.length === 0) {
   console.error(`run-tests: no test files match ${filters.join(' ') || 'test/**/*.test.ts'}`);
   process.exit(2);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+// Safety nets, so a test that leaks a child process or hangs fails instead of stalling CI:
+// each test has at most 5 minutes, and a file's process exits once its tests are done.
+const guards = ['--test-timeout=300000', '--test-force-exit'];
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...guards, '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
 });
