@@ -4,8 +4,8 @@
 // the slices checked against whole-file parses for the other kernel too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFile } from '../../server/engine/index.js';
 import { loadCParser } from '../../server/engine/parser.js';
@@ -72,6 +72,34 @@ for (const { prefilter, workers } of variants) {
     }
   });
 }
+
+test('roots and links: a linked root is followed, links and dot entries inside are not, overlaps count once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pinsight-scan-'));
+  try {
+    const driver = readFileSync(join(root, 'examples/drivers/rdma/toy_umem.c'));
+    mkdirSync(join(dir, 'real/sub'), { recursive: true });
+    mkdirSync(join(dir, 'real/.hidden'));
+    writeFileSync(join(dir, 'real/sub/a.c'), driver);
+    writeFileSync(join(dir, 'real/.hidden/b.c'), driver);
+    writeFileSync(join(dir, 'real/notes.txt'), driver);
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    symlinkSync(join(dir, 'real/sub/a.c'), join(dir, 'real/sub/alias.c'));
+    symlinkSync(join(root, 'examples'), join(dir, 'real/examples-link'));
+    const cases = [['link'], ['real'], ['real', 'real/sub'], ['real/sub/a.c', 'real'], ['real/notes.txt'], ['real/.hidden']];
+    for (const roots of cases) {
+      const paths = roots.map((r) => join(dir, r));
+      const plain = scan(await loadCParser(), listSourceFiles(paths, dir), '6.1', 'test');
+      // 'auto' takes ripgrep where the roots allow it (no overlap), else the walk.
+      for (const prefilter of ['node', 'auto'] as const) {
+        const fast = await scanTree(paths, { kernel: '6.1', prefilter, workers: 0 });
+        assert.deepEqual(shape(fast), { files: plain.files, filesScanned: plain.filesScanned, errors: plain.errors }, `${roots.join(' ')} (${prefilter})`);
+      }
+      assert.ok(plain.filesScanned >= 1, roots.join(' '));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('a small scan with workers allowed stays in-process, a file root is scanned whatever its name', async () => {
   const fast = await scanTree([join(root, 'test/scan/fixtures/callers.c')], { kernel: '6.12', workers: 2 });
