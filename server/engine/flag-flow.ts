@@ -71,6 +71,7 @@ export interface FlowContext {
 }
 
 const MAX_STATES = 64;
+const MAX_MACRO_DEPTH = 64;
 const FLAG = /^FOLL_[A-Z0-9_]+$/;
 
 function emptyValue(): FlowValue {
@@ -457,7 +458,8 @@ export class FlagFlow {
     }
     const bound = state.env.get(name);
     if (bound) return [bound];
-    const macro = !scope.expanding.has(name) ? this.ctx.macros.get(name) : undefined;
+    // Real macro chains are a few levels deep; a chain of thousands would overflow the stack.
+    const macro = !scope.expanding.has(name) && scope.expanding.size < MAX_MACRO_DEPTH ? this.ctx.macros.get(name) : undefined;
     if (macro) {
       const inner: Scope = { ...scope, delta: macro.delta, macro: scope.macro ?? name, expanding: new Set([...scope.expanding, name]) };
       return this.evaluate(macro.expr, { env: new Map(), conds: [] }, inner);

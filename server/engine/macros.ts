@@ -4,6 +4,7 @@
 // are mapped back into the file by `delta`.
 import type { Language, Tree } from 'web-tree-sitter';
 import { scratchParse } from './scratch-parser.js';
+import { nestedDeeperThan } from './nesting.js';
 import { field, named, type SyntaxNode } from './syntax.js';
 
 export interface MacroValue {
@@ -50,7 +51,8 @@ export class MacroTable {
         const declaration = named(tree.rootNode).find((n) => n.type === 'declaration');
         const init = declaration && named(declaration).find((n) => n.type === 'init_declarator');
         const expr = init && field(init, 'value');
-        if (expr && !expr.hasError) result = { name, expr, delta: value.startIndex - PREFIX.length, define: def };
+        // A value nested deeper than real code is not followed (see nesting.ts).
+        if (expr && !expr.hasError && !nestedDeeperThan(expr)) result = { name, expr, delta: value.startIndex - PREFIX.length, define: def };
       }
     }
     this.parsed.set(name, result);

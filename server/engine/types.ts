@@ -87,4 +87,6 @@ export interface FileAnalysis {
   findings: Finding[];
   /** The kernel version the analysis targeted ("6.1", "6.12", ...). */
   kernel?: string;
+  /** Why the file was not analysed (input nested deeper than any real code), when it was not. */
+  skipped?: string;
 }
