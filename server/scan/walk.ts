@@ -3,7 +3,7 @@
 // directory. Entries whose name starts with a dot are skipped, and symbolic links inside a
 // directory are never followed (as ripgrep does), so a link loop cannot trap the walk. Paths are
 // absolute; the same file under two roots is listed once.
-import { readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const SOURCE_FILE = /\.[ch]$/;
@@ -13,8 +13,17 @@ const YIELD_MS = 5;
 /** A root that does not exist or cannot be read. */
 export class MissingPathError extends Error {
   override name = 'MissingPathError';
-  constructor(readonly path: string) {
-    super(`no such file or directory: ${path}`);
+  constructor(readonly path: string, why = 'no such file or directory') {
+    super(`${why}: ${path}`);
+  }
+}
+
+function readable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -30,13 +39,16 @@ export function classifyRoots(paths: readonly string[], cwd: string): Roots {
   const roots: Roots = { dirs: [], files: [] };
   for (const given of paths) {
     const path = resolve(cwd, given);
-    let isDirectory: boolean;
+    let stat;
     try {
-      isDirectory = statSync(path).isDirectory();
+      stat = statSync(path);
     } catch {
       throw new MissingPathError(given);
     }
-    (isDirectory ? roots.dirs : roots.files).push(path);
+    // Reading a FIFO or /dev/zero named as a root would never end; an unreadable root is an error.
+    if (!stat.isDirectory() && !stat.isFile()) throw new MissingPathError(given, 'not a regular file or directory');
+    if (stat.isFile() && !readable(path)) throw new MissingPathError(given, 'permission denied, cannot read');
+    (stat.isDirectory() ? roots.dirs : roots.files).push(path);
   }
   return roots;
 }
