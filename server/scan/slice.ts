@@ -17,12 +17,11 @@
 
 const NL = 10;
 const CR = 13;
-const SLASH = 47;
 const BACKSLASH = 92;
-const HASH = 35;
-const RBRACE = 125;
 const SPACE = 32;
 const TAB = 9;
+const LPAREN = 40;
+const SLASH = 47;
 
 /**
  * How many levels of callers the engine follows a flags parameter into (FlagFlow.resolveParameter
@@ -50,20 +49,20 @@ export interface Slice {
 
 /** Empties the lines the engine cannot need to analyse the calls `names.calls` in `text`. */
 export function sliceForAnalysis(text: string, names: SliceNames, callerLevels = CALLER_LEVELS): Slice {
-  const lexed = lex(text);
-  const { code, lineStarts } = lexed;
+  const file = lex(text);
+  const { lineStarts } = file;
   const lines = lineStarts.length;
-  const preproc = directiveLines(text, lexed);
+  const preproc = directiveLines(file);
   const chunkOfLine = new Int32Array(lines);
-  const chunks = cutChunks(code, lineStarts, preproc, chunkOfLine);
+  const chunks = cutChunks(file, preproc, chunkOfLine);
   const chunkAt = (offset: number) => chunkOfLine[lineOf(lineStarts, offset)]!;
 
   // Where each chunk's first `{` is: a name before it is being declared or defined, not called.
   const bodies = new Int32Array(chunks.length).fill(-2);
-  const bodyStart = (k: number) => (bodies[k] === -2 ? (bodies[k] = firstBrace(code, lineStarts, preproc, chunks[k]!)) : bodies[k]!);
+  const bodyStart = (k: number) => (bodies[k] === -2 ? (bodies[k] = firstBrace(file, preproc, chunks[k]!)) : bodies[k]!);
   /** The chunk of a call at `at` (the name followed by `(`, inside a body), or -1. */
   const callChunk = (at: number, name: string) => {
-    if (!isCallAt(code, at + name.length)) return -1;
+    if (!isCallAt(text, at + name.length)) return -1;
     const c = chunkAt(at);
     const body = bodyStart(c);
     return body !== -1 && at > body ? c : -1;
@@ -71,30 +70,30 @@ export function sliceForAnalysis(text: string, names: SliceNames, callerLevels =
 
   const kept = new Uint8Array(chunks.length);
   let level: number[] = [];
-  for (const { name, at } of occurrences(code, names.calls)) {
+  for (const { name, at } of occurrences(file, names.calls)) {
     const c = callChunk(at, name);
     if (c === -1) continue;
     if (!kept[c]) level.push(c);
     kept[c] = 1;
   }
-  for (const { name, at } of occurrences(code, names.lookups)) {
+  for (const { name, at } of occurrences(file, names.lookups)) {
     const c = callChunk(at, name);
     if (c !== -1) kept[c] = 1;
   }
-  for (const { at } of occurrences(code, names.fields)) if (isFieldAccess(code, at)) kept[chunkAt(at)] = 1;
+  for (const { at } of occurrences(file, names.fields)) if (isFieldAccess(text, at)) kept[chunkAt(at)] = 1;
 
   // The callers of the functions that hold the calls, callerLevels deep.
   const seen = new Set<string>();
   for (let depth = 0; depth < callerLevels && level.length > 0; depth++) {
     const callees: string[] = [];
     for (const k of level) {
-      for (const name of definedNames(code, lineStarts, chunks[k]!, bodyStart(k))) {
+      for (const name of definedNames(file, chunks[k]!, bodyStart(k))) {
         if (!seen.has(name)) callees.push(name);
         seen.add(name);
       }
     }
     const next: number[] = [];
-    for (const { name, at } of occurrences(code, callees)) {
+    for (const { name, at } of occurrences(file, callees)) {
       const c = callChunk(at, name);
       if (c === -1) continue;
       if (!kept[c]) next.push(c);
@@ -106,72 +105,98 @@ export function sliceForAnalysis(text: string, names: SliceNames, callerLevels =
   const keep = new Uint8Array(lines);
   for (let l = 0; l < lines; l++) keep[l] = kept[chunkOfLine[l]!]! | preproc[l]!;
   // A comment over several lines is kept whole or not at all, so no kept line starts or ends inside one.
-  for (const [first, last] of lexed.multiLine) {
+  for (const [first, last] of file.multiLine) {
     if (keep.subarray(first, last + 1).includes(1)) keep.fill(1, first, last + 1);
   }
+  return assemble(text, lineStarts, keep);
+}
 
-  let keptLines = 0;
+/** The kept lines as they are, the others reduced to their line breaks; runs are copied whole. */
+function assemble(text: string, lineStarts: number[], keep: Uint8Array): Slice {
+  const lines = lineStarts.length;
+  const at = (l: number) => (l < lines ? lineStarts[l]! : text.length);
+  const hasCR = text.indexOf('\r') !== -1;
   const parts: string[] = [];
-  for (let l = 0; l < lines; l++) {
-    const start = lineStarts[l]!;
-    const end = l + 1 < lines ? lineStarts[l + 1]! : text.length;
+  let keptLines = 0;
+  for (let l = 0; l < lines; ) {
+    let end = l;
+    while (end < lines && keep[end] === keep[l]) end++;
     if (keep[l]) {
-      keptLines++;
-      parts.push(text.slice(start, end));
+      keptLines += end - l;
+      parts.push(text.slice(at(l), at(end)));
+    } else if (!hasCR) {
+      // Every line but the file's last ends with '\n'.
+      const breaks = end === lines ? end - l - 1 : end - l;
+      parts.push('\n'.repeat(breaks));
     } else {
-      parts.push(lineBreak(text, start, end));
+      for (let k = l; k < end; k++) parts.push(lineBreak(text, at(k), at(k + 1)));
     }
+    l = end;
   }
   return { text: parts.join(''), keptLines, lines };
 }
 
+/** A file as the slicer sees it: its lines, and where comments and literals are. */
 interface Lexed {
-  /** The text with comments and the insides of string and character literals turned to spaces. */
-  code: string;
+  text: string;
   /** Offset of the first character of each line. */
   lineStarts: number[];
+  /** Start and end offsets of every comment and string or character literal, in order. */
+  spanStarts: number[];
+  spanEnds: number[];
   /** First and last line of each comment or literal that spans lines. */
   multiLine: [number, number][];
+  /** 1 for a line that starts inside a comment or literal. */
+  startsInSpan: Uint8Array;
 }
 
-// Comments and literals, for one regular-expression pass (far faster than a loop over characters).
-// A literal ends at a line break that no backslash escapes, so a stray quote (English in an `#if 0`
-// block) spoils one line at most; an unterminated comment runs to the end of the file.
+// Comments and literals, found with one regular expression (far faster than a loop over
+// characters). A literal ends at a line break that no backslash escapes, so a stray quote (English
+// in an `#if 0` block) spoils one line at most; an unterminated comment runs to the end of the file.
 const COMMENTS_AND_LITERALS = /\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|\/\/(?:[^\n\\]|\\[\s\S])*|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?/g;
 
 function lex(text: string): Lexed {
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const spanStarts: number[] = [];
+  const spanEnds: number[] = [];
   const multiLine: [number, number][] = [];
-  const code = text.replace(COMMENTS_AND_LITERALS, (token: string, offset: number) => {
-    if (token.indexOf('\n') !== -1) multiLine.push([lineOf(lineStarts, offset), lineOf(lineStarts, offset + token.length - 1)]);
-    const q = token.charCodeAt(0);
-    if (q === SLASH) return blank(token);
-    // A literal keeps its quotes: `"..."` stays a string to the directive and header scans.
-    const closed = token.length > 1 && token.charCodeAt(token.length - 1) === q;
-    return token[0] + blank(token.slice(1, closed ? -1 : undefined)) + (closed ? token[0] : '');
-  });
-  return { code, lineStarts, multiLine };
+  const startsInSpan = new Uint8Array(lineStarts.length);
+  const re = new RegExp(COMMENTS_AND_LITERALS);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    spanStarts.push(start);
+    spanEnds.push(end);
+    if (m[0].indexOf('\n') !== -1) {
+      const first = lineOf(lineStarts, start);
+      const last = lineOf(lineStarts, end - 1);
+      multiLine.push([first, last]);
+      startsInSpan.fill(1, first + 1, last + 1);
+    }
+  }
+  return { text, lineStarts, spanStarts, spanEnds, multiLine, startsInSpan };
 }
 
-const SPACES = ' '.repeat(256);
-
-/** `s` with every character but line breaks turned to a space. */
-function blank(s: string): string {
-  if (s.length <= SPACES.length && s.indexOf('\n') === -1) return SPACES.slice(0, s.length);
-  return s.replace(/[^\r\n]/g, ' ');
+/** Whether `offset` is inside a comment or literal. */
+function inSpan(file: Lexed, offset: number): boolean {
+  const k = lineOf(file.spanStarts, offset); // the last span starting at or before offset
+  return file.spanStarts.length > 0 && file.spanStarts[k]! <= offset && offset < file.spanEnds[k]!;
 }
 
 /** 1 for each line of a preprocessor directive, its backslash continuations included. */
-function directiveLines(text: string, { code, lineStarts }: Lexed): Uint8Array {
+function directiveLines(file: Lexed): Uint8Array {
+  const { text, lineStarts, startsInSpan } = file;
   const lines = lineStarts.length;
   const preproc = new Uint8Array(lines);
-  for (let l = 0; l < lines; l++) {
-    let i = lineStarts[l]!;
-    while (code.charCodeAt(i) === SPACE || code.charCodeAt(i) === TAB) i++;
-    if (code.charCodeAt(i) !== HASH) continue;
+  const re = /^[ \t]*#/gm;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    let l = lineOf(lineStarts, m.index);
+    if (startsInSpan[l] || preproc[l]) continue;
     preproc[l] = 1;
-    while (l + 1 < lines && endsWithBackslash(text, lineStarts[l + 1]!)) preproc[++l] = 1;
+    // Backslash-newline splices lines before comments are removed (C11 5.1.1.2), so this holds
+    // inside a comment too; a comment the directive opens carries it on as well.
+    while (l + 1 < lines && (endsWithBackslash(text, lineStarts[l + 1]!) || startsInSpan[l + 1])) preproc[++l] = 1;
   }
   return preproc;
 }
@@ -188,27 +213,32 @@ interface Chunk {
   last: number; // last line: the closing `}` line, or the file's last line
 }
 
-/** Cuts after every line that starts with a code `}` in column 0 (not in a directive). */
-function cutChunks(code: string, lineStarts: number[], preproc: Uint8Array, chunkOfLine: Int32Array): Chunk[] {
+/** Cuts after every line that starts with a `}` in column 0 that is code (not comment, literal, directive). */
+function cutChunks(file: Lexed, preproc: Uint8Array, chunkOfLine: Int32Array): Chunk[] {
+  const { text, lineStarts, startsInSpan } = file;
   const chunks: Chunk[] = [];
   const lines = lineStarts.length;
   let first = 0;
-  for (let l = 0; l < lines; l++) {
-    chunkOfLine[l] = chunks.length;
-    if (!preproc[l] && code.charCodeAt(lineStarts[l]!) === RBRACE) {
-      chunks.push({ first, last: l });
-      first = l + 1;
-    }
+  const re = /^\}/gm;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const l = lineOf(lineStarts, m.index);
+    if (preproc[l] || startsInSpan[l]) continue;
+    chunkOfLine.fill(chunks.length, first, l + 1);
+    chunks.push({ first, last: l });
+    first = l + 1;
   }
-  if (first < lines) chunks.push({ first, last: lines - 1 });
+  if (first < lines) {
+    chunkOfLine.fill(chunks.length, first, lines);
+    chunks.push({ first, last: lines - 1 });
+  }
   return chunks;
 }
 
 // The fixed name lists (engine-reach.ts) compile once; a file's own callee names compile per file.
 const wordRegexps = new WeakMap<readonly string[], RegExp>();
 
-/** Offsets of each of `names` as a whole identifier in `code`, in one pass. */
-function occurrences(code: string, names: readonly string[]): { name: string; at: number }[] {
+/** Offsets of each of `names` as a whole identifier outside comments and literals, in one pass. */
+function occurrences(file: Lexed, names: readonly string[]): { name: string; at: number }[] {
   if (names.length === 0) return [];
   let re = wordRegexps.get(names);
   if (!re) {
@@ -219,23 +249,25 @@ function occurrences(code: string, names: readonly string[]): { name: string; at
   }
   const found: { name: string; at: number }[] = [];
   re.lastIndex = 0;
-  for (let m = re.exec(code); m !== null; m = re.exec(code)) found.push({ name: m[0], at: m.index });
+  for (let m = re.exec(file.text); m !== null; m = re.exec(file.text)) if (!inSpan(file, m.index)) found.push({ name: m[0], at: m.index });
   return found;
 }
 
-/** Whether the identifier at `at` follows `.` or `->` (spaces allowed): a struct field. */
-function isFieldAccess(code: string, at: number): boolean {
+/** Whether the identifier at `at` follows `.` or `->` (blanks allowed; a comment, to be safe, too). */
+function isFieldAccess(text: string, at: number): boolean {
   let i = at - 1;
-  while (i >= 0 && (code.charCodeAt(i) === SPACE || code.charCodeAt(i) === TAB)) i--;
-  return code[i] === '.' || (code[i] === '>' && code[i - 1] === '-');
+  for (let c = text.charCodeAt(i); c === SPACE || c === TAB || c === NL || c === CR; c = text.charCodeAt(--i));
+  const c = text.charCodeAt(i);
+  return c === 46 /* . */ || (c === 62 /* > */ && text.charCodeAt(i - 1) === 45) /* - */ || c === SLASH;
 }
 
-function lineOf(lineStarts: number[], offset: number): number {
+/** The last index whose value is at most `offset` (0 when none is). */
+function lineOf(starts: number[], offset: number): number {
   let lo = 0;
-  let hi = lineStarts.length - 1;
+  let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid]! <= offset) lo = mid;
+    if (starts[mid]! <= offset) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -244,33 +276,36 @@ function lineOf(lineStarts: number[], offset: number): number {
 // Words before a `(` in a header that name no function.
 const NOT_NAMES = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', '__attribute__', 'defined', 'alignof', '_Alignof']);
 
-/** The offset of the chunk's first `{` outside directives (where its function body opens), or -1. */
-function firstBrace(code: string, lineStarts: number[], preproc: Uint8Array, chunk: Chunk): number {
-  for (let l = chunk.first; l <= chunk.last; l++) {
-    if (preproc[l]) continue;
-    const start = lineStarts[l]!;
-    const end = l + 1 < lineStarts.length ? lineStarts[l + 1]! : code.length;
-    const brace = code.indexOf('{', start);
-    if (brace !== -1 && brace < end) return brace;
+/** The offset of the chunk's first `{` that is code (where its function body opens), or -1. */
+function firstBrace(file: Lexed, preproc: Uint8Array, chunk: Chunk): number {
+  const { text, lineStarts } = file;
+  const end = chunk.last + 1 < lineStarts.length ? lineStarts[chunk.last + 1]! : text.length;
+  for (let i = text.indexOf('{', lineStarts[chunk.first]!); i !== -1 && i < end; i = text.indexOf('{', i + 1)) {
+    if (!preproc[lineOf(lineStarts, i)] && !inSpan(file, i)) return i;
   }
   return -1;
 }
 
-/** Whether `(` follows at `after`, past blanks: a call (or a declaration, told apart by firstBrace). */
-function isCallAt(code: string, after: number): boolean {
+/** Whether `(` follows at `after`, past blanks (or a comment, to be safe): a call, or a declaration. */
+function isCallAt(text: string, after: number): boolean {
   let i = after;
-  for (let c = code.charCodeAt(i); c === SPACE || c === TAB || c === NL || c === CR; c = code.charCodeAt(++i));
-  return code.charCodeAt(i) === 40; // (
+  for (let c = text.charCodeAt(i); c === SPACE || c === TAB || c === NL || c === CR; c = text.charCodeAt(++i));
+  const c = text.charCodeAt(i);
+  return c === LPAREN || c === SLASH;
 }
 
 /**
  * The names a chunk may define: every identifier followed by `(` before its body's `{` (its
  * function's header; a prototype or a macro call there only adds names, never loses one).
  */
-function definedNames(code: string, lineStarts: number[], chunk: Chunk, body: number): string[] {
+function definedNames(file: Lexed, chunk: Chunk, body: number): string[] {
   if (body === -1) return [];
   const names: string[] = [];
-  for (const m of code.slice(lineStarts[chunk.first]!, body).matchAll(/([A-Za-z_]\w*)\s*\(/g)) if (!NOT_NAMES.has(m[1]!)) names.push(m[1]!);
+  const re = /([A-Za-z_]\w*)\s*\(/g;
+  re.lastIndex = file.lineStarts[chunk.first]!;
+  for (let m = re.exec(file.text); m !== null && m.index < body; m = re.exec(file.text)) {
+    if (!NOT_NAMES.has(m[1]!) && !inSpan(file, m.index)) names.push(m[1]!);
+  }
   return names;
 }
 

@@ -4,6 +4,7 @@
 // the slices checked against whole-file parses for the other kernel too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,45 @@ test('on every fixture, the sliced parse gives what analyzeFile gives on the who
     }
   }
   assert.ok(compared > 40 && withCalls > 30, `only ${compared} comparisons, ${withCalls} with calls`);
+});
+
+// Kernel-style top-level items that reach into one another the ways the engine follows: flags through
+// a helper's parameter, macros, releases and read-only fields in other functions, #ifdef, braces in
+// comments and strings.
+const ITEMS = [
+  'struct toy {\n\tunsigned long addr;\n\tstruct page **pages;\n\tbool ro;\n\tbool writable;\n};\n',
+  '#define TOY_FLAGS\t(FOLL_WRITE | FOLL_FORCE)\n',
+  '#define TOY_LT \\\n\tFOLL_LONGTERM\n',
+  'static int toy_pin(unsigned long a, unsigned int gup_flags, struct page **p)\n{\n\treturn pin_user_pages_fast(a, 1, gup_flags | FOLL_LONGTERM, p);\n}\n',
+  'int toy_dev(struct toy *t)\n{\n\treturn toy_pin(t->addr, FOLL_WRITE | FOLL_FORCE, t->pages);\n}\n',
+  'int toy_cpu(struct toy *t)\n{\n\tunsigned int f = 0;\n\n\tif (t->writable)\n\t\tf |= FOLL_WRITE;\n\telse\n\t\tf |= FOLL_FORCE;\n\treturn toy_pin(t->addr, f, t->pages);\n}\n',
+  'int toy_direct(struct toy *t)\n{\n\treturn pin_user_pages_fast(t->addr, 1, FOLL_FORCE | FOLL_WRITE | FOLL_LONGTERM, t->pages);\n}\n',
+  'long toy_macro(struct toy *t)\n{\n\treturn get_user_pages_fast(t->addr, 1, TOY_FLAGS | TOY_LT, t->pages);\n}\n',
+  'void toy_release(struct toy *t)\n{\n\tput_page(t->pages[0]);\n}\n',
+  'void toy_unpin(struct toy *t)\n{\n\tunpin_user_pages(t->pages, 1);\n}\n',
+  'void toy_set(struct toy *t, bool w)\n{\n\tt->ro = !w;\n}\n',
+  'static const char *toy_s = "} {";\n',
+  '/*\n}\n * get_user_pages(x) in a comment\n */\n',
+  'static int toy_other(int x)\n{\n\tif (x > 1) {\n\t\treturn x;\n\t}\n\treturn \'}\';\n}\n',
+  'int toy_remote(struct mm_struct *mm, struct toy *t)\n{\n\treturn get_user_pages_remote(mm, t->addr, 1, FOLL_FORCE, t->pages, NULL, NULL);\n}\n',
+  'int toy_peek(struct mm_struct *mm, unsigned long a, void *buf)\n{\n\treturn access_remote_vm(mm, a, buf, 4, FOLL_FORCE);\n}\n',
+];
+const item = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...ITEMS) },
+  { weight: 1, arbitrary: fc.constantFrom(...ITEMS).map((i) => `#ifdef CONFIG_TOY\n${i}#else\n${i}#endif\n`) },
+);
+
+test('property: on any kernel-style file built from these items, sliced = whole-file analysis', async () => {
+  const parser = await loadCParser();
+  await fc.assert(
+    fc.asyncProperty(fc.array(item, { maxLength: 14 }), fc.constantFrom(...KERNELS), async (items, kernel) => {
+      const text = '#include <linux/mm.h>\n\n' + items.join('\n');
+      const whole = analyzeFile(parser, 'toy.c', text, { kernel });
+      const sliced = new SourceAnalyzer(parser, kernel).analyzeText('toy.c', text) ?? { calls: [], findings: [] };
+      assert.deepEqual({ calls: sliced.calls, findings: sliced.findings }, { calls: whole.calls, findings: whole.findings });
+    }),
+    { numRuns: 150 },
+  );
 });
 
 const variants: { prefilter: Prefilter; workers: number }[] = [
