@@ -14,7 +14,7 @@ LOG=${3:?log file}
 MEM=2G
 HUGE="hugepagesz=2M"
 TIMEOUT=300
-if [ "${4:-}" = --huge-1g ]; then MEM=8G; HUGE="hugepagesz=1G hugepages=2 hugepagesz=2M"; TIMEOUT=1200; fi
+if [ "${4:-}" = --huge-1g ]; then MEM=8G; HUGE="hugepagesz=1G hugepages=2 hugepagesz=2M"; TIMEOUT=2400; fi   # 600-1000 s measured here under load
 APPEND="console=ttyS0 loglevel=4 panic=-1 $HUGE"
 cmd=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m "$MEM" -smp 2 -kernel "$BZIMAGE" -initrd "$INITRD"
      -nographic -monitor none -no-reboot -append "$APPEND")
