@@ -3,7 +3,7 @@
 // pin, after the write), with sim-core's trace beside them. Pure: no VS Code API, so tests render
 // it in node. Theme colours come from VS Code's CSS variables; the CSP allows no script at all and
 // only the nonce'd style block.
-import type { MemoryOutcome, PathOutcome, SimulateResult, Snapshot } from '../protocol.js';
+import type { MemoryOutcome, PathOutcome, SimulatedFlagSet, SimulateResult, Snapshot } from '../protocol.js';
 import { arrow, box, el, esc, text } from './svg.js';
 
 export interface RenderOptions {
@@ -26,7 +26,9 @@ export function renderSimulation(result: SimulateResult, { nonce }: RenderOption
   const body = [
     el('h1', {}, esc(`${result.callee}() on Linux ${result.kernel}`)),
     el('p', { class: 'note' }, esc(`${result.note}. Each memory kind is mapped privately, pinned as this call pins it, then written to by the process. Open a kind to see the page table, the pinned page and what the write did.`)),
-    ...result.flagSets.map((set, i) =>
+    el('ul', { class: 'overview' }, ...result.flagSets.map((set) => el('li', {}, esc(overview(set))))),
+    // Flag sets whose pin is not coherent somewhere come first; they keep their numbers.
+    ...ordered(result.flagSets).map(([set, i]) =>
       el(
         'section',
         { class: 'flagset' },
@@ -48,10 +50,24 @@ export function renderSimulation(result: SimulateResult, { nonce }: RenderOption
   ].join('\n');
 }
 
+function ordered(sets: readonly SimulatedFlagSet[]): [SimulatedFlagSet, number][] {
+  const troubled = (set: SimulatedFlagSet) => set.outcomes.some((o) => o.slow.verdict !== 'coherent' || (o.fast && o.fast.verdict !== 'coherent'));
+  const numbered = sets.map((set, i): [SimulatedFlagSet, number] => [set, i]);
+  return [...numbered.filter(([s]) => troubled(s)), ...numbered.filter(([s]) => !troubled(s))];
+}
+
+/** One line per flag set: which memory kinds the pin does not stay coherent for. */
+function overview(set: SimulatedFlagSet): string {
+  const name = `${set.flags.join(' | ') || '0'}${set.path ? ` (${set.path})` : ''}`;
+  const bad = set.outcomes.filter((o) => o.slow.verdict !== 'coherent' || (o.fast && o.fast.verdict !== 'coherent'));
+  if (bad.length === 0) return `${name}: coherent for every memory kind`;
+  return `${name}: not coherent for ${bad.map((o) => o.label).join(', ')}`;
+}
+
 /** The kinds whose drawing is open at first: the shared zeropage, and whatever is not coherent. */
 function openByDefault(all: readonly MemoryOutcome[], o: MemoryOutcome): boolean {
   const bad = all.filter((x) => x.slow.verdict !== 'coherent');
-  if (bad.length > 0) return bad[0] === o;
+  if (bad.length > 0) return (bad.find((x) => x.memory === 'shared-zeropage') ?? bad[0]) === o;
   return o.memory === 'shared-zeropage';
 }
 
@@ -70,7 +86,7 @@ function memorySection(o: MemoryOutcome, fast: boolean, open: boolean, key: stri
       { class: 'path' },
       el('h3', {}, esc(name)),
       el('p', {}, esc(p.summary)),
-      el('div', { class: 'row' }, drawing(p, `${key}-${j}`), el('pre', { class: 'trace' }, esc(p.trace.map((s) => `${s.fn} ${s.detail}`).join('\n')))),
+      el('div', { class: 'row' }, el('div', { class: 'drawing' }, drawing(p, `${key}-${j}`)), el('pre', { class: 'trace' }, esc(p.trace.map((s) => `${s.fn} ${s.detail}`).join('\n')))),
     ),
   );
   return el('details', { class: 'memory', ...(open ? { open: 'open' } : {}) }, summary, ...details);
@@ -82,18 +98,22 @@ const BOX_H = 50;
 const PAGE_X = 8 + BOX_W + 40;
 const PANEL_W = PAGE_X + BOX_W + 24;
 
-/** The snapshots side by side: setup, pin, then each later step. `key` makes the SVG's ids unique. */
+/**
+ * The snapshots one under the other (setup, pin, then each later step), so the drawing fits a
+ * view beside the editor. `key` makes the SVG's ids unique.
+ */
 export function drawing(p: PathOutcome, key: string): string {
   const snapshots = p.drawing?.snapshots ?? [];
   if (snapshots.length === 0) return el('p', { class: 'note' }, 'No state to draw (the model stopped before mapping anything).');
-  const rows = Math.max(...snapshots.map((s) => Math.max(s.mappings.length + s.pins.length, s.pages.length)), 1);
-  const height = 40 + rows * (BOX_H + 14);
-  const width = snapshots.length * PANEL_W;
+  const heights = snapshots.map((s) => 30 + Math.max(s.mappings.length + s.pins.length, s.pages.length, 1) * (BOX_H + 14));
+  const tops = heights.map((_, i) => heights.slice(0, i).reduce((a, b) => a + b, 0));
+  const height = heights.reduce((a, b) => a + b, 0);
+  const width = PANEL_W;
   return el(
     'svg',
     { class: 'state', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `page table and pins, ${snapshots.map((s) => s.after).join(', ')}` },
     el('defs', {}, marker(`arrow-${key}`, 'arrow'), marker(`arrow-bad-${key}`, 'arrow-bad')),
-    ...snapshots.map((s, i) => panel(s, i * PANEL_W, p.drawing?.pinnedPage, key)),
+    ...snapshots.map((s, i) => el('g', { transform: `translate(0,${tops[i]})` }, panel(s, p.drawing?.pinnedPage, key))),
   );
 }
 
@@ -101,14 +121,16 @@ function marker(id: string, cls: string): string {
   return el('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse', class: cls }, el('path', { d: 'M0,0 L10,5 L0,10 z' }));
 }
 
-function panel(s: Snapshot, x0: number, pinnedPage: string | undefined, key: string): string {
+function panel(s: Snapshot, pinnedPage: string | undefined, key: string): string {
+  const x0 = 0;
   const parts = [text(x0 + 8, 18, `after ${s.after}`, { class: 'heading' })];
   const pageY = new Map<string, number>();
   s.pages.forEach((pg, i) => {
     const y = 30 + i * (BOX_H + 14);
     pageY.set(pg.id, y + BOX_H / 2);
     const flags = [pg.anon ? (pg.exclusive ? 'anon, exclusive' : 'anon, shared') : pg.kind, `refs ${pg.refcount} pins ${pg.pincount}`];
-    parts.push(box(x0 + PAGE_X, y, BOX_W, BOX_H, [pg.id, ...flags], `page${pg.id === pinnedPage ? ' pinned' : ''}`));
+    const pinned = pg.id === pinnedPage && s.pins.some((pin) => pin.page === pg.id);
+    parts.push(box(x0 + PAGE_X, y, BOX_W, BOX_H, [pg.id, ...flags], `page${pinned ? ' pinned' : ''}`));
   });
   let row = 0;
   for (const m of s.mappings) {
@@ -139,6 +161,9 @@ summary .kind { display: inline-block; min-width: 12em; font-weight: 600; }
 .verdict.incoherent, .verdict.error { color: var(--vscode-charts-red); }
 .verdict.refused { color: var(--vscode-charts-orange); }
 .row { display: flex; gap: 16px; align-items: flex-start; flex-wrap: wrap; }
+.drawing { flex: 0 0 auto; }
+pre.trace { flex: 1 1 30em; }
+ul.overview li { margin: 2px 0; }
 pre.trace { font-family: var(--vscode-editor-font-family); font-size: 0.9em; background: var(--vscode-textCodeBlock-background); padding: 6px; margin: 0; max-width: 60em; overflow-x: auto; white-space: pre-wrap; }
 svg.state text { fill: var(--vscode-foreground); font-family: var(--vscode-editor-font-family); font-size: 11px; }
 svg.state text.heading { font-weight: 600; }

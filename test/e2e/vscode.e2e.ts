@@ -1,0 +1,123 @@
+// pinsight in a real VS Code (code-server 4.100.3 = VS Code 1.100.3) in headless Chromium: the
+// .vsix is installed into a fresh profile, a kernel-style fixture is opened, and the test checks
+// what a person sees. Run by `npm run test:e2e` (scripts/e2e/run.mjs), which installs code-server,
+// Chromium and Neovim if missing and builds the .vsix first.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openEditor } from './code-server.js';
+import { goTo, hoverText, openFile, runCommand, screenshot, webview } from './workbench.js';
+
+const ROOT = join(__dirname, '../..');
+const VSIX = process.env.PINSIGHT_VSIX ?? join(ROOT, `pinsight-${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}.vsix`);
+const FIXTURE = join(ROOT, 'test/lsp/fixtures/kernel-6.1');
+const FILE = 'drivers/demo/demo_umem.c';
+const LINES = readFileSync(join(FIXTURE, FILE), 'utf8').split('\n');
+/** 1-based line and column of `needle` on the first line that holds it. */
+function where(needle: string, offset = 0): [number, number] {
+  const i = LINES.findIndex((l) => l.includes(needle));
+  assert.ok(i >= 0, needle);
+  return [i + 1, LINES[i]!.indexOf(needle) + 1 + offset];
+}
+
+test('pinsight in VS Code: problem, hover, quick fix and simulation view', { timeout: 300_000 }, async (t) => {
+  assert.ok(existsSync(VSIX), `${VSIX} is missing: run npm run package (npm run test:e2e does)`);
+  const editor = await openEditor(VSIX, FIXTURE);
+  const { page } = editor;
+  /** A subtest that leaves a screenshot of what was on screen when it failed. */
+  const step = (name: string, body: () => Promise<void>) =>
+    t.test(name, async () => {
+      try {
+        await body();
+      } catch (e) {
+        await screenshot(page, `failed-${name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+        throw e;
+      }
+    });
+  try {
+    await openFile(page, 'demo_umem.c');
+
+    await step('the status bar shows the target kernel read from the tree\'s Makefile', async () => {
+      await page.locator('.statusbar-item', { hasText: 'Linux 6.1' }).waitFor({ timeout: 60_000 });
+    });
+
+    await step('the Problems panel lists foll-force-misuse at the FOLL_FORCE line', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const [line, column] = where('FOLL_FORCE;');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'FOLL_FORCE reaches pin_user_pages_fast()' }).first();
+      await row.waitFor({ timeout: 60_000 });
+      const text = await row.innerText();
+      assert.match(text, /foll-force-misuse/);
+      assert.match(text, new RegExp(`Ln ${line}, Col ${column}`));
+      // Related information: where the flag came from and the pinning call.
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'FOLL_FORCE set here' }).first().waitFor();
+      await screenshot(page, '1-problems');
+    });
+
+    await step('the hover on the call names FOLL_FORCE, the shared zeropage and kernel 6.1', async () => {
+      await goTo(page, ...where('pin_user_pages_fast(', 3));
+      const text = await hoverText(page, 'pin_user_pages_fast()');
+      assert.match(text, /target kernel 6\.1/);
+      assert.match(text, /FOLL_FORCE/);
+      assert.match(text, /shared zeropage/);
+      assert.match(text, /gup_must_unshare/);
+      await screenshot(page, '2-hover');
+      await page.keyboard.press('Escape');
+    });
+
+    await step('the preferred quick fix rewrites the flags as upstream did', async () => {
+      await goTo(page, ...where('FOLL_FORCE;', 2));
+      await page.keyboard.press('Control+.');
+      const first = page.locator('.action-widget .monaco-list-row.action').first();
+      await first.waitFor();
+      assert.match(await first.innerText(), /Drop FOLL_FORCE.*as upstream did/);
+      await screenshot(page, '3-quick-fix');
+      await page.keyboard.press('Enter');
+      await page.locator('.view-line', { hasText: 'gup_flags = 0;' }).waitFor();
+      await page.keyboard.press('Control+S');
+      const path = join(editor.workspace, FILE);
+      // Saving truncates then writes: wait for the whole new text.
+      await waitUntil(() => readFileSync(path, 'utf8').includes('demo_umem_release') && !readFileSync(path, 'utf8').includes('FOLL_FORCE'));
+      const fixed = readFileSync(path, 'utf8');
+      assert.doesNotMatch(fixed, /FOLL_FORCE/);
+      assert.match(fixed, /unsigned int gup_flags = 0;\n/);
+      assert.match(fixed, /if \(umem->writable\)\n\t\tgup_flags \|= FOLL_WRITE;\n/);
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'FOLL_FORCE reaches' }).first().waitFor({ state: 'detached' });
+    });
+
+    await step('"pinsight: Simulate pin at cursor" draws the page table, the pin and the write', async () => {
+      await goTo(page, ...where('pin_user_pages_fast(', 3));
+      await runCommand(page, 'pinsight: Simulate pin at cursor');
+      const view = webview(page);
+      await view.locator('h1', { hasText: 'pin_user_pages_fast() on Linux 6.1' }).waitFor({ timeout: 60_000 });
+      // After the fix, the read-only flag set on 6.1 leaves the shared zeropage pin stale.
+      const readOnly = view.locator('section.flagset', { hasText: '!umem->writable' });
+      const zeropage = readOnly.locator('details.memory[open]', { hasText: 'shared zeropage' }).first();
+      await zeropage.waitFor();
+      assert.match(await zeropage.locator('summary').innerText(), /incoherent/);
+      assert.ok((await zeropage.locator('svg.state .panel').count()) >= 3, 'setup, pin and write are drawn');
+      assert.match(await zeropage.locator('svg.state').first().textContent() ?? '', /STALE/);
+      // Drawn with the theme's colours, not fixed ones.
+      const fill = await zeropage.locator('svg.state rect').first().evaluate((r) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(r).fill);
+      assert.notEqual(fill, 'rgb(0, 0, 0)');
+      await page.keyboard.press('Control+J'); // hide the panel: more room for the view
+      await zeropage.locator('svg.state').first().scrollIntoViewIfNeeded();
+      await screenshot(page, '4-simulation');
+    });
+  } catch (e) {
+    await screenshot(page, 'failure').catch(() => undefined);
+    console.error(editor.log.join('').split('\n').filter((l) => /pinsight|ERR|rror/.test(l)).slice(-40).join('\n'));
+    throw e;
+  } finally {
+    await editor.close();
+  }
+});
+
+async function waitUntil(ok: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
