@@ -2,6 +2,7 @@
 // and turned into diagnostics exactly as open documents are.
 import type { Diagnostic } from 'vscode-languageserver';
 import { mentionsEntryPoint } from '../engine/index.js';
+import { findRipgrep } from '../scan/ripgrep.js';
 import type { CParser } from '../engine/parser.js';
 import type { Analyzer } from './analysis.js';
 import { toDiagnostic } from './diagnostics.js';
@@ -20,6 +21,7 @@ export interface ScanHostDeps {
 export function createScanHost({ parser, analyzer, store, roots, publish }: ScanHostDeps): ScanHost {
   return {
     roots,
+    ripgrep: findRipgrep(),
     isOpen: (uri) => store.get(uri) !== undefined,
     mayMatter: mentionsEntryPoint,
     analyzeFile(path, text) {

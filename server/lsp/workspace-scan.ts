@@ -1,15 +1,19 @@
-// The workspace scan: every C file under the workspace folders is analysed once, so the Problems
-// panel covers the whole tree, not only the open files. It reports work-done progress, can be
+// The workspace scan: every C file under the workspace folders that names an entry point is analysed,
+// so the Problems panel covers the whole tree, not only the open files. It reports work-done progress, can be
 // cancelled (from the client's progress UI, by a new scan, or by shutdown), and yields to the event
 // loop between files so hovers and edits are served while it runs.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
+import { NeedleSearch } from '../scan/needles.js';
+import { ripgrepCandidates } from '../scan/ripgrep.js';
+import { walkDirectories } from '../scan/walk.js';
 
 /** What the scan needs from the server, so it can be driven without a connection. */
 export interface ScanHost {
   roots(): readonly string[];
+  /** ripgrep to list candidate files (the CLI scan's pre-filter), or undefined to walk in Node. */
+  ripgrep?: string;
   isOpen(uri: string): boolean;
   /** Diagnostics for one file on disk. */
   analyzeFile(path: string, text: string): Diagnostic[];
@@ -32,9 +36,6 @@ export interface ScanSummary {
   withFindings: number;
   cancelled: boolean;
 }
-
-/** Directories that never hold kernel C the user edits. */
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.cache', '.vscode']);
 
 export class WorkspaceScanner {
   private generation = 0;
@@ -74,11 +75,9 @@ export class WorkspaceScanner {
     const stopped = () => generation !== this.generation || progress.cancelled;
     progress.begin('pinsight: scanning the workspace', 'listing C files');
     const summary: ScanSummary = { files: 0, analysed: 0, withFindings: 0, cancelled: false };
-    const files: string[] = [];
-    for (const root of this.host.roots()) {
-      await listCFiles(root, files, stopped);
-    }
-    summary.files = files.length;
+    const listed = await this.candidates();
+    const files = listed.files;
+    summary.files = listed.searched;
     const published = new Set<string>();
     let lastPercent = -1;
     for (let i = 0; i < files.length; i++) {
@@ -119,24 +118,25 @@ export class WorkspaceScanner {
     progress.done();
     return summary;
   }
-}
 
-/** Appends every .c and .h file under `dir` (no symlinks followed) to `out`. */
-export async function listCFiles(dir: string, out: string[], stopped: () => boolean = () => false): Promise<void> {
-  if (stopped()) return;
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name)) await listCFiles(path, out, stopped);
-    } else if (entry.isFile() && (entry.name.endsWith('.c') || entry.name.endsWith('.h'))) {
-      out.push(path);
+  /**
+   * The files worth reading: those ripgrep finds naming an entry point (as `pinsight scan` does),
+   * or, without ripgrep or if it fails, every C file under the roots.
+   */
+  private async candidates(): Promise<{ files: string[]; searched: number }> {
+    const roots = this.host.roots();
+    if (this.host.ripgrep && roots.length > 0) {
+      try {
+        const files: string[] = [];
+        const run = await ripgrepCandidates(this.host.ripgrep, roots, new NeedleSearch().exact, (path) => files.push(path));
+        return { files: [...new Set(files)].sort(), searched: run.searched };
+      } catch {
+        // fall back to the walk
+      }
     }
+    // The CLI scan's walk: *.c and *.h, no hidden entries, no symbolic links.
+    const files: string[] = [];
+    await walkDirectories(roots, (batch) => files.push(...batch));
+    return { files, searched: files.length };
   }
 }
