@@ -10,8 +10,9 @@ export const ENGINE_REACH: SliceNames = {
   // (FlagFlow.resolveParameter, server/engine/flag-flow.ts).
   calls: ENTRY_POINTS.map((e) => e.name),
   // collectPageRefs() (server/engine/page-refs.ts): releases anywhere in the file, matched to the
-  // calls by the pages' struct field.
-  lookups: [...RELEASES.get, ...RELEASES.pin],
+  // calls by pagesKey(): the pages' struct field (`field:pages`) across functions, a local only
+  // within its own function (whose chunk is kept anyway).
+  releases: [...RELEASES.get, ...RELEASES.pin],
   // readOnlyIndicator() (server/engine/fixes/foll-force.ts): a field that says whether the buffer is
   // writable, set anywhere in the file (etnaviv's `userptr->ro`).
   fields: ['ro', 'readonly', 'read_only', 'write', 'writable', 'writeable', 'is_write'],

@@ -49,6 +49,8 @@ export interface TreeScan {
   prefilter: 'rg' | 'node';
   workers: number;
   milliseconds: number;
+  /** When ripgrep finished, from the start. */
+  prefilterMs?: number;
 }
 
 // Work that justifies starting the workers: this many listed files (Node path) or candidates (rg).
@@ -65,6 +67,7 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   const runner = new Runner(options.kernel, slice, workers, options.poolFrom ?? POOL_FILES);
   let used: 'rg' | 'node' = 'node';
   let filesScanned: number | undefined;
+  let prefilterMs: number | undefined;
   try {
     const rg = prefilter === 'node' || !ripgrepFits(roots) ? undefined : findRipgrep();
     if (prefilter === 'rg' && !rg) throw new Error('PINSIGHT_PREFILTER=rg, but no usable rg on PATH (or the roots overlap)');
@@ -72,6 +75,7 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
       try {
         const run = await ripgrepCandidates(rg, roots.dirs, new NeedleSearch().exact, (path) => runner.add([path], POOL_FILES / POOL_CANDIDATES));
         used = 'rg';
+        prefilterMs = performance.now() - started;
         filesScanned = run.searched + roots.files.length;
         runner.add(roots.files, 1);
       } catch (error) {
@@ -97,6 +101,7 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
     prefilter: used,
     workers: runner.workersStarted,
     milliseconds: performance.now() - started,
+    prefilterMs,
   };
   if (process.env.PINSIGHT_SCAN_STATS === '1') process.stderr.write(statsLine(result) + '\n');
   return result;
@@ -127,7 +132,7 @@ export function statsLine(scan: TreeScan): string {
   const mb = (n: number) => (n / 1e6).toFixed(1);
   return [
     `pinsight scan stats: ${scan.milliseconds.toFixed(0)} ms`,
-    `prefilter ${scan.prefilter}`,
+    `prefilter ${scan.prefilter}${scan.prefilterMs !== undefined ? ` (done at ${scan.prefilterMs.toFixed(0)} ms)` : ''}`,
     `workers ${scan.workers}`,
     `files ${scan.filesScanned}`,
     `read ${c.files} (${mb(c.bytes)} MB)`,

@@ -6,8 +6,9 @@
 // coding-style.rst, "Placing Braces and Spaces"). A chunk is kept when its code (comments and
 // string literals do not count) calls an entry point, when it calls a function defined in such a
 // chunk (the engine follows a flags parameter into the callers, CALLER_LEVELS deep), or when it
-// names something else the engine looks up across the file (engine-reach.ts). Every preprocessor
-// line is kept: the file's macros and conditionals.
+// holds something else the engine looks up across the file (engine-reach.ts: a release of pages
+// named by the same struct field as an entry call's, a field that says a buffer is read-only).
+// Every preprocessor line is kept: the file's macros and conditionals.
 //
 // A dropped line becomes an empty line: rows stay, and kept lines are kept whole, so columns stay
 // too. The engine reports rows and columns only (server/engine/types.ts), so its ranges on the
@@ -33,8 +34,12 @@ export const CALLER_LEVELS = 1;
 export interface SliceNames {
   /** The calls it analyses (entry points): their chunks, and their callers' chunks, are kept. */
   calls: readonly string[];
-  /** Other calls it looks up anywhere in the file (the release functions): their chunks are kept. */
-  lookups: readonly string[];
+  /**
+   * Calls it matches to the entry calls by the struct field their argument names (the release
+   * functions: `put_page(umem->pages[i])` releases what `pin_user_pages(..., umem->pages)` took).
+   * Their chunks are kept when they name a field that a chunk with an entry call names too.
+   */
+  releases: readonly string[];
   /** Struct fields it looks for anywhere in the file (`->ro`, `.writable`): their chunks are kept. */
   fields: readonly string[];
 }
@@ -76,9 +81,10 @@ export function sliceForAnalysis(text: string, names: SliceNames, callerLevels =
     if (!kept[c]) level.push(c);
     kept[c] = 1;
   }
-  for (const { name, at } of occurrences(file, names.lookups)) {
+  const callFields = new Set(level.flatMap((k) => fieldNames(file, chunks[k]!)));
+  for (const { name, at } of occurrences(file, names.releases)) {
     const c = callChunk(at, name);
-    if (c !== -1) kept[c] = 1;
+    if (c !== -1 && !kept[c] && fieldNames(file, chunks[c]!).some((f) => callFields.has(f))) kept[c] = 1;
   }
   for (const { at } of occurrences(file, names.fields)) if (isFieldAccess(text, at)) kept[chunkAt(at)] = 1;
 
@@ -271,6 +277,17 @@ function lineOf(starts: number[], offset: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/** The struct fields a chunk names (`->pages`, `.ro`); comments and literals included, to be safe. */
+function fieldNames(file: Lexed, chunk: Chunk): string[] {
+  const { text, lineStarts } = file;
+  const end = chunk.last + 1 < lineStarts.length ? lineStarts[chunk.last + 1]! : text.length;
+  const re = /(?:->|\.)\s*([A-Za-z_]\w*)/g;
+  re.lastIndex = lineStarts[chunk.first]!;
+  const names: string[] = [];
+  for (let m = re.exec(text); m !== null && m.index < end; m = re.exec(text)) names.push(m[1]!);
+  return names;
 }
 
 // Words before a `(` in a header that name no function.
