@@ -41,8 +41,8 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
     'Take plain references (FOLL_GET) on pages of the current process; the caller holds the mmap lock.',
     gupC(
       'get_user_pages',
-      '`get_user_pages(start, nr_pages, gup_flags, pages, vmas)` (5 args). Adds FOLL_TOUCH (and FOLL_GET when `pages`); rejects FOLL_PIN and FOLL_LONGTERM (WARN, -EINVAL, `is_valid_gup_flags()`). Never unshares: R/O references see a snapshot.',
-      '`get_user_pages(start, nr_pages, gup_flags, pages)` (4 args from 6.5). Adds FOLL_TOUCH; `is_valid_gup_args()` rejects internal flags and FOLL_LONGTERM (needs FOLL_PIN) with -EINVAL.',
+      'FOLL_GET references never unshare: a R/O reference sees a snapshot, and a later COW leaves it behind. Argument checks are ad hoc (`is_valid_gup_flags()`).',
+      'FOLL_GET references never unshare, as before. Argument checks in `is_valid_gup_args()`; the `vmas` argument is gone from 6.5.',
     ),
     [ARGS_CENTRALISED, VMAS_REMOVED],
   ),
@@ -51,8 +51,8 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
     'Take plain references on pages of another mm (ptrace, /proc/pid/mem, uprobes, exec arguments).',
     gupC(
       'get_user_pages_remote',
-      '`get_user_pages_remote(mm, start, nr_pages, gup_flags, pages, vmas, locked)` (7 args). Adds FOLL_TOUCH|FOLL_REMOTE (+FOLL_GET); rejects FOLL_PIN and FOLL_LONGTERM (`is_valid_gup_flags()`).',
-      '`get_user_pages_remote(mm, start, nr_pages, gup_flags, pages, locked)` (6 args from 6.5). Adds FOLL_TOUCH|FOLL_REMOTE; rejects internal flags and FOLL_LONGTERM (-EINVAL).',
+      'The path of ptrace, /proc/pid/mem and uprobes (with FOLL_FORCE): FOLL_GET references, never unshared.',
+      'As before; argument checks in `is_valid_gup_args()`; the `vmas` argument is gone from 6.5 (`get_user_page_vma_remote()` returns the vma).',
     ),
     [ARGS_CENTRALISED, VMAS_REMOVED],
   ),
@@ -61,8 +61,8 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
     'get_user_pages() that takes the mmap lock itself. Note the argument order: `pages` before `gup_flags`.',
     gupC(
       'get_user_pages_unlocked',
-      '`get_user_pages_unlocked(start, nr_pages, pages, gup_flags)`. Adds FOLL_TOUCH; rejects FOLL_LONGTERM (WARN, -EINVAL).',
-      '`get_user_pages_unlocked(start, nr_pages, pages, gup_flags)`. Adds FOLL_TOUCH|FOLL_UNLOCKABLE; rejects internal flags and FOLL_LONGTERM (-EINVAL).',
+      'Takes mmap_lock itself; pin_user_pages_unlocked() goes through it, which is why 6.1 refuses FOLL_LONGTERM on both.',
+      'Takes mmap_lock itself (FOLL_UNLOCKABLE); argument checks in `is_valid_gup_args()`.',
     ),
     [ARGS_CENTRALISED],
   ),
@@ -71,8 +71,8 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
     'Lockless GUP-fast walk of the current process\'s page tables with FOLL_GET, falling back to the slow path for what it cannot take.',
     gupC(
       'get_user_pages_fast',
-      '`get_user_pages_fast(start, nr_pages, gup_flags, pages)`. Adds FOLL_GET; `internal_get_user_pages_fast()` allows only FOLL_WRITE, FOLL_LONGTERM, FOLL_FORCE, FOLL_PIN, FOLL_GET, FOLL_FAST_ONLY, FOLL_NOFAULT.',
-      'Same signature. Adds FOLL_GET; `gup_fast_fallback()` allows only FOLL_WRITE, FOLL_LONGTERM, FOLL_FORCE, FOLL_PIN, FOLL_GET, FOLL_FAST_ONLY, FOLL_NOFAULT, FOLL_PCI_P2PDMA, FOLL_HONOR_NUMA_FAULT.',
+      'Lockless walk (`internal_get_user_pages_fast()`), falling back to the slow path; FOLL_GET references never unshare.',
+      'Lockless walk (`gup_fast_fallback()`), falling back to the slow path; FOLL_GET references never unshare.',
     ),
   ),
   entry(
@@ -80,8 +80,8 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
     'GUP-fast with FOLL_GET and no slow-path fallback (may take fewer pages, never sleeps).',
     gupC(
       'get_user_pages_fast_only',
-      '`get_user_pages_fast_only(start, nr_pages, gup_flags, pages)`. Adds FOLL_GET|FOLL_FAST_ONLY; negative results clamped to 0.',
-      'Same signature. Adds FOLL_GET|FOLL_FAST_ONLY.',
+      'No fallback: negative results are clamped to 0.',
+      'No fallback to the slow path.',
     ),
   ),
   entry(
@@ -97,8 +97,8 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
     'Pin (FOLL_PIN) pages of the current process; the caller holds the mmap lock. Release with unpin_user_pages().',
     gupC(
       'pin_user_pages',
-      '`pin_user_pages(start, nr_pages, gup_flags, pages, vmas)` (5 args). Adds FOLL_PIN (not FOLL_TOUCH); rejects FOLL_GET and NULL `pages` (WARN, -EINVAL). Goes through `__gup_longterm_locked()`. A R/O FOLL_LONGTERM pin of the zeropage or page cache in a private mapping is **not** unshared on 6.1.',
-      '`pin_user_pages(start, nr_pages, gup_flags, pages)` (4 args from 6.5). Adds FOLL_PIN; invalid arguments return 0 (not an errno). A R/O FOLL_LONGTERM pin unshares non-anonymous pages in COW mappings.',
+      'Goes through `__gup_longterm_locked()`. A R/O FOLL_LONGTERM pin of the shared zeropage or page cache in a private mapping is **not** unshared on this kernel: the next write by the process leaves the pin behind.',
+      'Invalid arguments return 0 (not an errno). A R/O FOLL_LONGTERM pin unshares non-anonymous pages in COW mappings first (`gup_must_unshare()`), so it stays coherent.',
     ),
     [RELIABLE_RO, ARGS_CENTRALISED, VMAS_REMOVED],
   ),
@@ -107,8 +107,8 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
     'Pin pages of another mm.',
     gupC(
       'pin_user_pages_remote',
-      '`pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages, vmas, locked)` (7 args). Adds FOLL_PIN|FOLL_TOUCH|FOLL_REMOTE; rejects FOLL_GET, NULL `pages`, and FOLL_LONGTERM with a non-NULL `locked` (WARN, -EINVAL).',
-      '`pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages, locked)` (6 args from 6.5). Adds FOLL_PIN|FOLL_TOUCH|FOLL_REMOTE; accepts FOLL_LONGTERM with `locked`; invalid arguments return 0.',
+      'FOLL_LONGTERM with a non-NULL `locked` is refused (WARN, -EINVAL). R/O long-term pins of non-anonymous pages are not unshared on this kernel.',
+      'Accepts FOLL_LONGTERM with `locked`; invalid arguments return 0. R/O long-term pins unshare in COW mappings.',
     ),
     [RELIABLE_RO, ARGS_CENTRALISED, VMAS_REMOVED],
   ),
@@ -117,8 +117,8 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
     'pin_user_pages() that takes the mmap lock itself. Argument order: `pages` before `gup_flags`.',
     gupC(
       'pin_user_pages_unlocked',
-      '`pin_user_pages_unlocked(start, nr_pages, pages, gup_flags)`. Adds FOLL_PIN|FOLL_TOUCH; FOLL_LONGTERM is rejected (it goes through `get_user_pages_unlocked()`).',
-      'Same signature. Adds FOLL_PIN|FOLL_TOUCH|FOLL_UNLOCKABLE; accepts FOLL_LONGTERM; invalid arguments return 0.',
+      'FOLL_LONGTERM is refused: the call goes through `get_user_pages_unlocked()`.',
+      'Accepts FOLL_LONGTERM; invalid arguments return 0. R/O long-term pins unshare in COW mappings.',
     ),
     [RELIABLE_RO, ARGS_CENTRALISED],
   ),
@@ -127,8 +127,8 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
     'Pin pages of the current process through the lockless GUP-fast walk, falling back to the slow path. The usual driver entry point for long-term DMA pins (RDMA umem, VFIO, io_uring).',
     gupC(
       'pin_user_pages_fast',
-      '`pin_user_pages_fast(start, nr_pages, gup_flags, pages)`. Adds FOLL_PIN; rejects FOLL_GET and NULL `pages` (WARN, -EINVAL). GUP-fast pins page cache and the huge zeropage directly (`gup_must_unshare(flags, page)` is false for non-anonymous pages); the shared zeropage is a special PTE, so it is pinned by the slow path, again without unsharing.',
-      'Same signature. Adds FOLL_PIN. For a R/O FOLL_LONGTERM pin GUP-fast bails on every non-anonymous page (`gup_must_unshare(NULL, ...)` is true) and the slow path unshares it in COW mappings.',
+      'GUP-fast pins page cache and the huge zeropage directly (`gup_must_unshare(flags, page)` is false for non-anonymous pages); the shared zeropage is a special PTE, so the slow path pins it, again without unsharing.',
+      'For a R/O FOLL_LONGTERM pin GUP-fast bails on every non-anonymous page (`gup_must_unshare(NULL, ...)` is true) and the slow path unshares it in COW mappings.',
     ),
     [RELIABLE_RO_FAST, ARGS_CENTRALISED],
   ),
@@ -136,7 +136,7 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
     'pin_user_pages_fast_only',
     'GUP-fast pin with no slow-path fallback.',
     [
-      { until: '6.3', text: '`pin_user_pages_fast_only(start, nr_pages, gup_flags, pages)`. Adds FOLL_PIN|FOLL_FAST_ONLY; FOLL_GET or NULL `pages` → WARN, returns 0.', refs: [in61('mm/gup.c', 'pin_user_pages_fast_only()')] },
+      { until: '6.3', text: 'No fallback: a page GUP-fast cannot take is not pinned. FOLL_GET or NULL `pages` → WARN, returns 0.', refs: [in61('mm/gup.c', 'pin_user_pages_fast_only()')] },
       { from: '6.3', absent: true, text: 'Removed (absent from 6.12).', refs: [] },
     ],
     [{ version: '6.3', text: 'Removed.', verified: false }],
@@ -146,7 +146,7 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
     'One page and its vma from another mm; replaced the `vmas` argument.',
     [
       { until: '6.5', absent: true, text: 'Does not exist; callers pass a `vmas` array to get_user_pages_remote().', refs: [] },
-      { from: '6.5', text: '`get_user_page_vma_remote(mm, addr, gup_flags, &vma)` returns the page or an ERR_PTR; rejects FOLL_NOWAIT (WARN, -EINVAL).', refs: [in612('include/linux/mm.h', 'get_user_page_vma_remote()')] },
+      { from: '6.5', text: 'Returns the page or an ERR_PTR, and the vma through its last argument.', refs: [in612('include/linux/mm.h', 'get_user_page_vma_remote()')] },
     ],
     [VMAS_REMOVED],
   ),
@@ -155,37 +155,37 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
     'Long-term pin of shmem/hugetlbfs memfd folios by file offset: no page tables, so no COW and no unsharing.',
     [
       { until: '6.11', absent: true, text: 'Does not exist.', refs: [] },
-      { from: '6.11', text: '`memfd_pin_folios(memfd, start, end, folios, max_folios, &offset)`; shmem or hugetlbfs memfds only (else -EINVAL); pins page-cache folios, migrating unpinnable ones.', refs: [in612('mm/gup.c', 'memfd_pin_folios()')] },
+      { from: '6.11', text: 'Shmem or hugetlbfs memfds only (else -EINVAL); pins page-cache folios, migrating unpinnable ones.', refs: [in612('mm/gup.c', 'memfd_pin_folios()')] },
     ],
     [{ version: '6.11', text: 'Added (udmabuf).', verified: false }],
   ),
   entry(
     'get_dump_page',
     'One page for a core dump: FOLL_FORCE|FOLL_DUMP|FOLL_GET; holes and zeropages come back as NULL.',
-    gupC('get_dump_page', '`get_dump_page(addr)`.', '`get_dump_page(addr)`.'),
+    gupC('get_dump_page', 'Used by the ELF core dumper.', 'Used by the ELF core dumper.'),
   ),
   entry(
     'access_remote_vm',
     'Debugger-style copy to or from another mm, page by page, through get_user_pages_remote() (or get_user_page_vma_remote()).',
     [
-      { until: '6.2', text: '`access_remote_vm(mm, addr, buf, len, gup_flags)`; `__access_remote_vm()` calls get_user_pages_remote() with the caller\'s flags (FOLL_FORCE from ptrace and /proc/pid/mem).', refs: [in61('mm/memory.c', '__access_remote_vm()')] },
-      { from: '6.2', text: 'Same signature; `__access_remote_vm()` uses get_user_page_vma_remote() from 6.5.', refs: [in612('mm/memory.c', '__access_remote_vm()')] },
+      { until: '6.2', text: '`__access_remote_vm()` calls get_user_pages_remote() with the caller\'s flags (FOLL_FORCE from ptrace and /proc/pid/mem).', refs: [in61('mm/memory.c', '__access_remote_vm()')] },
+      { from: '6.2', text: '`__access_remote_vm()` uses get_user_page_vma_remote() from 6.5.', refs: [in612('mm/memory.c', '__access_remote_vm()')] },
     ],
   ),
   entry(
     'access_process_vm',
     'access_remote_vm() for a task: takes the task\'s mm and copies through GUP with the given flags.',
     [
-      { until: '6.2', text: '`access_process_vm(tsk, addr, buf, len, gup_flags)`.', refs: [in61('mm/memory.c', 'access_process_vm()')] },
-      { from: '6.2', text: '`access_process_vm(tsk, addr, buf, len, gup_flags)`.', refs: [in612('mm/memory.c', 'access_process_vm()')] },
+      { until: '6.2', text: 'Copies through `__access_remote_vm()`.', refs: [in61('mm/memory.c', 'access_process_vm()')] },
+      { from: '6.2', text: 'Copies through `__access_remote_vm()`.', refs: [in612('mm/memory.c', 'access_process_vm()')] },
     ],
   ),
   entry(
     'ptrace_access_vm',
     'ptrace\'s access_remote_vm() after the ptrace permission checks; PEEK/POKE pass FOLL_FORCE.',
     [
-      { until: '6.2', text: '`ptrace_access_vm(tsk, addr, buf, len, gup_flags)`.', refs: [in61('kernel/ptrace.c', 'ptrace_access_vm()')] },
-      { from: '6.2', text: '`ptrace_access_vm(tsk, addr, buf, len, gup_flags)`.', refs: [in612('kernel/ptrace.c', 'ptrace_access_vm()')] },
+      { until: '6.2', text: 'Copies through `__access_remote_vm()` after checking the tracer.', refs: [in61('kernel/ptrace.c', 'ptrace_access_vm()')] },
+      { from: '6.2', text: 'Copies through `__access_remote_vm()` after checking the tracer.', refs: [in612('kernel/ptrace.c', 'ptrace_access_vm()')] },
     ],
   ),
   entry(

@@ -1,6 +1,7 @@
 // Version-aware documentation of the kernel symbols pinsight talks about: FOLL_* flags, GUP/PUP
 // entry points, gup_must_unshare(), is_cow_mapping(), FAULT_FLAG_UNSHARE and friends.
 // Editor-free: the language server renders it into hovers, anything else may print it.
+import { entryPointAt, ENTRY_POINTS } from '../engine/index.js';
 import { ENTRY_POINT_DOCS } from './entry-points.js';
 import { FLAG_DOCS } from './flags.js';
 import { MM_FUNCTION_DOCS } from './mm-functions.js';
@@ -12,6 +13,10 @@ export { compareKernelVersions, inVersionRange, isKernelVersion, parseKernelVers
 export { flagSetNotes } from './flag-set-notes.js';
 
 const BY_NAME = new Map<string, SymbolDoc>([...FLAG_DOCS, ...ENTRY_POINT_DOCS, ...MM_FUNCTION_DOCS].map((d) => [d.name, d]));
+// Entry points the engine knows and these notes do not: their summary from the engine's table.
+for (const e of ENTRY_POINTS) {
+  if (!BY_NAME.has(e.name)) BY_NAME.set(e.name, { name: e.name, kind: 'entry-point', summary: e.summary, eras: [], changes: [] });
+}
 
 /** Every documented symbol name. */
 export function documentedSymbols(): string[] {
@@ -62,6 +67,8 @@ export function renderSymbolMarkdown(s: SymbolOnKernel): string {
     lines.push(`**On ${s.kernel}${s.era.absent ? ' (not present)' : ''}:** ${s.era.text}`, '');
     if (s.era.refs.length > 0) lines.push(`Kernel source: ${s.era.refs.map(renderRef).join('; ')}`, '');
   }
+  const api = s.doc.kind === 'entry-point' && !s.era?.absent ? entryPointInterface(s.doc.name, s.kernel) : undefined;
+  if (api) lines.push(api, '');
   if (s.later.length > 0) lines.push(`**Changes after ${s.kernel}:**`, ...s.later.map(renderChange), '');
   if (s.past.length > 0) lines.push(`**History up to ${s.kernel}:**`, ...s.past.map(renderChange), '');
   return lines.join('\n').trimEnd();
@@ -73,4 +80,20 @@ export function renderRef(r: KernelRef): string {
 
 function renderChange(c: Change): string {
   return `- ${c.version}${c.verified ? '' : ' (release recalled)'}: ${c.text}`;
+}
+
+/**
+ * An entry point's interface on `kernel` from the engine's table (the one place that holds
+ * signatures, added flags and refusals): signature, flags it adds, flags it refuses and with what.
+ */
+export function entryPointInterface(name: string, kernel: string): string | undefined {
+  const e = entryPointAt(name, kernel);
+  if (!e || !e.exists) return undefined;
+  const parts = [`\`${e.name}(${e.params.join(', ')})\``];
+  const adds = [...e.adds, ...e.addsWithPages.map((f) => `${f} (with pages)`)];
+  if (adds.length > 0) parts.push(`adds ${adds.join(', ')}`);
+  const byResult = new Map<string, string[]>();
+  for (const r of e.rejects) byResult.set(r.result, [...(byResult.get(r.result) ?? []), r.flag]);
+  for (const [result, flags] of byResult) parts.push(`refuses ${flags.join(', ')} (${result})`);
+  return `**Interface on ${kernel}:** ${parts.join(' · ')}  \n_Declared and checked at: ${e.source}_`;
 }

@@ -5,7 +5,7 @@
 // the driver avoided: that is why the idiom existed.
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { CallSite, FlagSet } from '../engine/types.js';
-import { describeSymbol, flagSetNotes } from '../knowledge/index.js';
+import { describeSymbol, entryPointInterface, flagSetNotes } from '../knowledge/index.js';
 import { toLspRange } from './convert.js';
 import { decidingSteps, type MemoryOutcome, type PathOutcome, type PinQuery, type SimulatePins } from './pin-outcomes.js';
 
@@ -37,6 +37,8 @@ export function callHoverMarkdown(input: CallHoverInput): string {
   const out = [`**${call.callee}()** · ${family} · target kernel **${kernel}**`, '', `_${kernelNote}_`];
   const entry = describeSymbol(call.callee, kernel);
   if (entry?.era) out.push('', entry.era.text);
+  const api = entryPointInterface(call.callee, kernel);
+  if (api) out.push('', api);
   out.push('', `Flags ${call.callee}() adds on ${kernel}: ${code(call.impliedFlags)}`);
   if (call.flagSets.length === 0) out.push('', '_No flag set could be resolved for this call._');
   call.flagSets.forEach((set, i) => out.push('', '---', '', ...flagSetSection(input, set, i)));

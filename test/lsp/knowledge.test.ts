@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { describeSymbol, documentedSymbols, flagSetNotes, renderSymbolMarkdown, symbolDoc } from '../../server/knowledge/index.js';
+import { entryPointAt, ENTRY_POINTS } from '../../server/engine/index.js';
+import { describeSymbol, documentedSymbols, entryPointInterface, flagSetNotes, renderSymbolMarkdown, symbolDoc } from '../../server/knowledge/index.js';
 import { compareKernelVersions, inVersionRange } from '../../server/knowledge/version.js';
 
 test('gup_must_unshare on 6.1 names FOLL_LONGTERM, is_cow_mapping and 6.2, with the 6.1 file', () => {
@@ -31,6 +32,7 @@ test('every era of every symbol has at most one era per kernel from 6.0 to 6.20,
       const hits = doc.eras.filter((e) => inVersionRange(kernel, e.from, e.until));
       assert.ok(hits.length <= 1, `${name} has overlapping eras at ${kernel}`);
     }
+    if (doc.eras.length === 0) continue; // an engine entry point with its summary only
     for (const kernel of ['6.1', '6.12']) {
       assert.ok(describeSymbol(name, kernel)!.era, `${name} has no era covering ${kernel}`);
     }
@@ -92,4 +94,20 @@ test('kernel versions compare numerically and reject non-versions', () => {
   assert.ok(compareKernelVersions('5.19', '6.0') < 0);
   assert.throws(() => compareKernelVersions('six', '6.1'), /not a kernel version/);
   assert.equal(describeSymbol('not_a_symbol', '6.1'), undefined);
+});
+
+test('every entry point of the engine\'s table is documented, with its interface from that table', () => {
+  for (const e of ENTRY_POINTS) {
+    for (const kernel of ['6.1', '6.12']) {
+      const s = describeSymbol(e.name, kernel);
+      assert.ok(s, `${e.name} has no documentation`);
+      const md = renderSymbolMarkdown(s);
+      const resolved = entryPointAt(e.name, kernel)!;
+      if (resolved.exists) assert.ok(md.includes(`${e.name}(${resolved.params.join(', ')})`), `${e.name} on ${kernel}: no signature in\n${md}`);
+    }
+  }
+  // The vmas argument went away in 6.5: the hover follows the table.
+  assert.match(entryPointInterface('pin_user_pages', '6.1')!, /pin_user_pages\(start, nr_pages, gup_flags, pages, vmas\)/);
+  assert.match(entryPointInterface('pin_user_pages', '6.12')!, /pin_user_pages\(start, nr_pages, gup_flags, pages\)/);
+  assert.equal(entryPointInterface('pin_user_pages_fast_only', '6.12'), undefined);
 });
