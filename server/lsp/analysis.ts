@@ -27,7 +27,7 @@ export class Analyzer {
   /** Bumped on every settings change, so cached analyses made under old settings are dropped. */
   private generation = 0;
   private readonly kernelByDir = new Map<string, string | undefined>();
-  private readonly cache = new WeakMap<OpenDocument, { key: string; analysis: FileAnalysis }>();
+  private readonly cache = new WeakMap<OpenDocument, { key: string; tree: Tree; analysis: FileAnalysis }>();
 
   constructor(private readonly workspaceRoots: () => readonly string[]) {}
 
@@ -64,9 +64,10 @@ export class Analyzer {
     const { kernel } = this.targetKernel(doc.path);
     const key = `${doc.document.version}:${this.generation}:${kernel}`;
     const cached = this.cache.get(doc);
-    if (cached?.key === key) return cached.analysis;
+    // The tree too: a client may send a change without a new version number (out of order, or a repeat).
+    if (cached?.key === key && cached.tree === doc.tree) return cached.analysis;
     const analysis = this.analyzeText(doc.document.getText(), doc.tree, doc.path);
-    this.cache.set(doc, { key, analysis });
+    this.cache.set(doc, { key, tree: doc.tree, analysis });
     return analysis;
   }
 

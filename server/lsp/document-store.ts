@@ -4,6 +4,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import type { CParser, Tree } from '../engine/parser.js';
 import { treeEditFor, type RangeChange } from './tree-edit.js';
+import { malformedChanges } from './content-change.js';
 
 export interface OpenDocument {
   uri: string;
@@ -40,6 +41,9 @@ export class DocumentStore {
   change(uri: string, version: number, changes: readonly ContentChange[]): OpenDocument | undefined {
     const doc = this.docs.get(uri);
     if (!doc) return undefined;
+    // All or nothing: a bad change after good ones would leave the text changed and the tree not.
+    const malformed = malformedChanges(changes);
+    if (malformed) throw new Error(`didChange of ${uri} ignored: ${malformed}`);
     let document = doc.document;
     let reuse = true;
     for (const change of changes) {

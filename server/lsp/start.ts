@@ -24,6 +24,7 @@ import { hoverAt } from './hover.js';
 import { requireDocument, requirePosition, requireRange, invalidParams } from './request-guards.js';
 import { simulateAt, SIMULATE_REQUEST, TARGET_KERNEL_REQUEST, type TargetKernelParams } from './custom-requests.js';
 import { createScanHost } from './scan-host.js';
+import { registerDocumentText } from './document-text.js';
 import { WorkspaceScanner, type ScanProgress } from './workspace-scan.js';
 
 export const SCAN_COMMAND = 'pinsight.scanWorkspace';
@@ -163,7 +164,9 @@ export function startServer(): Connection {
   });
 
   connection.onRequest(TARGET_KERNEL_REQUEST, (params: TargetKernelParams | undefined) => {
-    const path = params?.textDocument?.uri ? pathOf(params.textDocument.uri) : undefined;
+    const uri: unknown = params?.textDocument?.uri;
+    if (uri !== undefined && typeof uri !== 'string') throw invalidParams('textDocument.uri must be a string');
+    const path = uri ? pathOf(uri) : undefined;
     const target = analyzer.targetKernel(path);
     return { ...target, setting: analyzer.current.kernel, note: kernelNote(target) };
   });
@@ -173,6 +176,8 @@ export function startServer(): Connection {
     const position = requirePosition(doc.document, (params as { position?: unknown }).position);
     return simulateAt(doc, position, analyzer);
   });
+
+  registerDocumentText(connection, docs, parserReady); // pinsight/documentText, for tests
 
   connection.onShutdown(() => {
     scanner?.cancel();

@@ -19,8 +19,8 @@ export interface Point {
 export function treeEditFor(before: TextDocument, change: RangeChange): Edit {
   const text = before.getText();
   // offsetAt clamps a position past the end, as TextDocument.update does when applying it.
-  const startIndex = before.offsetAt(change.range.start);
-  const oldEndIndex = Math.max(startIndex, before.offsetAt(change.range.end));
+  // TextDocument.update swaps an inverted range (start after end), so the edit must too.
+  const [startIndex, oldEndIndex] = [before.offsetAt(change.range.start), before.offsetAt(change.range.end)].sort((a, b) => a - b) as [number, number];
   const startPosition = pointAt(text, startIndex);
   return {
     startIndex,
