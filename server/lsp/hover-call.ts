@@ -38,8 +38,8 @@ export function callHoverMarkdown(input: CallHoverInput): string {
   const entry = describeSymbol(call.callee, kernel);
   if (entry?.era) out.push('', entry.era.text);
   const api = entryPointInterface(call.callee, kernel);
-  if (api) out.push('', api);
-  out.push('', `Flags ${call.callee}() adds on ${kernel}: ${code(call.impliedFlags)}`);
+  // The interface line names the flags the entry point adds; say it here only without one.
+  out.push('', api ?? `Flags ${call.callee}() adds on ${kernel}: ${code(call.impliedFlags)}`);
   if (call.flagSets.length === 0) out.push('', '_No flag set could be resolved for this call._');
   call.flagSets.forEach((set, i) => out.push('', '---', '', ...flagSetSection(input, set, i)));
   return out.join('\n');
