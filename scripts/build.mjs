@@ -3,7 +3,7 @@
 // The tree-sitter wasm files are copied beside the bundles (the server and the CLI load them from
 // their own directory), so dist/ alone is a working installation.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const dist = join(root, 'dist');
 
-rmSync(dist, { recursive: true, force: true });
+// dist/ is overwritten in place, never removed first: tests and servers running from it keep working.
 mkdirSync(dist, { recursive: true });
 
 const common = {
