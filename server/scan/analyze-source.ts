@@ -82,14 +82,17 @@ export class SourceAnalyzer {
   analyzeText(path: string, text: string): FileResult | undefined {
     // The engine's own test first: analyzeFile() parses nothing without a call-like mention.
     if (!mentionsEntryPoint(text)) return undefined;
-    this.counters.parsed++;
     let source = text;
     if (this.slice) {
       const slice = sliceForAnalysis(text, ENGINE_REACH);
+      // No call in the code (the names were in comments or strings): every finding hangs off an
+      // entry call, so the engine's answer is empty and nothing needs parsing.
+      if (slice.calls === 0) return undefined;
       this.counters.lines += slice.lines;
       this.counters.keptLines += slice.keptLines;
       source = slice.text;
     }
+    this.counters.parsed++;
     const tree = this.parser.parse(source);
     try {
       const { calls, findings } = analyzeTree(source, tree, { kernel: this.kernel, path });

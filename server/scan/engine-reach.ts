@@ -1,5 +1,6 @@
 // What the engine reads in a file beyond the functions that hold the GUP/PUP calls: the slicer
-// (slice.ts) keeps these and may drop the rest. Each entry names the engine code that looks it up;
+// (slice.ts) keeps these and may drop the rest. Every finding hangs off an entry call (the rules
+// in server/engine/rules/ start from context.calls), so a file whose code calls none is not parsed. Each entry names the engine code that looks it up;
 // test/scan's equivalence tests (sliced against whole-file analysis, on fixtures and on the kernel
 // trees) fail when the engine starts to read something this list does not name.
 import { ENTRY_POINTS, RELEASES } from '../engine/index.js';

@@ -23,6 +23,7 @@ const SPACE = 32;
 const TAB = 9;
 const LPAREN = 40;
 const SLASH = 47;
+const RBRACE = 125;
 
 /**
  * How many levels of callers the engine follows a flags parameter into (FlagFlow.resolveParameter
@@ -47,6 +48,8 @@ export interface SliceNames {
 export interface Slice {
   /** The text to parse: the input's lines, the dropped ones empty. */
   text: string;
+  /** How many calls of `names.calls` the code holds (0: the engine can find none). */
+  calls: number;
   /** Lines kept (code chunks and directives) and lines in the file. */
   keptLines: number;
   lines: number;
@@ -75,9 +78,11 @@ export function sliceForAnalysis(text: string, names: SliceNames, callerLevels =
 
   const kept = new Uint8Array(chunks.length);
   let level: number[] = [];
+  let calls = 0;
   for (const { name, at } of occurrences(file, names.calls)) {
     const c = callChunk(at, name);
     if (c === -1) continue;
+    calls++;
     if (!kept[c]) level.push(c);
     kept[c] = 1;
   }
@@ -86,7 +91,7 @@ export function sliceForAnalysis(text: string, names: SliceNames, callerLevels =
     const c = callChunk(at, name);
     if (c !== -1 && !kept[c] && fieldNames(file, chunks[c]!).some((f) => callFields.has(f))) kept[c] = 1;
   }
-  for (const { at } of occurrences(file, names.fields)) if (isFieldAccess(text, at)) kept[chunkAt(at)] = 1;
+  for (const at of fieldAccesses(file, names.fields)) kept[chunkAt(at)] = 1;
 
   // The callers of the functions that hold the calls, callerLevels deep.
   const seen = new Set<string>();
@@ -114,11 +119,11 @@ export function sliceForAnalysis(text: string, names: SliceNames, callerLevels =
   for (const [first, last] of file.multiLine) {
     if (keep.subarray(first, last + 1).includes(1)) keep.fill(1, first, last + 1);
   }
-  return assemble(text, lineStarts, keep);
+  return { ...assemble(text, lineStarts, keep), calls };
 }
 
 /** The kept lines as they are, the others reduced to their line breaks; runs are copied whole. */
-function assemble(text: string, lineStarts: number[], keep: Uint8Array): Slice {
+function assemble(text: string, lineStarts: number[], keep: Uint8Array): Omit<Slice, 'calls'> {
   const lines = lineStarts.length;
   const at = (l: number) => (l < lines ? lineStarts[l]! : text.length);
   const hasCR = text.indexOf('\r') !== -1;
@@ -195,16 +200,24 @@ function directiveLines(file: Lexed): Uint8Array {
   const { text, lineStarts, startsInSpan } = file;
   const lines = lineStarts.length;
   const preproc = new Uint8Array(lines);
-  const re = /^[ \t]*#/gm;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    let l = lineOf(lineStarts, m.index);
-    if (startsInSpan[l] || preproc[l]) continue;
+  // '#' is rare outside directives: find each, then check that only blanks precede it on its line.
+  for (let at = text.indexOf('#'); at !== -1; at = text.indexOf('#', at + 1)) {
+    let l = lineOf(lineStarts, at);
+    if (preproc[l] || startsInSpan[l] || !blankBetween(text, lineStarts[l]!, at)) continue;
     preproc[l] = 1;
     // Backslash-newline splices lines before comments are removed (C11 5.1.1.2), so this holds
     // inside a comment too; a comment the directive opens carries it on as well.
     while (l + 1 < lines && (endsWithBackslash(text, lineStarts[l + 1]!) || startsInSpan[l + 1])) preproc[++l] = 1;
   }
   return preproc;
+}
+
+function blankBetween(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== SPACE && c !== TAB) return false;
+  }
+  return true;
 }
 
 /** Whether the line that ends just before `nextLineStart` ends with a backslash. */
@@ -225,14 +238,14 @@ function cutChunks(file: Lexed, preproc: Uint8Array, chunkOfLine: Int32Array): C
   const chunks: Chunk[] = [];
   const lines = lineStarts.length;
   let first = 0;
-  const re = /^\}/gm;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const l = lineOf(lineStarts, m.index);
-    if (preproc[l] || startsInSpan[l]) continue;
+  const cut = (l: number) => {
+    if (preproc[l] || startsInSpan[l]) return;
     chunkOfLine.fill(chunks.length, first, l + 1);
     chunks.push({ first, last: l });
     first = l + 1;
-  }
+  };
+  if (text.charCodeAt(0) === RBRACE) cut(0);
+  for (let at = text.indexOf('\n}'); at !== -1; at = text.indexOf('\n}', at + 1)) cut(lineOf(lineStarts, at + 1));
   if (first < lines) {
     chunkOfLine.fill(chunks.length, first, lines);
     chunks.push({ first, last: lines - 1 });
@@ -259,12 +272,21 @@ function occurrences(file: Lexed, names: readonly string[]): { name: string; at:
   return found;
 }
 
-/** Whether the identifier at `at` follows `.` or `->` (blanks allowed; a comment, to be safe, too). */
-function isFieldAccess(text: string, at: number): boolean {
-  let i = at - 1;
-  for (let c = text.charCodeAt(i); c === SPACE || c === TAB || c === NL || c === CR; c = text.charCodeAt(--i));
-  const c = text.charCodeAt(i);
-  return c === 46 /* . */ || (c === 62 /* > */ && text.charCodeAt(i - 1) === 45) /* - */ || c === SLASH;
+const fieldRegexps = new WeakMap<readonly string[], RegExp>();
+
+/** Offsets of `->NAME` and `.NAME` for each of `fields`, outside comments and literals. */
+function fieldAccesses(file: Lexed, fields: readonly string[]): number[] {
+  if (fields.length === 0) return [];
+  let re = fieldRegexps.get(fields);
+  if (!re) {
+    const words = [...new Set(fields)].sort((a, b) => b.length - a.length);
+    re = new RegExp(`(?:->|\\.)\\s*(?:${words.join('|')})(?![A-Za-z0-9_])`, 'g');
+    fieldRegexps.set(fields, re);
+  }
+  const found: number[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(file.text); m !== null; m = re.exec(file.text)) if (!inSpan(file, m.index)) found.push(m.index);
+  return found;
 }
 
 /** The last index whose value is at most `offset` (0 when none is). */
