@@ -15,6 +15,7 @@ export const ENGINE_REACH: SliceNames = {
   // within its own function (whose chunk is kept anyway).
   releases: [...RELEASES.get, ...RELEASES.pin],
   // readOnlyIndicator() (server/engine/fixes/foll-force.ts): a field that says whether the buffer is
-  // writable, set anywhere in the file (etnaviv's `userptr->ro`).
+  // writable, set anywhere in the file on a variable the calling function has (etnaviv's
+  // `bo->userptr.ro = ...` for the call's `userptr->ro`).
   fields: ['ro', 'readonly', 'read_only', 'write', 'writable', 'writeable', 'is_write'],
 };

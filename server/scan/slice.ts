@@ -91,7 +91,12 @@ export function sliceForAnalysis(text: string, names: SliceNames, callerLevels =
     const c = callChunk(at, name);
     if (c !== -1 && !kept[c] && fieldNames(file, chunks[c]!).some((f) => callFields.has(f))) kept[c] = 1;
   }
-  for (const at of fieldAccesses(file, names.fields)) kept[chunkAt(at)] = 1;
+  // A read-only field counts on a variable the calling function has (userptr->ro, bo->userptr.ro).
+  const callWords = new Set(level.flatMap((k) => identifiers(file, chunks[k]!)));
+  for (const at of fieldAccesses(file, names.fields)) {
+    const base = identifierBefore(text, at);
+    if (base === undefined || callWords.has(base)) kept[chunkAt(at)] = 1;
+  }
 
   // The callers of the functions that hold the calls, callerLevels deep.
   const seen = new Set<string>();
@@ -299,6 +304,22 @@ function lineOf(starts: number[], offset: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/** Every identifier in a chunk. */
+function identifiers(file: Lexed, chunk: Chunk): string[] {
+  const { text, lineStarts } = file;
+  const end = chunk.last + 1 < lineStarts.length ? lineStarts[chunk.last + 1]! : text.length;
+  return text.slice(lineStarts[chunk.first]!, end).match(/[A-Za-z_]\w*/g) ?? [];
+}
+
+/** The identifier that ends just before `at` (blanks skipped), or undefined (`)`, `]`, ...). */
+function identifierBefore(text: string, at: number): string | undefined {
+  let end = at;
+  while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+  let start = end;
+  while (start > 0 && /\w/.test(text[start - 1]!)) start--;
+  return start < end && !/\d/.test(text[start]!) ? text.slice(start, end) : undefined;
 }
 
 /** The struct fields a chunk names (`->pages`, `.ro`); comments and literals included, to be safe. */
