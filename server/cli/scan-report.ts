@@ -19,6 +19,8 @@ export interface ScanResult {
   fixed?: { findings: number; files: number };
   /** Files the engine failed on (an internal error each); the scan goes on without them. */
   errors: string[];
+  /** Files --fix did not rewrite, and why (changed on disk meanwhile, not UTF-8). */
+  warnings?: string[];
 }
 
 /** Relative to the current directory when inside it, else absolute. */

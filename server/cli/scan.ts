@@ -1,7 +1,6 @@
 // `pinsight scan [--format text|json|sarif] [--kernel V] [--fix] PATH...`
 // Lists every GUP/PUP call with its flag sets and reports the findings, for a file, a driver or a
 // whole kernel tree. Exit codes: 0 no findings, 1 findings, 2 bad usage or internal error.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile, applyEdits, normalizeKernel } from '../engine/index.js';
@@ -13,6 +12,7 @@ import { listSourceFiles } from './scan-files.js';
 import { checkPaths, fastScanWanted, scanFast } from './scan-fast.js';
 import { displayPath, formatText, toJson, type FileResult, type ScanResult } from './scan-report.js';
 import { toSarif } from './sarif.js';
+import { readForFix, writeFixed, type ReadForFix } from './safe-write.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -43,6 +43,7 @@ export const scanCommand: Command = {
     const { kernel, source } = resolveKernel(options.kernel, options.paths, io.cwd);
     const result = fast ? await scanFast(options.paths, io.cwd, kernel, source) : scan(await loadCParser(), files, kernel, source, options.fix);
     io.out(render(result, options.format, io));
+    for (const w of result.warnings ?? []) io.err(`pinsight scan: ${w}`);
     for (const e of result.errors) io.err(`pinsight scan: internal error: ${e}`);
     if (result.errors.length > 0) return EXIT_USAGE;
     return result.files.some((f) => f.findings.length > 0) ? EXIT_FINDINGS : EXIT_OK;
@@ -97,15 +98,17 @@ function resolveKernel(given: string | undefined, paths: string[], cwd: string):
 export function scan(parser: CParser, files: string[], kernel: string, kernelSource: string, fix = false): ScanResult {
   const results: FileResult[] = [];
   const errors: string[] = [];
+  const warnings: string[] = [];
   let fixedFindings = 0;
   let fixedFiles = 0;
   for (const path of files) {
-    let text: string;
+    let read: ReadForFix;
     try {
-      text = readFileSync(path, 'utf8');
+      read = readForFix(path);
     } catch {
       continue; // unreadable (permissions, vanished): nothing to report
     }
+    let text = read.text;
     let analysis: FileAnalysis;
     try {
       analysis = analyzeFile(parser, path, text, { kernel });
@@ -115,22 +118,30 @@ export function scan(parser: CParser, files: string[], kernel: string, kernelSou
       continue;
     }
     if (fix && analysis.findings.length > 0) {
-      const before = text;
+      const before = { text, analysis };
+      let fixedHere = 0;
       for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
         const { edits, count } = preferredEdits(analysis);
         if (count === 0) break;
         text = applyEdits(text, edits);
-        fixedFindings += count;
+        fixedHere += count;
         analysis = analyzeFile(parser, path, text, { kernel });
       }
-      if (text !== before) {
-        writeFileSync(path, text);
-        fixedFiles++;
+      if (text !== before.text) {
+        // Atomic, and never over a file that changed since it was read (safe-write.ts).
+        const outcome = writeFixed(read, text);
+        if (outcome.written) {
+          fixedFiles++;
+          fixedFindings += fixedHere;
+        } else {
+          warnings.push(`${path}: ${outcome.reason}`);
+          analysis = before.analysis;
+        }
       }
     }
     if (analysis.calls.length > 0 || analysis.findings.length > 0) results.push({ path, calls: analysis.calls, findings: analysis.findings });
   }
-  return { kernel, kernelSource, files: results, filesScanned: files.length, fixed: fix ? { findings: fixedFindings, files: fixedFiles } : undefined, errors };
+  return { kernel, kernelSource, files: results, filesScanned: files.length, fixed: fix ? { findings: fixedFindings, files: fixedFiles } : undefined, errors, warnings };
 }
 
 /** The preferred fixes of a file's findings that do not overlap one another (identical edits merge). */

@@ -1,0 +1,118 @@
+// `scan --fix` never corrupts a file: the write is atomic (temporary file, rename) and keeps the
+// file's mode and symbolic links; a file that changed on disk after it was read is not
+// overwritten; a file that is not valid UTF-8 is not rewritten; a second run changes nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readForFix, writeFixed } from '../../server/cli/safe-write.js';
+import { runCli } from './run-cli.js';
+
+let dir: string;
+const DRIVER = [
+  'static int demo_pin(unsigned long addr, int npages, struct page **pages, bool writable)',
+  '{',
+  '\tunsigned int gup_flags = FOLL_WRITE | FOLL_LONGTERM;',
+  '',
+  '\tif (!writable)',
+  '\t\tgup_flags |= FOLL_FORCE;',
+  '\treturn pin_user_pages_fast(addr, npages, gup_flags, pages);',
+  '}',
+  '',
+].join('\n');
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pinsight-safe-write-'));
+  chmodSync(dir, 0o755);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const leftovers = (d: string) => readdirSync(d).filter((n) => n.includes('.pinsight-'));
+
+test('writeFixed replaces the file atomically and keeps its mode', () => {
+  const file = join(dir, 'mode.c');
+  writeFileSync(file, 'int a;\n');
+  chmodSync(file, 0o640);
+  const read = readForFix(file);
+  assert.deepEqual(writeFixed(read, 'int b;\n'), { written: true });
+  assert.equal(readFileSync(file, 'utf8'), 'int b;\n');
+  assert.equal(statSync(file).mode & 0o777, 0o640);
+  assert.deepEqual(leftovers(dir), []);
+});
+
+test('writeFixed through a symbolic link rewrites the target and leaves the link a link', () => {
+  mkdirSync(join(dir, 'real'));
+  const target = join(dir, 'real/t.c');
+  const link = join(dir, 'link.c');
+  writeFileSync(target, 'int a;\n');
+  symlinkSync(target, link);
+  assert.deepEqual(writeFixed(readForFix(link), 'int c;\n'), { written: true });
+  assert.ok(lstatSync(link).isSymbolicLink());
+  assert.equal(realpathSync(link), realpathSync(target));
+  assert.equal(readFileSync(target, 'utf8'), 'int c;\n');
+});
+
+test('a file changed on disk between reading and writing is not overwritten', () => {
+  const file = join(dir, 'raced.c');
+  writeFileSync(file, 'int a;\n');
+  const read = readForFix(file);
+  writeFileSync(file, 'int a; /* edited meanwhile */\n');
+  const outcome = writeFixed(read, 'int fixed;\n');
+  assert.equal(outcome.written, false);
+  assert.match((outcome as { reason: string }).reason, /changed on disk/);
+  assert.equal(readFileSync(file, 'utf8'), 'int a; /* edited meanwhile */\n');
+  assert.deepEqual(leftovers(dir), []);
+});
+
+test('a file removed between reading and writing is not recreated', () => {
+  const file = join(dir, 'vanished.c');
+  writeFileSync(file, 'int a;\n');
+  const read = readForFix(file);
+  rmSync(file);
+  assert.equal(writeFixed(read, 'int fixed;\n').written, false);
+  assert.throws(() => statSync(file));
+});
+
+test('a file that is not valid UTF-8 is never rewritten (its Latin-1 bytes would become U+FFFD)', () => {
+  const file = join(dir, 'latin1.c');
+  const bytes = Buffer.concat([Buffer.from('/* J'), Buffer.from([0xf6]), Buffer.from('rg */\n'), Buffer.from(DRIVER)]);
+  writeFileSync(file, bytes);
+  const read = readForFix(file);
+  assert.match(read.unwritable ?? '', /not valid UTF-8/);
+  assert.equal(writeFixed(read, read.text.replace('FOLL_FORCE', '0')).written, false);
+  assert.ok(readFileSync(file).equals(bytes));
+});
+
+test('a failed write (a directory the user cannot write) leaves the file whole and no temporary file', (t) => {
+  if (process.getuid?.() !== 0) return t.skip('needs root to run the CLI as another user');
+  const locked = join(dir, 'locked');
+  mkdirSync(locked);
+  const file = join(locked, 'driver.c');
+  writeFileSync(file, DRIVER);
+  chmodSync(file, 0o666); // writable in place, but the directory takes no temporary file
+  chmodSync(locked, 0o755);
+  const run = runCli(['scan', '--fix', '--kernel', '6.1', file], { uid: 65534, gid: 65534, cwd: dir });
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stderr, /cannot write it: EACCES/);
+  assert.equal(run.stderr.trim().split('\n').length, 1);
+  assert.equal(readFileSync(file, 'utf8'), DRIVER);
+  assert.deepEqual(leftovers(locked), []);
+});
+
+test('scan --fix fixes a driver in place; a second run changes nothing', () => {
+  const file = join(dir, 'fixme.c');
+  writeFileSync(file, DRIVER);
+  const first = runCli(['scan', '--fix', '--format', 'json', '--kernel', '6.1', file]);
+  assert.ok(first.status === 0 || first.status === 1, first.stderr);
+  const fixed = readFileSync(file, 'utf8');
+  assert.notEqual(fixed, DRIVER);
+  assert.doesNotMatch(fixed, /FOLL_FORCE/);
+  // Only the flag lines changed: every other line is as it was.
+  const changed = DRIVER.split('\n').filter((l) => !fixed.split('\n').includes(l));
+  assert.ok(changed.every((l) => /FOLL_|writable/.test(l)), `changed: ${JSON.stringify(changed)}`);
+  const second = runCli(['scan', '--fix', '--format', 'json', '--kernel', '6.1', file]);
+  assert.ok(second.status === 0 || second.status === 1, second.stderr);
+  assert.equal(readFileSync(file, 'utf8'), fixed);
+  assert.deepEqual(leftovers(dir), []);
+});
