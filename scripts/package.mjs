@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds pinsight-<version>.vsix at the repository root: the bundles and wasm only (see
-// .vscodeignore), no node_modules, since esbuild has bundled every dependency.
+// .vscodeignore), no node_modules, since esbuild has bundled every dependency. README's links stay
+// relative: the screenshot travels inside the .vsix.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,5 +16,5 @@ function run(cmd, args) {
 }
 
 run(process.execPath, [join(root, 'scripts/build.mjs')]);
-run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--skip-license', '-o', out]);
+run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', out]);
 console.log(out);
