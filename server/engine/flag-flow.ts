@@ -281,9 +281,10 @@ export class FlagFlow {
         const alternative = field(node, 'alternative');
         const thenStates = consequence ? this.walk(consequence, addCond(states, cond, false), scope, rel) : addCond(states, cond, false);
         const elseStates = alternative ? this.walk(alternative, addCond(states, cond, true), scope, rel) : addCond(states, cond, true);
-        // An if that changes no tracked variable (say `if (err) return err;`) adds no path.
-        const before = new Set(states.map(envKey));
-        if ([...thenStates, ...elseStates].every((s) => before.has(envKey(s)))) return states;
+        // An if that changes no tracked variable (say `if (err) return err;`) adds no path. Checked
+        // path by path: two arms that both assign the same value collapse the paths before them.
+        const unchanged = (arm: State[]) => arm.length === 0 || (arm.length === states.length && arm.every((s, i) => envKey(s) === envKey(states[i]!)));
+        if (thenStates.length + elseStates.length > 0 && unchanged(thenStates) && unchanged(elseStates)) return states;
         return merge([...thenStates, ...elseStates]);
       }
       case 'else_clause':
