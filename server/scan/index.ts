@@ -20,6 +20,7 @@ import { findRipgrep, ripgrepCandidates } from './ripgrep.js';
 import { classifyRoots, walkDirectories, type Roots } from './walk.js';
 
 export { MissingPathError } from './walk.js';
+export { preferQuickWasm } from './v8-flags.js';
 export type { FileResult, ScanCounters } from './analyze-source.js';
 
 export type Prefilter = 'auto' | 'rg' | 'node';
@@ -159,8 +160,10 @@ class Runner {
     private readonly workers: number,
     private readonly poolFrom: number,
   ) {
-    let parser: Promise<CParser> | undefined;
-    this.lanes = new Lanes({ kernel, slice }, () => (parser ??= loadCParser()));
+    // The grammar compiles while ripgrep or the walk looks for the first candidate.
+    const parser: Promise<CParser> = loadCParser();
+    parser.catch(() => undefined); // a failure surfaces when the main lane awaits it
+    this.lanes = new Lanes({ kernel, slice }, () => parser);
   }
 
   add(paths: string[], weightEach: number): void {

@@ -36,6 +36,7 @@ export interface RipgrepRun {
 export function ripgrepCandidates(rg: string, dirs: readonly string[], needles: readonly string[], onFile: (path: string) => void): Promise<RipgrepRun> {
   const args = [
     '--no-config', // no RIPGREP_CONFIG_PATH: flags are exactly these
+    ...(process.env.PINSIGHT_RG_THREADS ? [`--threads=${process.env.PINSIGHT_RG_THREADS}`] : []),
     '--files-with-matches',
     '--null',
     '--stats',

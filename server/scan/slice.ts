@@ -8,7 +8,7 @@
 // chunk (the engine follows a flags parameter into the callers, CALLER_LEVELS deep), or when it
 // holds something else the engine looks up across the file (engine-reach.ts: a release of pages
 // named by the same struct field as an entry call's, a field that says a buffer is read-only).
-// Every preprocessor line is kept: the file's macros and conditionals.
+// Outside those chunks, the conditionals are kept, and the #defines the kept code uses.
 //
 // A dropped line becomes an empty line: rows stay, and kept lines are kept whole, so columns stay
 // too. The engine reports rows and columns only (server/engine/types.ts), so its ranges on the
@@ -60,7 +60,9 @@ export function sliceForAnalysis(text: string, names: SliceNames, callerLevels =
   const file = lex(text);
   const { lineStarts } = file;
   const lines = lineStarts.length;
-  const preproc = directiveLines(file);
+  const directives = directiveGroups(file);
+  const preproc = new Uint8Array(lines);
+  for (const d of directives) preproc.fill(1, d.first, d.last + 1);
   const chunkOfLine = new Int32Array(lines);
   const chunks = cutChunks(file, preproc, chunkOfLine);
   const chunkAt = (offset: number) => chunkOfLine[lineOf(lineStarts, offset)]!;
@@ -119,7 +121,8 @@ export function sliceForAnalysis(text: string, names: SliceNames, callerLevels =
   }
 
   const keep = new Uint8Array(lines);
-  for (let l = 0; l < lines; l++) keep[l] = kept[chunkOfLine[l]!]! | preproc[l]!;
+  for (let l = 0; l < lines; l++) keep[l] = kept[chunkOfLine[l]!]!;
+  keepDirectives(file, chunks, kept, directives, keep);
   // A comment over several lines is kept whole or not at all, so no kept line starts or ends inside one.
   for (const [first, last] of file.multiLine) {
     if (keep.subarray(first, last + 1).includes(1)) keep.fill(1, first, last + 1);
@@ -200,22 +203,70 @@ function inSpan(file: Lexed, offset: number): boolean {
   return file.spanStarts.length > 0 && file.spanStarts[k]! <= offset && offset < file.spanEnds[k]!;
 }
 
-/** 1 for each line of a preprocessor directive, its backslash continuations included. */
-function directiveLines(file: Lexed): Uint8Array {
+interface Directive {
+  first: number;
+  /** The last line, past backslash continuations and comments the directive opens. */
+  last: number;
+  /** The name after `#` (`define`, `ifdef`, `include`, ...). */
+  keyword: string;
+}
+
+/** Every preprocessor directive, in order. */
+function directiveGroups(file: Lexed): Directive[] {
   const { text, lineStarts, startsInSpan } = file;
   const lines = lineStarts.length;
-  const preproc = new Uint8Array(lines);
+  const found: Directive[] = [];
+  let lastLine = -1;
   // '#' is rare outside directives: find each, then check that only blanks precede it on its line.
   for (let at = text.indexOf('#'); at !== -1; at = text.indexOf('#', at + 1)) {
-    let l = lineOf(lineStarts, at);
-    if (preproc[l] || startsInSpan[l] || !blankBetween(text, lineStarts[l]!, at)) continue;
-    preproc[l] = 1;
+    const first = lineOf(lineStarts, at);
+    if (first <= lastLine || startsInSpan[first] || !blankBetween(text, lineStarts[first]!, at)) continue;
+    let last = first;
     // Backslash-newline splices lines before comments are removed (C11 5.1.1.2), so this holds
     // inside a comment too; a comment the directive opens carries it on as well.
-    while (l + 1 < lines && (endsWithBackslash(text, lineStarts[l + 1]!) || startsInSpan[l + 1])) preproc[++l] = 1;
+    while (last + 1 < lines && (endsWithBackslash(text, lineStarts[last + 1]!) || startsInSpan[last + 1])) last++;
+    found.push({ first, last, keyword: /^#\s*(\w*)/.exec(text.slice(at, at + 40))![1]! });
+    lastLine = last;
   }
-  return preproc;
+  return found;
 }
+
+const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif']);
+
+/**
+ * Marks the directives outside the kept chunks that the parse needs: every conditional (they give
+ * the kept code its structure), and each `#define` whose name the kept code uses, or a kept
+ * `#define`'s value uses (the engine follows object-like macros, server/engine/macros.ts).
+ * Includes and the rest go.
+ */
+function keepDirectives(file: Lexed, chunks: Chunk[], kept: Uint8Array, directives: Directive[], keep: Uint8Array): void {
+  const { text, lineStarts } = file;
+  const span = (first: number, last: number) => text.slice(lineStarts[first]!, last + 1 < lineStarts.length ? lineStarts[last + 1]! : text.length);
+  const used = new Set<string>();
+  chunks.forEach((c, k) => {
+    if (kept[k]) for (const w of span(c.first, c.last).match(IDENTIFIER) ?? []) used.add(w);
+  });
+  const defines: { name: string; directive: Directive }[] = [];
+  for (const d of directives) {
+    if (keep[d.first]) continue; // inside a kept chunk
+    if (CONDITIONALS.has(d.keyword)) keep.fill(1, d.first, d.last + 1);
+    else if (d.keyword === 'define') {
+      const name = /#\s*define\s+(\w+)/.exec(span(d.first, d.last))?.[1];
+      if (name) defines.push({ name, directive: d });
+    }
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const { name, directive: d } of defines) {
+      if (keep[d.first] || !used.has(name)) continue;
+      keep.fill(1, d.first, d.last + 1);
+      for (const w of span(d.first, d.last).match(IDENTIFIER) ?? []) used.add(w);
+      changed = true;
+    }
+  }
+}
+
+const IDENTIFIER = /[A-Za-z_]\w*/g;
 
 function blankBetween(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {

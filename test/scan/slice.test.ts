@@ -44,9 +44,9 @@ test('keeps the function with the call and its callers, drops the rest', () => {
   // Neither calls an entry point nor toy_pin.
   assert.ok(!kept('sum += data[i]'));
   assert.ok(!kept('return -EINVAL;'));
-  // The directive stays; the struct and the string with braces go.
-  assert.ok(kept('#include <linux/mm.h>'));
+  // The struct, the string with braces and the #include go.
   assert.ok(!kept('toy { driver } v1'));
+  assert.ok(!kept('#include <linux/mm.h>'));
 });
 
 test('a closing brace in column 0 inside a comment does not cut a chunk', () => {
@@ -57,26 +57,49 @@ test('a closing brace in column 0 inside a comment does not cut a chunk', () => 
   assert.equal(lines(sliced)[at], lines(text)[at]);
 });
 
-test('names in comments and strings keep nothing but the directives', () => {
+test('names in comments and strings keep nothing', () => {
   const text = read('mentions-only.c');
-  const sliced = sliceForAnalysis(text, ENGINE_REACH).text;
-  assert.deepEqual(keptLineNumbers(sliced), [lines(text).findIndex((l) => l.startsWith('#include')) + 1]);
+  const slice = sliceForAnalysis(text, ENGINE_REACH);
+  assert.deepEqual(keptLineNumbers(slice.text), []);
+  assert.equal(slice.calls, 0);
 });
 
-test('directives are kept with their continuation lines, even in dropped functions', () => {
+test('outside kept functions: conditionals stay, #defines stay when the kept code uses them, the rest goes', () => {
   const text = read('macros-far.c');
   const sliced = lines(sliceForAnalysis(text, ENGINE_REACH).text);
   const source = lines(text);
-  source.forEach((line, i) => {
-    const inDirective = /^\s*#/.test(line) || (i > 0 && source[i - 1]!.endsWith('\\') && /^\s*#|\\$/.test(source[i - 1]!));
-    if (inDirective) assert.equal(sliced[i], line, `directive line ${i + 1}`);
-  });
-  // The #define whose comment runs onto the next line keeps that line too.
-  const defineAt = source.findIndex((l) => l.startsWith('#define TOY_GUP_FLAGS'));
-  assert.equal(sliced[defineAt + 1], source[defineAt + 1]);
-  // toy_reset's body goes, its #ifdef stays.
+  const at = (prefix: string) => source.findIndex((l) => l.startsWith(prefix));
+  // Used by the kept toy_pin: kept, with the comment that carries it onto the next line.
+  const flags = at('#define TOY_GUP_FLAGS');
+  assert.equal(sliced[flags], source[flags]);
+  assert.equal(sliced[flags + 1], source[flags + 1]);
+  assert.equal(sliced[at('#define TOY_RO_FLAGS')], source[at('#define TOY_RO_FLAGS')]);
+  // Used only by the dropped toy_count: gone, continuation lines (and the column-0 brace) too.
+  const each = at('#define TOY_FOR_EACH');
+  assert.deepEqual(sliced.slice(each, each + 3), ['', '', '']);
+  // Conditionals stay, even inside the dropped toy_reset; the #include goes.
+  for (const d of ['#ifdef CONFIG_TOY_LEGACY', '#else', '#endif', '#ifdef CONFIG_TOY_DEBUG']) assert.ok(sliced.includes(d), d);
+  assert.equal(sliced[at('#include')], '');
   assert.ok(!sliced.some((l) => l.includes('dev->npages = 0;')));
-  assert.ok(sliced.includes('#ifdef CONFIG_TOY_DEBUG'));
+});
+
+test('a #define is kept when a kept #define uses it', () => {
+  const text = [
+    '#define TOY_BASE\tFOLL_FORCE',
+    '#define TOY_ALL\t(TOY_BASE | FOLL_WRITE)',
+    '#define TOY_UNUSED\tFOLL_GET',
+    'static int toy_other(void)',
+    '{',
+    '\treturn 0;',
+    '}',
+    'int toy(unsigned long a, struct page **p)',
+    '{',
+    '\treturn pin_user_pages_fast(a, 1, TOY_ALL, p);',
+    '}',
+    '',
+  ].join('\n');
+  // The #defines sit in toy_other's chunk, which is dropped.
+  assert.deepEqual(keptLineNumbers(sliceForAnalysis(text, ENGINE_REACH).text), [1, 2, 8, 9, 10, 11]);
 });
 
 test('a comment across a chunk boundary is kept whole with the kept chunk', () => {
