@@ -2,7 +2,7 @@
 // sliced parses), as the ScanResult the plain path (scan() in scan.ts) gives. PINSIGHT_SCAN=plain
 // selects the plain path, for comparisons; test/scan checks that both give the same result.
 import { classifyRoots, MissingPathError } from '../scan/walk.js';
-import { scanTree } from '../scan/index.js';
+import { preferQuickWasm, scanTree } from '../scan/index.js';
 import type { ScanResult } from './scan-report.js';
 import { UsageError } from './usage-error.js';
 
@@ -22,6 +22,7 @@ export function checkPaths(paths: readonly string[], cwd: string): void {
 }
 
 export async function scanFast(paths: readonly string[], cwd: string, kernel: string, kernelSource: string): Promise<ScanResult> {
+  preferQuickWasm(); // a one-shot process: see server/scan/v8-flags.ts
   const tree = await scanTree(paths, { kernel, cwd });
   return { kernel, kernelSource, files: tree.files, filesScanned: tree.filesScanned, errors: tree.errors };
 }
