@@ -51,8 +51,33 @@ export function callName(call: SyntaxNode): string | undefined {
   return fn && fn.type === 'identifier' ? fn.text : undefined;
 }
 
+const functionsOfTree = new WeakMap<object, SyntaxNode[]>();
+
+/**
+ * The innermost function definition that holds a node. Found by position among the tree's
+ * function definitions, not by walking up: web-tree-sitter finds a node's parent by walking down
+ * from the root, so walking up from depth d costs d² (seconds on a call nested 500 levels deep).
+ */
 export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
-  for (let n: SyntaxNode | null = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
+  let fns = functionsOfTree.get(node.tree);
+  if (!fns) {
+    fns = node.tree.rootNode.descendantsOfType('function_definition').filter((n): n is SyntaxNode => n !== null);
+    fns.sort((a, b) => a.startIndex - b.startIndex);
+    functionsOfTree.set(node.tree, fns);
+  }
+  // The last definition starting at or before the node, then back to the first that holds it
+  // (definitions nest only as GNU nested functions, so this is nearly always the first one).
+  let lo = 0;
+  let hi = fns.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (fns[mid]!.startIndex <= node.startIndex) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  for (let i = hi; i >= 0; i--) {
+    const fn = fns[i]!;
+    if (fn.endIndex >= node.endIndex && fn.id !== node.id) return fn;
+  }
   return undefined;
 }
 
