@@ -6,12 +6,14 @@
 // both give the same candidates on the kernel trees.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join, normalize } from 'node:path';
+import { delimiter, isAbsolute, join, normalize } from 'node:path';
 
 /** The rg executable on PATH, or undefined. */
 export function findRipgrep(path = process.env.PATH ?? ''): string | undefined {
   for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
+    // A relative entry ('.', 'bin') resolves against the current directory, which may be an
+    // untrusted workspace: an `rg` placed there must never run.
+    if (!dir || !isAbsolute(dir)) continue;
     const candidate = join(dir, process.platform === 'win32' ? 'rg.exe' : 'rg');
     try {
       if (!statSync(candidate).isFile()) continue;
