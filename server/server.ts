@@ -1,6 +1,7 @@
 // Entry point of dist/server.js (`pinsight-lsp`): the language server. The transport comes from the
 // command line, as every LSP client passes it: --stdio, --node-ipc or --socket=PORT.
 import { startServer } from './lsp/start.js';
+import { exitOnBrokenFraming } from './lsp/framing-guard.js';
 
 const TRANSPORTS = ['--stdio', '--node-ipc', '--socket=', '--pipe='];
 const args = process.argv.slice(2);
@@ -13,6 +14,7 @@ if (args.includes('--version')) {
   process.exitCode = args.includes('--help') ? 0 : 2;
 } else {
   startServer();
+  if (args.includes('--stdio')) exitOnBrokenFraming(process.stdin); // a deaf server is worse than a restarted one
 }
 
 declare const __PINSIGHT_VERSION__: string | undefined;
