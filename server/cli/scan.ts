@@ -145,7 +145,7 @@ export function scan(parser: CParser, files: string[], kernel: string, kernelSou
 }
 
 /** The preferred fixes of a file's findings that do not overlap one another (identical edits merge). */
-function preferredEdits(analysis: FileAnalysis): { edits: TextEdit[]; count: number } {
+export function preferredEdits(analysis: FileAnalysis): { edits: TextEdit[]; count: number } {
   const chosen: TextEdit[] = [];
   let count = 0;
   const key = (e: TextEdit) => `${e.range.start.row}:${e.range.start.column}-${e.range.end.row}:${e.range.end.column}=${e.newText}`;
