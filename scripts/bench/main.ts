@@ -98,7 +98,7 @@ async function main() {
     out();
     out(`## Whole tree: \`pinsight scan --format json\` against ripgrep and Coccinelle`);
     log('bench: whole tree ...');
-    const figures = await measureTree(tools, tree, o.tree, { runs: o.runs, plainRuns: o.plainRuns, cocciRuns: o.cocciRuns, nodePath: true, log });
+    const figures = await measureTree(tools, tree, o.tree, { runs: o.runs, plainRuns: o.plainRuns, cocciRuns: o.cocciRuns, nodePath: true, cachedPath: true, log });
     results.tree = figures;
     out();
     out(`${figures.files} .c/.h files, ${figures.megabytes.toFixed(0)} MB.`);
@@ -124,7 +124,7 @@ async function main() {
       const subset = await subsetTree(tree, cache, eighths);
       rows.push({
         fraction,
-        figures: await measureTree(tools, subset, o.tree, { runs: o.runs, plainRuns: 0, cocciRuns: Math.min(o.cocciRuns, 1), nodePath: true, log }),
+        figures: await measureTree(tools, subset, o.tree, { runs: o.runs, plainRuns: 0, cocciRuns: Math.min(o.cocciRuns, 1), nodePath: true, cachedPath: false, log }),
       });
     }
     results.scaling = rows;
@@ -202,9 +202,11 @@ function goals(f: TreeFigures, out: (t?: string) => void): void {
   const cocci = by('coccinelle');
   out();
   out('Goals (issue 6):');
+  const cached = by('pinsight (result cache warm)');
   if (rg && fast) {
     const ratio = fast.time.median / rg.time.median;
     out(`- wall time <= 1.5x ripgrep: ${ratio.toFixed(2)}x (median; best runs ${(fast.time.min / rg.time.min).toFixed(2)}x): ${ratio <= 1.5 ? 'met' : 'NOT met'}`);
+    if (cached) out(`  - with the result cache warm (unchanged files are not parsed again): ${(cached.time.median / rg.time.median).toFixed(2)}x`);
   }
   if (fast?.rss) out(`- peak RSS <= 300 MB: ${fmtMB(fast.rss.max)} at most: ${fast.rss.max <= 300 ? 'met' : 'NOT met'}`);
   out(`- identical results: ${f.identical ? 'met' : 'NOT met'}`);

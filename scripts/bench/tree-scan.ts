@@ -45,6 +45,8 @@ export interface TreeOptions {
   cocciRuns: number;
   /** Also the Node byte-search path (PINSIGHT_PREFILTER=node). */
   nodePath: boolean;
+  /** Also the fast path with its result cache warm (the default for the CLI). */
+  cachedPath: boolean;
   log: (line: string) => void;
 }
 
@@ -60,15 +62,18 @@ export async function measureTree(tools: Tools, tree: string, kernel: string, o:
     return s;
   };
   if (tools.rg) await add('ripgrep', rgCommand(tools, tree), o.runs);
-  const fast = await add('pinsight', pinsightCommand(tools, tree, kernel), o.runs);
-  const node = o.nodePath ? await add('pinsight (no rg)', pinsightCommand(tools, tree, kernel, { PINSIGHT_PREFILTER: 'node' }), o.runs) : undefined;
+  // Every run analyses every candidate: the result cache is off, except in the row that says so.
+  const noCache = { PINSIGHT_SCAN_CACHE: '0' };
+  const fast = await add('pinsight', pinsightCommand(tools, tree, kernel, noCache), o.runs);
+  const cached = o.cachedPath ? await add('pinsight (result cache warm)', pinsightCommand(tools, tree, kernel), o.runs) : undefined;
+  const node = o.nodePath ? await add('pinsight (no rg)', pinsightCommand(tools, tree, kernel, { ...noCache, PINSIGHT_PREFILTER: 'node' }), o.runs) : undefined;
   const plain = o.plainRuns > 0 ? await add('pinsight (plain path)', pinsightCommand(tools, tree, kernel, { PINSIGHT_SCAN: 'plain' }), o.plainRuns, 0) : undefined;
   let cocciMatches: number | undefined;
   if (tools.spatch && o.cocciRuns > 0) {
     const s = await add('coccinelle', spatchCommand(tools, tree), o.cocciRuns, 0);
     cocciMatches = s.runs[0]!.outBytes > 0 ? await countCocciMatches(tools, tree) : 0;
   }
-  const hashes = new Set([fast, node, plain].filter((s): s is Series => !!s).flatMap((s) => s.runs.map((r) => r.outHash)));
+  const hashes = new Set([fast, cached, node, plain].filter((s): s is Series => !!s).flatMap((s) => s.runs.map((r) => r.outHash)));
   const json = await firstOutput(tools, tree, kernel);
   return {
     tree,
@@ -85,7 +90,11 @@ export async function measureTree(tools: Tools, tree: string, kernel: string, o:
 
 async function firstOutput(tools: Tools, tree: string, kernel: string): Promise<{ calls: number; findings: number } | undefined> {
   const { spawnSync } = await import('node:child_process');
-  const out = spawnSync(tools.node, [tools.cli, 'scan', '--format', 'json', '--kernel', kernel, tree], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const out = spawnSync(tools.node, [tools.cli, 'scan', '--format', 'json', '--kernel', kernel, tree], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, PINSIGHT_SCAN_CACHE: '0' },
+  });
   try {
     const json = JSON.parse(out.stdout) as { calls: unknown[]; findings: unknown[] };
     return { calls: json.calls.length, findings: json.findings.length };

@@ -1,8 +1,9 @@
 // `pinsight scan` on the fast path (server/scan: ripgrep or a byte search first, worker threads,
-// sliced parses), as the ScanResult the plain path (scan() in scan.ts) gives. PINSIGHT_SCAN=plain
-// selects the plain path, for comparisons; test/scan checks that both give the same result.
+// sliced parses, earlier results of unchanged files), as the ScanResult the plain path (scan() in
+// scan.ts) gives. PINSIGHT_SCAN=plain selects the plain path, PINSIGHT_SCAN_CACHE=0 turns the result
+// cache off; test/scan checks that every path gives the same result.
 import { classifyRoots, MissingPathError } from '../scan/walk.js';
-import { preferQuickWasm, scanTree } from '../scan/index.js';
+import { bundleBuildId, defaultCacheDir, preferQuickWasm, scanTree, type CacheLocation } from '../scan/index.js';
 import type { ScanResult } from './scan-report.js';
 import { UsageError } from './usage-error.js';
 
@@ -23,6 +24,13 @@ export function checkPaths(paths: readonly string[], cwd: string): void {
 
 export async function scanFast(paths: readonly string[], cwd: string, kernel: string, kernelSource: string): Promise<ScanResult> {
   preferQuickWasm(); // a one-shot process: see server/scan/v8-flags.ts
-  const tree = await scanTree(paths, { kernel, cwd });
+  const tree = await scanTree(paths, { kernel, cwd, cache: resultCache() });
   return { kernel, kernelSource, files: tree.files, filesScanned: tree.filesScanned, errors: tree.errors };
+}
+
+/** The result cache (server/scan/result-cache.ts), when running from the bundle and not turned off. */
+function resultCache(): CacheLocation | undefined {
+  if (process.env.PINSIGHT_SCAN_CACHE === '0') return undefined;
+  const buildId = bundleBuildId(typeof __dirname === 'string' ? __dirname : process.cwd());
+  return buildId ? { dir: defaultCacheDir(), buildId } : undefined;
 }

@@ -7,6 +7,7 @@ import type { CParser } from '../engine/parser.js';
 import type { CallSite, Finding } from '../engine/types.js';
 import { ENGINE_REACH } from './engine-reach.js';
 import { NeedleSearch } from './needles.js';
+import { digestOf, type CacheEntries } from './result-cache.js';
 import { sliceForAnalysis } from './slice.js';
 
 /** A file with at least one call or finding. */
@@ -28,10 +29,12 @@ export interface ScanCounters {
   /** Lines of the parsed files, and those the slices kept. */
   lines: number;
   keptLines: number;
+  /** Candidates answered from the result cache. */
+  cached: number;
 }
 
 export function emptyCounters(): ScanCounters {
-  return { files: 0, bytes: 0, candidates: 0, parsed: 0, lines: 0, keptLines: 0 };
+  return { files: 0, bytes: 0, candidates: 0, parsed: 0, lines: 0, keptLines: 0, cached: 0 };
 }
 
 export function addCounters(into: ScanCounters, from: ScanCounters): void {
@@ -43,11 +46,16 @@ export class SourceAnalyzer {
   private buffer = Buffer.allocUnsafe(1 << 20);
   private readonly needles = new NeedleSearch();
 
+  /** What this analyser added to the cache (new files, changed files). */
+  readonly fresh: CacheEntries = {};
+
   constructor(
     private readonly parser: CParser,
     private readonly kernel: string,
     /** false: parse whole files (the plain path, for comparisons). */
     private readonly slice = true,
+    /** Earlier results (result-cache.ts), by path; none when absent. */
+    private readonly cached?: CacheEntries,
   ) {}
 
   /**
@@ -76,7 +84,16 @@ export class SourceAnalyzer {
     this.counters.bytes += bytes.length;
     if (!this.needles.matches(bytes)) return undefined;
     this.counters.candidates++;
-    return this.analyzeText(path, bytes.toString('utf8'));
+    if (!this.cached) return this.analyzeText(path, bytes.toString('utf8'));
+    const digest = digestOf(bytes);
+    const hit = this.cached[path];
+    if (hit?.digest === digest) {
+      this.counters.cached++;
+      return hit.result ?? undefined;
+    }
+    const result = this.analyzeText(path, bytes.toString('utf8'));
+    this.fresh[path] = { digest, result: result ?? null };
+    return result;
   }
 
   analyzeText(path: string, text: string): FileResult | undefined {

@@ -15,12 +15,14 @@ import { relative, isAbsolute } from 'node:path';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import type { FileResult, ScanCounters } from './analyze-source.js';
 import { NeedleSearch } from './needles.js';
-import { defaultWorkerCount, Lanes } from './pool.js';
+import { defaultWorkerCount, Lanes, type WorkerConfig } from './pool.js';
+import { ResultCache, type CacheEntries, type CacheLocation } from './result-cache.js';
 import { findRipgrep, ripgrepCandidates } from './ripgrep.js';
 import { classifyRoots, walkDirectories, type Roots } from './walk.js';
 
 export { MissingPathError } from './walk.js';
 export { preferQuickWasm } from './v8-flags.js';
+export { bundleBuildId, defaultCacheDir, type CacheLocation } from './result-cache.js';
 export type { FileResult, ScanCounters } from './analyze-source.js';
 
 export type Prefilter = 'auto' | 'rg' | 'node';
@@ -36,6 +38,8 @@ export interface ScanTreeOptions {
   slice?: boolean;
   /** How much work starts the workers (a listed file weighs 1, an rg candidate 21); tests pass 0. */
   poolFrom?: number;
+  /** Reuse earlier results of unchanged files (result-cache.ts); off when absent. */
+  cache?: CacheLocation;
 }
 
 export interface TreeScan {
@@ -65,7 +69,8 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   const prefilter = options.prefilter ?? envPrefilter();
   const workers = options.workers ?? envWorkers() ?? defaultWorkerCount();
   const slice = options.slice ?? true;
-  const runner = new Runner(options.kernel, slice, workers, options.poolFrom ?? POOL_FILES);
+  const cache = options.cache && ResultCache.open(options.cache, options.kernel);
+  const runner = new Runner({ kernel: options.kernel, slice, cached: cache?.entries }, workers, options.poolFrom ?? envNumber('PINSIGHT_POOL_FROM') ?? POOL_FILES);
   let used: 'rg' | 'node' = 'node';
   let filesScanned: number | undefined;
   let prefilterMs: number | undefined;
@@ -91,6 +96,10 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
       filesScanned = await walkDirectories(roots.dirs, (batch) => runner.add(batch, 1), 128, seen);
     }
     await runner.finish();
+    if (cache) {
+      cache.merge(runner.fresh);
+      cache.save();
+    }
   } finally {
     await runner.close();
   }
@@ -124,7 +133,11 @@ function envPrefilter(): Prefilter {
 }
 
 function envWorkers(): number | undefined {
-  const value = process.env.PINSIGHT_WORKERS;
+  return envNumber('PINSIGHT_WORKERS');
+}
+
+function envNumber(name: string): number | undefined {
+  const value = process.env[name];
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
@@ -139,6 +152,7 @@ export function statsLine(scan: TreeScan): string {
     `read ${c.files} (${mb(c.bytes)} MB)`,
     `candidates ${c.candidates}`,
     `parsed ${c.parsed} (${c.keptLines}/${c.lines} lines kept)`,
+    `from the result cache ${c.cached}`,
     `with results ${scan.files.length}`,
     `max RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB`,
   ].join(', ');
@@ -155,15 +169,18 @@ class Runner {
   private started = false;
 
   constructor(
-    kernel: string,
-    slice: boolean,
+    config: WorkerConfig,
     private readonly workers: number,
     private readonly poolFrom: number,
   ) {
     // The grammar compiles while ripgrep or the walk looks for the first candidate.
     const parser: Promise<CParser> = loadCParser();
     parser.catch(() => undefined); // a failure surfaces when the main lane awaits it
-    this.lanes = new Lanes({ kernel, slice }, () => parser);
+    this.lanes = new Lanes(config, () => parser);
+  }
+
+  get fresh(): CacheEntries {
+    return this.lanes.fresh;
   }
 
   add(paths: string[], weightEach: number): void {

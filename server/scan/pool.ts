@@ -10,14 +10,30 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CParser } from '../engine/parser.js';
 import { addCounters, emptyCounters, SourceAnalyzer, type FileResult, type ScanCounters } from './analyze-source.js';
+import type { CacheEntries } from './result-cache.js';
 
 export interface WorkerConfig {
   kernel: string;
   slice: boolean;
+  /** Earlier results (result-cache.ts); each lane reports what it adds. */
+  cached?: CacheEntries;
 }
 
 /** A batch's outcome, or `failure` when a worker cannot work at all (the grammar did not load). */
-export type BatchReply = { results: FileResult[]; errors: string[]; counters: ScanCounters; failure?: undefined } | { failure: string };
+export type BatchReply =
+  | { results: FileResult[]; errors: string[]; counters: ScanCounters; fresh: CacheEntries; failure?: undefined }
+  | { failure: string };
+
+/** Analyses one batch and reports it, counters and new cache entries for this batch only. */
+export function analyzeBatch(analyzer: SourceAnalyzer, batch: readonly string[]): BatchReply {
+  const before = { ...analyzer.counters };
+  const { results, errors } = analyzer.analyzePaths(batch);
+  const counters = emptyCounters();
+  for (const key of Object.keys(counters) as (keyof ScanCounters)[]) counters[key] = analyzer.counters[key] - before[key];
+  const fresh = { ...analyzer.fresh };
+  for (const path of Object.keys(analyzer.fresh)) delete analyzer.fresh[path];
+  return { results, errors, counters, fresh };
+}
 
 /** Worker threads beside the main thread: one per further core. */
 export function defaultWorkerCount(): number {
@@ -47,6 +63,7 @@ export class Lanes {
   readonly results: FileResult[] = [];
   readonly errors: string[] = [];
   readonly counters = emptyCounters();
+  readonly fresh: CacheEntries = {};
   workersStarted = 0;
   private readonly lanes: Lane[] = [];
   private readonly queue: string[][] = [];
@@ -110,6 +127,7 @@ export class Lanes {
     if (reply.failure !== undefined) return this.fail(new Error(reply.failure));
     for (const r of reply.results) this.results.push(r);
     for (const e of reply.errors) this.errors.push(e);
+    Object.assign(this.fresh, reply.fresh);
     addCounters(this.counters, reply.counters);
     this.pump();
     if (this.drained()) this.settle?.();
@@ -130,12 +148,8 @@ export class Lanes {
         parser().then(
           (p) =>
             setImmediate(() => {
-              analyzer ??= new SourceAnalyzer(p, this.config.kernel, this.config.slice);
-              const before = { ...analyzer.counters };
-              const { results, errors } = analyzer.analyzePaths(batch);
-              const counters = emptyCounters();
-              for (const key of Object.keys(counters) as (keyof ScanCounters)[]) counters[key] = analyzer.counters[key] - before[key];
-              this.done(lane, { results, errors, counters });
+              analyzer ??= new SourceAnalyzer(p, this.config.kernel, this.config.slice, this.config.cached);
+              this.done(lane, analyzeBatch(analyzer, batch));
             }),
           (error: unknown) => this.done(lane, { failure: error instanceof Error ? error.message : String(error) }),
         );
