@@ -11,6 +11,7 @@
 //
 // Environment, for benchmarks and tests: PINSIGHT_PREFILTER=auto|rg|node, PINSIGHT_WORKERS=N (worker
 // threads beside the main thread), PINSIGHT_SCAN_STATS=1 (one line of counters and timings on stderr).
+import { availableParallelism } from 'node:os';
 import { relative, isAbsolute } from 'node:path';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import type { FileResult, ScanCounters } from './analyze-source.js';
@@ -59,8 +60,11 @@ export interface TreeScan {
 }
 
 // Work that justifies starting the workers: this many listed files (Node path) or candidates (rg).
+// While ripgrep runs it keeps every core busy; on two cores a worker then only competes with it
+// (6.12, 8 alternating runs: 1.74 s median with the main thread alone, 1.82 s with a worker), so
+// there the main thread analyses a kernel tree's ~150 candidates by itself.
 const POOL_FILES = 512;
-const POOL_CANDIDATES = 24;
+const POOL_CANDIDATES = availableParallelism() > 2 ? 24 : 256;
 
 /** Scans `paths` (files or directories, relative to options.cwd); throws MissingPathError for a bad path. */
 export async function scanTree(paths: readonly string[], options: ScanTreeOptions): Promise<TreeScan> {
