@@ -131,6 +131,7 @@ export const BASELINE = '6.1';
 export type KernelSpec = { version: string; with?: string[]; without?: string[] };
 
 function checkNames(names: readonly string[] | undefined): void {
+  if (names !== undefined && !Array.isArray(names)) throw new SimError('kernel: with and without must be lists of behaviour names');
   for (const n of names ?? []) if (!NAMES.includes(n)) throw unknownName('behaviour', n, NAMES);
 }
 

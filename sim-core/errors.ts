@@ -4,6 +4,16 @@ export class SimError extends Error {
 }
 
 /** One-line "unknown X 'y' (valid: a, b, c)" message, the same everywhere. */
-export function unknownName(what: string, got: string, valid: readonly string[]): SimError {
-  return new SimError(`unknown ${what} '${got}' (valid: ${valid.join(', ')})`);
+export function unknownName(what: string, got: unknown, valid: readonly string[]): SimError {
+  return new SimError(`unknown ${what} '${show(got)}' (valid: ${valid.join(', ')})`);
+}
+
+/** Any value as text, even one String() throws on (`{ toString: null }`). */
+function show(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

@@ -8,11 +8,18 @@ import { mapLeaf, splitHugePmd } from './mm.js';
 import { type Folio, folioMaybeDmaPinned, pageAnonExclusive, setPageAnonExclusive } from './page.js';
 import type { Leaf, PresentEntry } from './pagetable.js';
 import { describeRange } from './state.js';
+import { exitMm } from './syscalls.js';
 import { type Vma, VM_DONTCOPY, VM_HUGETLB, VM_PFNMAP, VM_WRITE, isCowMapping } from './vma.js';
 
 /** folio_needs_cow_for_dma() (6.12 include/linux/mm.h; 6.1 page_needs_cow_for_dma()): the mm ever pinned, and this folio may be pinned. */
 function needsCowForDma(parent: Mm, folio: Folio): boolean {
   return parent.hasPinned && folioMaybeDmaPinned(folio);
+}
+
+/** fork() failing as the kernel's does (dup_mmap() returns -ENOMEM): the child is gone again. */
+export class ForkFailed extends Error {
+  override name = 'ForkFailed';
+  readonly errno = '-ENOMEM';
 }
 
 /** fork() of `parent`: a new mm with the VMAs that are not MADV_DONTFORK and copies of their page tables. */
@@ -28,7 +35,13 @@ export function fork(parent: Mm, childName: string): Mm {
     child.addVma(cv);
     // vma_needs_copy(): without anonymous pages (or hugetlb) the child just faults the file in again.
     if (!(vma.flags & (VM_HUGETLB | VM_PFNMAP)) && !vma.anonVma) continue;
-    for (const leaf of parent.pt.leavesIn(vma.start, vma.end)) copyLeaf(parent, child, vma, leaf);
+    try {
+      for (const leaf of parent.pt.leavesIn(vma.start, vma.end)) copyLeaf(parent, child, vma, leaf);
+    } catch (error) {
+      // dup_mmap() failed: exit_mmap() of the half-built child drops what it had mapped.
+      if (error instanceof ForkFailed) exitMm(child);
+      throw error;
+    }
   }
   const first = parent.vmas[0];
   if (first) t.state(() => [...describeRange(parent, first.start, first.end), ...describeRange(child, first.start, first.end)]);
@@ -82,7 +95,7 @@ function copyHugetlb(parent: Mm, child: Mm, vma: Vma, leaf: Leaf, e: PresentEntr
   const cow = isCowMapping(vma.flags);
   if (f.anon && pageAnonExclusive(f, 0) && needsCowForDma(parent, f)) {
     const copy = parent.machine.alloc('anon', f.nr, { hugetlb: true });
-    if (!copy) throw new Error('fork: no free huge page to copy a pinned hugetlb page (-ENOMEM)');
+    if (!copy) throw new ForkFailed('no free huge page to copy a pinned hugetlb page');
     copy.content.set(f.content);
     copy.exclusive[0] = 1;
     mapLeaf(child, leaf.level, leaf.base, { type: 'present', folio: copy, index: 0, writable: (vma.flags & VM_WRITE) !== 0, dirty: true, softDirty: true, special: false });

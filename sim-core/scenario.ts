@@ -2,7 +2,7 @@
 // do what the process does next, and say whether the pin still sees what the process sees.
 import { BASELINE, type KernelSpec, kernelFor } from './behaviours.js';
 import { SimError, unknownName } from './errors.js';
-import { fork } from './fork.js';
+import { ForkFailed, fork } from './fork.js';
 import { FOLL_FLAGS, type FollFlag, GUP_APIS, type GupApi, type GupOutcome, gup } from './gup.js';
 import { registerBuffer } from './io-uring.js';
 import { type Mapping, memoryKind } from './memory-kinds.js';
@@ -182,7 +182,7 @@ function chooseApi(input: ScenarioInput): { api: SimApi; flags: FollFlag[] } {
     return { api: input.api as GupApi, flags: [...flags] };
   }
   const path = input.path ?? 'slow';
-  if (path !== 'slow' && path !== 'fast') throw unknownName('path', String(path), ['slow', 'fast']);
+  if (path !== 'slow' && path !== 'fast') throw unknownName('path', path, ['slow', 'fast']);
   const get = flags.includes('FOLL_GET') && !flags.includes('FOLL_PIN');
   const api: GupApi = get ? (path === 'fast' ? 'get_user_pages_fast' : 'get_user_pages') : path === 'fast' ? 'pin_user_pages_fast' : 'pin_user_pages';
   return { api, flags: flags.filter((f) => f !== 'FOLL_PIN' && f !== 'FOLL_GET') };
@@ -215,18 +215,29 @@ function coherence(pin: PinRecord): { ok: boolean; why: string } {
 const MAX_STEPS = 16;
 
 /** Runs one scenario on the model. Throws SimError on bad input. */
+/** fork(), or null when it fails as the kernel's can (-ENOMEM copying a pinned hugetlb page); the trace says so. */
+function tryFork(mm: Mm): Mm | null {
+  try {
+    return fork(mm, 'child');
+  } catch (error) {
+    if (!(error instanceof ForkFailed)) throw error;
+    mm.machine.trace.add('fork()', `-> ${error.errno}: ${error.message}; no child`);
+    return null;
+  }
+}
+
 export function simulate(input: ScenarioInput): ScenarioResult {
   if (!input || typeof input !== 'object') throw new SimError('simulate: expected a scenario object');
   const kernel = kernelFor(input.kernel);
   const mapping = input.mapping;
-  if (mapping !== 'private' && mapping !== 'shared') throw unknownName('mapping', String(mapping), ['private', 'shared']);
+  if (mapping !== 'private' && mapping !== 'shared') throw unknownName('mapping', mapping, ['private', 'shared']);
   if (typeof input.memory !== 'string') throw new SimError('simulate: memory must be a memory kind name');
   const kind = memoryKind(input.memory, mapping);
   if (!Array.isArray(input.flags)) throw new SimError('simulate: flags must be an array of FOLL_* names');
   const { api, flags } = chooseApi(input);
   const then = input.then ?? [input.prot === 'read-only' ? 'read' : 'write'];
   if (!Array.isArray(then) || then.length > MAX_STEPS) throw new SimError(`simulate: then must be a list of at most ${MAX_STEPS} steps`);
-  for (const s of then) if (!(s in THEN_STEPS)) throw unknownName('step', String(s), Object.keys(THEN_STEPS));
+  for (const s of then) if (typeof s !== 'string' || !Object.hasOwn(THEN_STEPS, s)) throw unknownName('step', s, Object.keys(THEN_STEPS));
 
   const machine = new Machine(kernel, { ...DEFAULT_MACHINE, thpSizesKb: [2048] }, new Tracer(input.trace ?? true));
   const t = machine.trace;
@@ -234,7 +245,7 @@ export function simulate(input: ScenarioInput): ScenarioResult {
   if (kernel.belowBaseline) t.add('note', kernel.belowBaseline);
   t.add('setup', `${kind.name} in a ${mapping} mapping: ${kind.description}`);
   const vpn = kind.setup(mm, mapping);
-  if (input.prot !== undefined && input.prot !== 'read-write' && input.prot !== 'read-only') throw unknownName('protection', String(input.prot), ['read-write', 'read-only']);
+  if (input.prot !== undefined && input.prot !== 'read-write' && input.prot !== 'read-only') throw unknownName('protection', input.prot, ['read-write', 'read-only']);
   if (input.prot === 'read-only') {
     const n = mm.findVma(vpn)!.hugeNr || 1;
     mprotect(mm, vpn, n, { read: true, write: false });
@@ -278,21 +289,22 @@ export function simulate(input: ScenarioInput): ScenarioResult {
         break;
       }
       case 'fork':
-        child = fork(mm, 'child');
+        child = tryFork(mm) ?? child;
         break;
       case 'fork-child-write':
-        child ??= fork(mm, 'child');
-        access = memset(child, vpn, 1, 0xee);
+        child ??= tryFork(mm);
+        if (child) access = memset(child, vpn, 1, 0xee);
         break;
       case 'child-exit':
         if (child) exitMm(child);
         child = null;
         break;
+      // A hugetlb VMA changes protection in whole huge pages only (as at setup above).
       case 'mprotect-ro':
-        mprotect(mm, vpn, 1, { read: true, write: false });
+        mprotect(mm, vpn, mm.findVma(vpn)?.hugeNr || 1, { read: true, write: false });
         break;
       case 'mprotect-rw':
-        mprotect(mm, vpn, 1, { read: true, write: true });
+        mprotect(mm, vpn, mm.findVma(vpn)?.hugeNr || 1, { read: true, write: true });
         break;
       case 'clear-soft-dirty':
         clearSoftDirty(mm);
