@@ -19,14 +19,15 @@ export interface Behaviour {
 
 /**
  * The switches. Commit ids marked "[unverified id]" come from the reference notes, not from a
- * commit page; "since" values were checked against the two trees we read (Debian 6.1.192 has
+ * commit page (84209e87c696, 8ac268436e6d and 19eaf44954df were checked against later mainline
+ * commits that cite them); "since" values were checked against the two trees we read (Debian 6.1.192 has
  * none of these, 6.12.117 has all) and, where noted, are recalled rather than verified.
  */
 const BEHAVIOURS = [
   {
     name: 'unshare-longterm-ro-cow',
     since: '6.2',
-    commit: '84209e87c696 [unverified id] "mm/gup: reliable R/O long-term pinning in COW mappings"',
+    commit: '84209e87c696 "mm/gup: reliable R/O long-term pinning in COW mappings"',
     kernelFile: 'mm/internal.h',
     kernelFunction: 'gup_must_unshare',
     summary:
@@ -63,7 +64,7 @@ const BEHAVIOURS = [
   {
     name: 'longterm-write-file-refused',
     since: '6.5',
-    commit: '"mm/gup: disallow FOLL_LONGTERM GUP-nonfast writing to file-backed mappings" [id not verified]',
+    commit: '8ac268436e6d "mm/gup: disallow FOLL_LONGTERM GUP-nonfast writing to file-backed mappings"',
     kernelFile: 'mm/gup.c',
     kernelFunction: 'writable_file_mapping_allowed',
     summary:
@@ -90,7 +91,7 @@ const BEHAVIOURS = [
   {
     name: 'anon-mthp',
     since: '6.8',
-    commit: '19eaf44954df [unverified id] "mm: thp: support allocation of anonymous multi-size THP"',
+    commit: '19eaf44954df "mm: thp: support allocation of anonymous multi-size THP"',
     kernelFile: 'mm/memory.c',
     kernelFunction: 'alloc_anon_folio',
     summary:
