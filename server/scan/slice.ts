@@ -412,7 +412,8 @@ function isCallAt(text: string, after: number): boolean {
 function definedNames(file: Lexed, chunk: Chunk, body: number): string[] {
   if (body === -1) return [];
   const names: string[] = [];
-  const re = /([A-Za-z_]\w*)\s*\(/g;
+  // \b: a start inside a long run of word characters would rescan the whole run (quadratic).
+  const re = /\b([A-Za-z_]\w*)\s*\(/g;
   re.lastIndex = file.lineStarts[chunk.first]!;
   for (let m = re.exec(file.text); m !== null && m.index < body; m = re.exec(file.text)) {
     if (!NOT_NAMES.has(m[1]!) && !inSpan(file, m.index)) names.push(m[1]!);
