@@ -7,6 +7,7 @@ import { TextIndex } from './edits.js';
 import { FlagFlow, indexFile } from './flag-flow.js';
 import { normalizeKernel } from './kernel-version.js';
 import { MacroTable } from './macros.js';
+import { declinedParse } from './parser.js';
 import { MAX_NESTING, nestedDeeperThan } from './nesting.js';
 import { RULES } from './rules/index.js';
 import { formatMessage, type Report, type Rule, type RuleContext } from './rules/rule.js';
@@ -26,6 +27,8 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
   const kernel = normalizeKernel(options.kernel);
   const index = new TextIndex(text);
   const root = tree.rootNode;
+  const declined = declinedParse(tree);
+  if (declined) return { calls: [], findings: [], kernel, skipped: declined };
   if (nestedDeeperThan(root)) return { calls: [], findings: [], kernel, skipped: `nested more than ${MAX_NESTING} levels deep: not analysed` };
   const macros = new MacroTable(root, tree.language);
   try {
