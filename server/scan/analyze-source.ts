@@ -46,8 +46,8 @@ export class SourceAnalyzer {
   private buffer = Buffer.allocUnsafe(1 << 20);
   private readonly needles = new NeedleSearch();
 
-  /** What this analyser added to the cache (new files, changed files). */
-  readonly fresh: CacheEntries = {};
+  /** The cache entries of the candidates this analyser saw: hits and new results. */
+  readonly seen: CacheEntries = {};
 
   constructor(
     private readonly parser: CParser,
@@ -89,10 +89,11 @@ export class SourceAnalyzer {
     const hit = this.cached[path];
     if (hit?.digest === digest) {
       this.counters.cached++;
+      this.seen[path] = hit;
       return hit.result ?? undefined;
     }
     const result = this.analyzeText(path, bytes.toString('utf8'));
-    this.fresh[path] = { digest, result: result ?? null };
+    this.seen[path] = { digest, result: result ?? null };
     return result;
   }
 

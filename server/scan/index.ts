@@ -73,7 +73,7 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   const prefilter = options.prefilter ?? envPrefilter();
   const workers = options.workers ?? envWorkers() ?? defaultWorkerCount();
   const slice = options.slice ?? true;
-  const cache = options.cache && ResultCache.open(options.cache, options.kernel);
+  const cache = options.cache && ResultCache.open(options.cache, options.kernel, [...roots.dirs, ...roots.files]);
   const runner = new Runner({ kernel: options.kernel, slice, cached: cache?.entries }, workers, options.poolFrom ?? envNumber('PINSIGHT_POOL_FROM') ?? POOL_FILES);
   let used: 'rg' | 'node' = 'node';
   let filesScanned: number | undefined;
@@ -101,8 +101,7 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
     }
     await runner.finish();
     if (cache) {
-      cache.merge(runner.fresh);
-      cache.save();
+      cache.save(runner.seen);
     }
   } finally {
     await runner.close();
@@ -183,8 +182,8 @@ class Runner {
     this.lanes = new Lanes(config, () => parser);
   }
 
-  get fresh(): CacheEntries {
-    return this.lanes.fresh;
+  get seen(): CacheEntries {
+    return this.lanes.seen;
   }
 
   add(paths: string[], weightEach: number): void {

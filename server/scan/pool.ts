@@ -21,18 +21,18 @@ export interface WorkerConfig {
 
 /** A batch's outcome, or `failure` when a worker cannot work at all (the grammar did not load). */
 export type BatchReply =
-  | { results: FileResult[]; errors: string[]; counters: ScanCounters; fresh: CacheEntries; failure?: undefined }
+  | { results: FileResult[]; errors: string[]; counters: ScanCounters; seen: CacheEntries; failure?: undefined }
   | { failure: string };
 
-/** Analyses one batch and reports it, counters and new cache entries for this batch only. */
+/** Analyses one batch and reports it: counters and cache entries for this batch only. */
 export function analyzeBatch(analyzer: SourceAnalyzer, batch: readonly string[]): BatchReply {
   const before = { ...analyzer.counters };
   const { results, errors } = analyzer.analyzePaths(batch);
   const counters = emptyCounters();
   for (const key of Object.keys(counters) as (keyof ScanCounters)[]) counters[key] = analyzer.counters[key] - before[key];
-  const fresh = { ...analyzer.fresh };
-  for (const path of Object.keys(analyzer.fresh)) delete analyzer.fresh[path];
-  return { results, errors, counters, fresh };
+  const seen = { ...analyzer.seen };
+  for (const path of Object.keys(analyzer.seen)) delete analyzer.seen[path];
+  return { results, errors, counters, seen };
 }
 
 /** Worker threads beside the main thread: one per further core. */
@@ -63,7 +63,8 @@ export class Lanes {
   readonly results: FileResult[] = [];
   readonly errors: string[] = [];
   readonly counters = emptyCounters();
-  readonly fresh: CacheEntries = {};
+  /** Cache entries of every candidate seen (result-cache.ts). */
+  readonly seen: CacheEntries = {};
   workersStarted = 0;
   private readonly lanes: Lane[] = [];
   private readonly queue: string[][] = [];
@@ -127,7 +128,7 @@ export class Lanes {
     if (reply.failure !== undefined) return this.fail(new Error(reply.failure));
     for (const r of reply.results) this.results.push(r);
     for (const e of reply.errors) this.errors.push(e);
-    Object.assign(this.fresh, reply.fresh);
+    Object.assign(this.seen, reply.seen);
     addCounters(this.counters, reply.counters);
     this.pump();
     if (this.drained()) this.settle?.();

@@ -1,14 +1,16 @@
 // Results of earlier scans, so that a file nobody changed is not parsed again. An entry is keyed by
 // the file's path and the digest of its bytes, inside a cache file keyed by the pinsight build
-// (the digest of the bundles, grammar and queries that analyse) and the target kernel: the engine
-// is a pure function of (text, kernel, path), so a hit is the answer the analysis would give.
-// Only candidate files (that name an entry point) are cached; the others never reach the engine.
+// (the digest of the bundles, grammar and queries that analyse), the target kernel and the scan's
+// roots: the engine is a pure function of (text, kernel, path), so a hit is the answer the
+// analysis would give. Only candidate files (that name an entry point) are cached; the others
+// never reach the engine. Each file holds what the last scan of those roots saw, and the
+// directory keeps the 32 most recent files.
 //
 // The CLI uses it (PINSIGHT_SCAN_CACHE=0 turns it off); the cache file lives in
 // $PINSIGHT_CACHE/scan-results (default ~/.cache/pinsight). A cache that cannot be read or written
 // is ignored: it only ever saves time.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { FileResult } from './analyze-source.js';
@@ -31,19 +33,21 @@ export interface CacheLocation {
 
 export const digestOf = (bytes: Uint8Array): string => createHash('sha1').update(bytes).digest('hex');
 
-export class ResultCache {
-  /** New or changed entries since the cache was read. */
-  private changed = 0;
+/** Cache files kept per directory; the oldest go first (scans of temporary trees, old builds). */
+const MAX_FILES = 32;
 
+export class ResultCache {
   private constructor(
+    private readonly location: CacheLocation,
     private readonly file: string,
-    private readonly buildId: string,
     private readonly kernel: string,
     readonly entries: CacheEntries,
   ) {}
 
-  static open(location: CacheLocation, kernel: string): ResultCache {
-    const file = join(location.dir, `${location.buildId.slice(0, 16)}-${kernel}.json`);
+  /** The cache of one set of roots, for one build and kernel: each scan keeps its own file. */
+  static open(location: CacheLocation, kernel: string, roots: readonly string[]): ResultCache {
+    const scope = createHash('sha1').update(location.buildId).update(kernel).update([...roots].sort().join('\0')).digest('hex');
+    const file = join(location.dir, `${scope.slice(0, 24)}.json`);
     let entries: CacheEntries = {};
     try {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as { buildId?: string; kernel?: string; entries?: CacheEntries };
@@ -51,30 +55,35 @@ export class ResultCache {
     } catch {
       // missing or unreadable: start empty
     }
-    return new ResultCache(file, location.buildId, kernel, entries);
+    return new ResultCache(location, file, kernel, entries);
   }
 
-  /** Takes in what the analysers recorded. */
-  merge(fresh: CacheEntries): void {
-    for (const [path, entry] of Object.entries(fresh)) {
-      this.entries[path] = entry;
-      this.changed++;
-    }
-  }
-
-  /** Writes the cache if anything changed (atomically: a temporary file, then a rename). */
-  save(): void {
-    if (this.changed === 0) return;
+  /**
+   * Keeps what this scan saw (so files that went away drop out) and writes it when it differs from
+   * what was read: atomically, through a temporary file and a rename.
+   */
+  save(seen: CacheEntries): void {
+    const paths = Object.keys(seen);
+    const same = paths.length === Object.keys(this.entries).length && paths.every((p) => this.entries[p]?.digest === seen[p]!.digest);
+    if (same) return;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ buildId: this.buildId, kernel: this.kernel, entries: this.entries }));
+      writeFileSync(tmp, JSON.stringify({ buildId: this.location.buildId, kernel: this.kernel, entries: seen }));
       renameSync(tmp, this.file);
-      this.changed = 0;
+      pruneOldest(this.location.dir);
     } catch {
       // read-only home, full disk: the next scan analyses again
     }
   }
+}
+
+function pruneOldest(dir: string): void {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const old of files.slice(MAX_FILES)) rmSync(old.path, { force: true });
 }
 
 /** Where the CLI keeps its cache. */

@@ -2,7 +2,7 @@
 // answer (the file's bytes, the kernel, the build) makes it a miss.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCParser } from '../../server/engine/parser.js';
@@ -75,6 +75,32 @@ test('a corrupt or unwritable cache is ignored', async () => {
     writeFileSync(blocker, '');
     const unwritable = await scanTree([tree], { kernel: '6.1', workers: 0, cache: { dir: join(blocker, 'sub'), buildId: 'x' } });
     assert.deepEqual(shape(unwritable), await plain(tree, '6.1'));
+  });
+});
+
+test('the cache keeps what the last scan saw, and at most 32 files', async () => {
+  await withTree(async (tree, dir) => {
+    const cache = { dir, buildId: 'build-a' };
+    await scanTree([tree], { kernel: '6.1', workers: 0, cache });
+    const [file] = readdirSync(dir);
+    const entries = () => Object.keys(JSON.parse(readFileSync(join(dir, file!), 'utf8')).entries as object);
+    const gone = join(tree, 'drivers/gpu/toy_userptr.c');
+    assert.ok(entries().includes(gone));
+    rmSync(gone);
+    const after = await scanTree([tree], { kernel: '6.1', workers: 0, cache });
+    assert.ok(!entries().includes(gone));
+    assert.equal(entries().length, after.counters.candidates);
+    // Old cache files (other trees, other builds) are pruned, the newest kept.
+    for (let i = 0; i < 40; i++) {
+      const old = join(dir, `old-${i}.json`);
+      writeFileSync(old, '{}');
+      utimesSync(old, 1000 + i, 1000 + i);
+    }
+    writeFileSync(join(tree, 'drivers/new.c'), 'int f(unsigned long a, struct page **p) { return pin_user_pages_fast(a, 1, 0, p); }\n');
+    await scanTree([tree], { kernel: '6.1', workers: 0, cache });
+    const left = readdirSync(dir);
+    assert.equal(left.length, 32);
+    assert.ok(left.includes(file!));
   });
 });
 
