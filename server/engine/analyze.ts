@@ -2,7 +2,7 @@
 // pure: the same text, tree and options give the same answer (the language server calls it on
 // every edit; the CLI calls it once per file, possibly in a worker).
 import type { Tree } from 'web-tree-sitter';
-import { analyzeCall, findEntryCalls } from './call-sites.js';
+import { analyzeCall, findEntryCalls, mentionsEntryPoint } from './call-sites.js';
 import { TextIndex } from './edits.js';
 import { FlagFlow, indexFile } from './flag-flow.js';
 import { normalizeKernel } from './kernel-version.js';
@@ -25,6 +25,9 @@ export interface AnalyzeOptions {
 
 export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): FileAnalysis {
   const kernel = normalizeKernel(options.kernel);
+  // Every rule starts from an entry-point call: a file that names none has nothing to report and is
+  // answered without walking its tree (the language server calls this on every keystroke).
+  if (!mentionsEntryPoint(text)) return { calls: [], findings: [], kernel };
   const index = new TextIndex(text);
   const root = tree.rootNode;
   const declined = declinedParse(tree);

@@ -86,3 +86,10 @@ export function describePath(conds: Cond[]): string | undefined {
 
 /** Every entry-point name, for the byte prefilter of whole-tree scans. */
 export const ENTRY_POINT_NAMES: readonly string[] = ENTRY_POINTS.map((e) => e.name);
+
+const MENTION = new RegExp(`\\b(?:${[...ENTRY_POINT_NAMES].sort((a, b) => b.length - a.length).join('|')})\\s*\\(`);
+
+/** Whether the text can hold a call of an entry point (a cheap test before parsing or walking). */
+export function mentionsEntryPoint(text: string): boolean {
+  return MENTION.test(text);
+}
