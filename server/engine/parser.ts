@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
+import { thinCommentRuns } from './comment-runs.js';
 
 export type { Edit, Node as SyntaxNode, Tree } from 'web-tree-sitter';
 
@@ -83,7 +84,8 @@ async function createCParser(): Promise<CParser> {
     parse(text, oldTree) {
       const budget = parseBudgetMs(text.length);
       const deadline = performance.now() + budget;
-      const tree = parser.parse(text, oldTree ?? null, { progressCallback: () => performance.now() > deadline });
+      // thinCommentRuns: same length and lines, so every offset and position is the text's own.
+      const tree = parser.parse(thinCommentRuns(text), oldTree ?? null, { progressCallback: () => performance.now() > deadline });
       if (tree) return tree;
       // Cancelled: start afresh next time (tree-sitter would resume this parse), and hand back a
       // tree of nothing, marked, so every caller goes on and the analysis says why it is empty.

@@ -2,6 +2,7 @@
 // created synchronously: a Tree handed to the engine proves tree-sitter is initialised.
 import { Parser, type Language, type Tree } from 'web-tree-sitter';
 import type { SyntaxNode } from './syntax.js';
+import { thinCommentRuns } from './comment-runs.js';
 
 let parser: Parser | undefined;
 let parserLanguage: Language | undefined;
@@ -12,7 +13,7 @@ export function scratchParse(language: Language, text: string): Tree | undefined
     parser.setLanguage(language);
     parserLanguage = language;
   }
-  return parser.parse(text) ?? undefined;
+  return parser.parse(thinCommentRuns(text)) ?? undefined;
 }
 
 /** ERROR and MISSING nodes in a tree: what a fix must never add to. */
