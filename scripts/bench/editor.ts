@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { LspClient, type Message } from './lsp-client.js';
+import { JsonRpcClient, type Message } from '../../test/lsp/json-rpc-client.js';
 import { percentile, summarize, type Summary } from './measure.js';
 
 export interface Latency {
@@ -26,9 +26,9 @@ const latency = (label: string, values: number[]): Latency => ({
 
 const INIT_OPTIONS = { pinsight: { scan: { onStartup: false } } };
 
-async function startServer(node: string, server: string): Promise<{ client: LspClient; ms: number }> {
+async function startServer(node: string, server: string): Promise<{ client: JsonRpcClient; ms: number }> {
   const started = performance.now();
-  const client = new LspClient(node, server);
+  const client = new JsonRpcClient(['--stdio'], server, node);
   const reply = await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: INIT_OPTIONS });
   if (reply.error) throw new Error(`initialize failed: ${reply.error.message}`);
   const ms = performance.now() - started;

@@ -1,5 +1,6 @@
 // A plain JSON-RPC 2.0 client over a child process's stdio, with LSP's Content-Length framing:
-// no LSP library, so the tests see exactly what any editor would receive.
+// no LSP library, so the tests see exactly what any editor would receive. The editor benchmark
+// (scripts/bench/editor.ts) drives the server through it too.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,9 +31,9 @@ export class JsonRpcClient {
   onServerRequest: (m: Message) => unknown = () => null;
   readonly exited: Promise<number | null>;
 
-  constructor(args: string[] = ['--stdio']) {
-    if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first`);
-    this.process = spawn(process.execPath, [SERVER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(args: string[] = ['--stdio'], server = SERVER, node = process.execPath) {
+    if (!existsSync(server)) throw new Error(`${server} is missing: run \`npm run build\` first`);
+    this.process = spawn(node, [server, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.exited = new Promise((resolve) => this.process.on('exit', (code) => resolve(code)));
@@ -74,6 +75,18 @@ export class JsonRpcClient {
       (m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && (version === undefined || m.params.version === version),
       this.received.length,
     );
+  }
+
+  /** The next message, from now on, that passes `test`. */
+  next(test: (m: Message) => boolean): Promise<Message> {
+    return this.waitFor(test, this.received.length);
+  }
+
+  /** The polite ending: shutdown, exit, and the process gone. */
+  async close(): Promise<void> {
+    await this.request('shutdown');
+    this.notify('exit');
+    await this.exited;
   }
 
   kill(): void {
