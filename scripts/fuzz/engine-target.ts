@@ -4,6 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { EngineOutcome } from './engine-check.js';
 
+const WASM_TRAP = /RuntimeError|memory access out of bounds|unreachable|wasm/;
+
 export type EngineResult = { kind: 'done'; outcome: EngineOutcome; rss: number } | { kind: 'threw'; error: string } | { kind: 'hang'; limitMs: number };
 
 export class EngineTarget {
@@ -38,6 +40,13 @@ export class EngineTarget {
       }, limitMs);
       const onMessage = (m: { id: number; outcome?: EngineOutcome; error?: string; rss: number }) => {
         if (m.id !== id) return;
+        // A wasm trap leaves tree-sitter's module corrupted for every later parse in that thread:
+        // the next input gets a fresh worker, so one crash is counted once.
+        if (WASM_TRAP.test(m.error ?? '') || m.outcome?.problems.some((p) => WASM_TRAP.test(p))) {
+          void worker.terminate();
+          this.worker = undefined;
+          this.restarts++;
+        }
         done(m.outcome ? { kind: 'done', outcome: m.outcome, rss: m.rss } : { kind: 'threw', error: m.error ?? 'unknown' });
       };
       // An error escaping the worker (out of memory, a wasm abort) kills it: a crash of this input.

@@ -84,6 +84,7 @@ export class ServerTarget {
       if (error instanceof RequestTimeout || !client.alive) {
         const hang = client.alive ? `no answer within ${limitMs} ms` : `server exited (${client.exitCode}): ${client.stderr.split('\n').slice(-3).join(' ')}`;
         client.kill();
+        await client.exited; // so the next input starts a fresh server, not this dying one
         return { problems, requests, hang };
       }
       throw error;
@@ -96,6 +97,12 @@ export class ServerTarget {
     this.logSeen = logs.length;
     if (client.malformed.length > 0) problems.push(`the server sent a frame that is not JSON: ${client.malformed[0]}`);
     if (!client.alive) problems.push(`server exited (${client.exitCode})`);
+    // After a failure the server may be left broken (a wasm trap corrupts tree-sitter for every
+    // later parse): the next input gets a fresh one, so one crash is counted once.
+    if (problems.length > 0 && client.alive) {
+      client.kill();
+      await client.exited;
+    }
     // received[] is only for diagnosis: keep it from growing over a long run.
     if (client.received.length > 5000) {
       client.received.splice(0, client.received.length);
