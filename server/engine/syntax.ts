@@ -51,7 +51,8 @@ export function callName(call: SyntaxNode): string | undefined {
   return fn && fn.type === 'identifier' ? fn.text : undefined;
 }
 
-const functionsOfTree = new WeakMap<object, SyntaxNode[]>();
+/** A tree's function definitions by start, with the furthest end among each one and those before it. */
+const functionsOfTree = new WeakMap<object, { fns: SyntaxNode[]; maxEnd: number[] }>();
 
 /**
  * The innermost function definition that holds a node. Found by position among the tree's
@@ -59,12 +60,16 @@ const functionsOfTree = new WeakMap<object, SyntaxNode[]>();
  * from the root, so walking up from depth d costs d² (seconds on a call nested 500 levels deep).
  */
 export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
-  let fns = functionsOfTree.get(node.tree);
-  if (!fns) {
-    fns = node.tree.rootNode.descendantsOfType('function_definition').filter((n): n is SyntaxNode => n !== null);
+  let index = functionsOfTree.get(node.tree);
+  if (!index) {
+    const fns = node.tree.rootNode.descendantsOfType('function_definition').filter((n): n is SyntaxNode => n !== null);
     fns.sort((a, b) => a.startIndex - b.startIndex);
-    functionsOfTree.set(node.tree, fns);
+    const maxEnd: number[] = [];
+    for (const [i, fn] of fns.entries()) maxEnd.push(Math.max(fn.endIndex, i > 0 ? maxEnd[i - 1]! : 0));
+    index = { fns, maxEnd };
+    functionsOfTree.set(node.tree, index);
   }
+  const { fns, maxEnd } = index;
   // The last definition starting at or before the node, then back to the first that holds it
   // (definitions nest only as GNU nested functions, so this is nearly always the first one).
   let lo = 0;
@@ -74,7 +79,8 @@ export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
     if (fns[mid]!.startIndex <= node.startIndex) lo = mid + 1;
     else hi = mid - 1;
   }
-  for (let i = hi; i >= 0; i--) {
+  // Stop as soon as no definition this early reaches the node's end (a node outside any function).
+  for (let i = hi; i >= 0 && maxEnd[i]! >= node.endIndex; i--) {
     const fn = fns[i]!;
     if (fn.endIndex >= node.endIndex && fn.id !== node.id) return fn;
   }
