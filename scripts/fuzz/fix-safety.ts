@@ -7,9 +7,11 @@
 //   on the very text the CLI wrote;
 // - a second `scan --fix` changes nothing.
 // Files it did not change must be byte-identical to the original.
-// usage: npm run fuzz -- --fix-safety [TREE]   (default: the cached linux-source-6.1)
+// usage: npm run fuzz -- --fix-safety [--tree DIR] [--force-flags]   (default: the cached linux-source-6.1)
+// --force-flags first turns every FOLL_WRITE of a GUP caller into FOLL_WRITE | FOLL_FORCE, so the
+// fixes run on hundreds of real call sites instead of the dozen the tree has.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { preferredEdits } from '../../server/cli/scan.js';
@@ -80,13 +82,34 @@ function replay(parser: CParser, path: string, text: string, kernel: string): { 
   return { text, problems };
 }
 
-export async function fixSafety(tree: string, cli: string, log: (s: string) => void): Promise<FixSafetyReport> {
+/** Every FOLL_WRITE in the files that call GUP becomes `FOLL_WRITE | FOLL_FORCE`: the 6.1 driver idiom everywhere. */
+function forceFlags(dir: string): number {
+  let files = 0;
+  for (const path of sourceFiles(dir)) {
+    const text = readFileSync(path, 'latin1');
+    if (!/\b(?:get|pin)_user_pages\w*\s*\(/.test(text) || !text.includes('FOLL_WRITE')) continue;
+    writeFileSync(path, text.replace(/\bFOLL_WRITE\b/g, 'FOLL_WRITE | FOLL_FORCE'), 'latin1');
+    files++;
+  }
+  return files;
+}
+
+export async function fixSafety(given: string, cli: string, log: (s: string) => void, options: { force?: boolean } = {}): Promise<FixSafetyReport> {
   const parser = await loadCParser();
   const work = mkdtempSync(join(tmpdir(), 'pinsight-fix-safety-'));
   const copy = join(work, 'tree');
   const seconds = { copy: 0, fix: 0, check: 0, second: 0 };
+  let tree = given;
   try {
     let t = performance.now();
+    if (options.force) {
+      // The reference is then a forced copy, and the fixes run on a copy of that.
+      tree = join(work, 'forced');
+      log(`fix-safety: copying ${given} to ${tree} and forcing FOLL_FORCE beside every FOLL_WRITE of a GUP caller`);
+      const base = spawnSync('cp', ['-a', given, tree]);
+      if (base.status !== 0) throw new Error(`cp failed: ${base.stderr}`);
+      log(`fix-safety: ${forceFlags(tree)} files forced`);
+    }
     log(`fix-safety: copying ${tree} to ${copy}`);
     const cp = spawnSync('cp', ['-a', tree, copy]);
     if (cp.status !== 0) throw new Error(`cp failed: ${cp.stderr}`);
@@ -137,7 +160,7 @@ export async function fixSafety(tree: string, cli: string, log: (s: string) => v
     const secondRunChanged = again ? Number(again[2]) : -1;
     if (secondRunChanged !== 0) problems.push(`the second run: ${again?.[0] ?? second.stdout.split('\n').slice(-3).join(' ')}`);
     for (const [rel, bytes] of snapshot) if (!readFileSync(join(copy, rel)).equals(bytes)) problems.push(`${rel}: changed again by the second run`);
-    return { tree, kernel, files, changedFiles: changed.length, fixedFindings, problems, secondRunChanged, seconds };
+    return { tree: options.force ? `${given} (forced)` : given, kernel, files, changedFiles: changed.length, fixedFindings, problems, secondRunChanged, seconds };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

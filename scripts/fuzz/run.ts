@@ -1,6 +1,6 @@
 // `npm run fuzz -- [--seed N] [--count N] [--only I,J] [--targets engine,server,cli] [--server-every N]
 //   [--cli-every N] [--no-giants] [--corpus kernel|fixtures] [--out DIR] [--budget-ms N] [--no-minimize]`
-// `npm run fuzz -- --fix-safety [--tree DIR]`: scan --fix over a copy of a whole tree (fix-safety.ts).
+// `npm run fuzz -- --fix-safety [--tree DIR] [--force-flags]`: scan --fix over a copy of a whole tree (fix-safety.ts).
 // Prints what it ran and what it found; exit 0 when nothing failed, 1 otherwise, 2 on bad usage.
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -41,13 +41,14 @@ async function main(): Promise<void> {
         'no-minimize': { type: 'boolean' },
         'fix-safety': { type: 'boolean' },
         tree: { type: 'string' },
+        'force-flags': { type: 'boolean' },
       },
     });
   } catch (error) {
     usage((error as Error).message.split('\n')[0]!);
   }
   const v = parsed.values;
-  if (v['fix-safety']) return runFixSafety(v.tree, v.dist ?? join(__dirname, '../../dist'));
+  if (v['fix-safety']) return runFixSafety(v.tree, v.dist ?? join(__dirname, '../../dist'), v['force-flags'] === true);
   const seed = integer('seed', v.seed, Math.floor(Math.random() * 2 ** 31));
   const targets = (v.targets ?? 'engine,server,cli').split(',');
   for (const t of targets) if (!['engine', 'server', 'cli'].includes(t)) usage(`unknown target '${t}' (engine, server, cli)`);
@@ -78,13 +79,13 @@ async function main(): Promise<void> {
   process.exitCode = report.failures.length === 0 ? 0 : 1;
 }
 
-async function runFixSafety(given: string | undefined, dist: string): Promise<void> {
+async function runFixSafety(given: string | undefined, dist: string, force: boolean): Promise<void> {
   const tree = given ?? defaultFixSafetyTree();
   if (!fixSafetyAvailable(tree)) {
     console.log(`fix-safety: no kernel tree${given ? ` at ${given}` : ' cached'} (bash scripts/fetch-kernel.sh): skipped`);
     return;
   }
-  const report = await fixSafety(tree, join(dist, 'cli.js'), (line) => console.log(line));
+  const report = await fixSafety(tree, join(dist, 'cli.js'), (line) => console.log(line), { force });
   const s = report.seconds;
   console.log(`fix-safety: ${report.tree} (Linux ${report.kernel}): ${report.files} C files, ${report.fixedFindings}; ${report.changedFiles} changed file(s) checked; second run changed ${report.secondRunChanged} file(s)`);
   console.log(`fix-safety: copy ${s.copy.toFixed(1)} s, scan --fix ${s.fix.toFixed(1)} s, checks ${s.check.toFixed(1)} s, second run ${s.second.toFixed(1)} s`);
