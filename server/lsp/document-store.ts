@@ -1,5 +1,10 @@
 // The open documents: for each, its text (LSP's TextDocument) and one tree-sitter tree kept current
 // by incremental re-parse. Every LSP feature reads documents from here.
+//
+// The parse is lazy: a change edits the old tree at once (cheap) and the re-parse, incremental on
+// that edited tree, waits until something reads `tree`. Most keystrokes need none: in a file whose
+// code calls no entry point the analysis is answered from the text (analysis.ts), so typing in
+// mm/gup.c costs no parse at all. Several changes before a read are one re-parse.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import type { CParser, Tree } from '../engine/parser.js';
@@ -11,32 +16,65 @@ export interface OpenDocument {
   /** File-system path for file: URIs (kernel-version detection, workspace membership). */
   path: string | undefined;
   document: TextDocument;
-  tree: Tree;
+  /** The syntax tree of `document`'s text, parsed (incrementally) on first read after a change. */
+  readonly tree: Tree;
 }
 
 export type ContentChange = RangeChange | { text: string };
 
+class LiveDocument implements OpenDocument {
+  readonly path: string | undefined;
+  /** The last tree parsed, with every change since `edit`ed into it; none after a full-text change. */
+  private parsed: Tree | undefined;
+  private stale = true;
+
+  constructor(
+    private readonly parser: CParser,
+    readonly uri: string,
+    public document: TextDocument,
+  ) {
+    this.path = pathOf(uri);
+  }
+
+  get tree(): Tree {
+    if (!this.stale && this.parsed) return this.parsed;
+    const old = this.parsed;
+    this.parsed = this.parser.parse(this.document.getText(), old ?? null);
+    old?.delete();
+    this.stale = false;
+    return this.parsed;
+  }
+
+  /** One change against the current document: the old tree is edited, or dropped for a full text. */
+  apply(change: ContentChange, version: number): void {
+    if ('range' in change && change.range) this.parsed?.edit(treeEditFor(this.document, change));
+    else this.dropTree();
+    this.document = TextDocument.update(this.document, [change], version);
+    this.stale = true;
+  }
+
+  dropTree(): void {
+    this.parsed?.delete();
+    this.parsed = undefined;
+    this.stale = true;
+  }
+}
+
 export class DocumentStore {
-  private readonly docs = new Map<string, OpenDocument>();
+  private readonly docs = new Map<string, LiveDocument>();
 
   constructor(private readonly parser: CParser) {}
 
   open(uri: string, languageId: string, version: number, text: string): OpenDocument {
     this.close(uri);
-    const doc: OpenDocument = {
-      uri,
-      path: pathOf(uri),
-      document: TextDocument.create(uri, languageId, version, text),
-      tree: this.parser.parse(text),
-    };
+    const doc = new LiveDocument(this.parser, uri, TextDocument.create(uri, languageId, version, text));
     this.docs.set(uri, doc);
     return doc;
   }
 
   /**
-   * Applies LSP content changes in order. Each range change edits the old tree; the document is
-   * parsed once at the end with the edited tree, so tree-sitter re-parses only what changed.
-   * A full-text change drops the old tree.
+   * Applies LSP content changes in order. Each range change edits the old tree, so the next parse
+   * re-parses only what changed; a full-text change drops the old tree.
    */
   change(uri: string, version: number, changes: readonly ContentChange[]): OpenDocument | undefined {
     const doc = this.docs.get(uri);
@@ -44,27 +82,22 @@ export class DocumentStore {
     // All or nothing: a bad change after good ones would leave the text changed and the tree not.
     const malformed = malformedChanges(changes);
     if (malformed) throw new Error(`didChange of ${uri} ignored: ${malformed}`);
-    let document = doc.document;
-    let reuse = true;
-    for (const change of changes) {
-      if ('range' in change && change.range) {
-        if (reuse) doc.tree.edit(treeEditFor(document, change));
-      } else {
-        reuse = false;
-      }
-      document = TextDocument.update(document, [change], version);
+    const before = doc.document;
+    try {
+      for (const change of changes) doc.apply(change, version);
+    } catch (error) {
+      // Never text and tree apart: back to the old text, and a fresh parse when the tree is next read.
+      doc.document = before;
+      doc.dropTree();
+      throw error;
     }
-    const old = doc.tree;
-    doc.tree = this.parser.parse(document.getText(), reuse ? old : null);
-    old.delete();
-    doc.document = document;
     return doc;
   }
 
   close(uri: string): void {
     const doc = this.docs.get(uri);
     if (!doc) return;
-    doc.tree.delete();
+    doc.dropTree();
     this.docs.delete(uri);
   }
 
