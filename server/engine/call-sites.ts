@@ -3,15 +3,15 @@ import { entryPointAt, isEntryPointName, ENTRY_POINTS, type ResolvedEntryPoint }
 import type { TextIndex } from './edits.js';
 import type { FlagFlow, FlowValue, Cond } from './flag-flow.js';
 import type { AnalyzedCall } from './rules/rule.js';
-import { callArguments, enclosingFunction, field, functionName, unwrap, type SyntaxNode } from './syntax.js';
+import { callArguments, descendantsOf, enclosingFunction, field, functionName, unwrap, type SyntaxNode } from './syntax.js';
 import type { CallSite, FlagSet } from './types.js';
 
 /** Every call_expression whose callee is an entry point, in source order. */
 export function findEntryCalls(root: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
-  for (const call of root.descendantsOfType('call_expression')) {
-    const fn = call && field(call, 'function');
-    if (call && fn?.type === 'identifier' && isEntryPointName(fn.text)) out.push(call);
+  for (const call of descendantsOf(root, 'call_expression')) {
+    const fn = field(call, 'function');
+    if (fn?.type === 'identifier' && isEntryPointName(fn.text)) out.push(call);
   }
   return out.sort((a, b) => a.startIndex - b.startIndex);
 }

@@ -9,6 +9,7 @@
 // file) becomes an explicit `unknown` part of the set, never a guess.
 import type { MacroTable } from './macros.js';
 import {
+  descendantsOf,
   callArguments,
   callName,
   contains,
@@ -154,8 +155,7 @@ export class FlagFlow {
     const assignments: { name: string; value: SyntaxNode }[] = [];
     const body = field(fn, 'body');
     if (body) {
-      for (const a of body.descendantsOfType(['assignment_expression', 'init_declarator'])) {
-        if (!a) continue;
+      for (const a of descendantsOf(body, ['assignment_expression', 'init_declarator'])) {
         const left = a.type === 'assignment_expression' ? field(a, 'left') : field(a, 'declarator');
         const value = a.type === 'assignment_expression' ? field(a, 'right') : field(a, 'value');
         const name = left && (left.type === 'identifier' ? left.text : a.type === 'init_declarator' ? declaredName(left) : undefined);
@@ -361,8 +361,7 @@ export class FlagFlow {
 
   /** Applies the assignments found anywhere inside `node`, in source order. */
   private assignmentsIn(node: SyntaxNode, states: State[], scope: Scope, rel: Set<string>): State[] {
-    for (const a of node.descendantsOfType(['assignment_expression', 'pointer_expression'])) {
-      if (!a) continue;
+    for (const a of descendantsOf(node, ['assignment_expression', 'pointer_expression'])) {
       if (a.type === 'pointer_expression') {
         // `&flags` handed to a function: whatever it does to the variable is unknown.
         const operand = field(a, 'argument');
@@ -618,23 +617,22 @@ function mentionsAny(node: SyntaxNode, names: Set<string>): boolean {
 function isLocal(fn: SyntaxNode, name: string): boolean {
   const body = field(fn, 'body');
   if (!body) return false;
-  return body.descendantsOfType('init_declarator').some((d) => d && declaredName(d) === name) ||
-    body.descendantsOfType('declaration').some((d) => d && named(d).some((c) => c.type === 'identifier' && c.text === name));
+  return descendantsOf(body, 'init_declarator').some((d) => declaredName(d) === name) ||
+    descendantsOf(body, 'declaration').some((d) => named(d).some((c) => c.type === 'identifier' && c.text === name));
 }
 
 /** Index of the calls in a file by callee name, and of function definitions by name. */
 export function indexFile(root: SyntaxNode): { callsByName: Map<string, SyntaxNode[]>; functions: Map<string, SyntaxNode> } {
   const callsByName = new Map<string, SyntaxNode[]>();
   const functions = new Map<string, SyntaxNode>();
-  for (const n of root.descendantsOfType(['call_expression', 'function_definition'])) {
-    if (!n) continue;
-    if (n.type === 'function_definition') {
-      const name = functionName(n);
-      if (name && !functions.has(name)) functions.set(name, n);
-    } else {
-      const name = callName(n);
-      if (name) (callsByName.get(name) ?? callsByName.set(name, []).get(name)!).push(n);
-    }
+  // Two memoised walks that findEntryCalls() and enclosingFunction() share.
+  for (const n of descendantsOf(root, 'function_definition')) {
+    const name = functionName(n);
+    if (name && !functions.has(name)) functions.set(name, n);
+  }
+  for (const n of descendantsOf(root, 'call_expression')) {
+    const name = callName(n);
+    if (name) (callsByName.get(name) ?? callsByName.set(name, []).get(name)!).push(n);
   }
   return { callsByName, functions };
 }

@@ -6,7 +6,7 @@
 // the file (`umem->page_list`, `dma->pages[i]`), or a local set from one (`page = pages[i]`).
 import { RELEASES } from './entry-points.js';
 import type { AnalyzedCall } from './rules/rule.js';
-import { callArguments, declaredName, enclosingFunction, field, functionName, unwrap, type SyntaxNode } from './syntax.js';
+import { callArguments, declaredName, descendantsOf, enclosingFunction, field, functionName, unwrap, type SyntaxNode } from './syntax.js';
 
 export type RefKind = 'get' | 'pin';
 
@@ -56,8 +56,7 @@ function localSource(fn: SyntaxNode, name: string): SyntaxNode | undefined {
   const body = field(fn, 'body');
   if (!body) return undefined;
   const sources: SyntaxNode[] = [];
-  for (const n of body.descendantsOfType(['init_declarator', 'assignment_expression'])) {
-    if (!n) continue;
+  for (const n of descendantsOf(body, ['init_declarator', 'assignment_expression'])) {
     const left = n.type === 'init_declarator' ? field(n, 'declarator') : field(n, 'left');
     const value = n.type === 'init_declarator' ? field(n, 'value') : field(n, 'right');
     if (!left || !value) continue;

@@ -11,6 +11,25 @@ export function rangeOf(node: SyntaxNode): Range {
   };
 }
 
+const descendantsByTree = new WeakMap<object, Map<string, readonly SyntaxNode[]>>();
+
+/**
+ * `node.descendantsOfType(types)`, memoised per tree. The flag flow and the page matching ask the
+ * same function body again for every call and release in it, and each ask walks the body in wasm
+ * and builds fresh node objects (a sixth of a whole-tree scan's CPU before this).
+ */
+export function descendantsOf(node: SyntaxNode, types: string | readonly string[]): readonly SyntaxNode[] {
+  let byKey = descendantsByTree.get(node.tree);
+  if (!byKey) descendantsByTree.set(node.tree, (byKey = new Map()));
+  const key = `${node.id}:${node.startIndex}:${typeof types === 'string' ? types : types.join(',')}`;
+  let found = byKey.get(key);
+  if (!found) {
+    found = node.descendantsOfType(types as string | string[]).filter((n): n is SyntaxNode => n !== null);
+    byKey.set(key, found);
+  }
+  return found;
+}
+
 /** The named children of a node (web-tree-sitter may hand back nulls for missing ones). */
 export function named(node: SyntaxNode): SyntaxNode[] {
   return node.namedChildren.filter((c): c is SyntaxNode => c !== null);
@@ -62,7 +81,7 @@ const functionsOfTree = new WeakMap<object, { fns: SyntaxNode[]; maxEnd: number[
 export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
   let index = functionsOfTree.get(node.tree);
   if (!index) {
-    const fns = node.tree.rootNode.descendantsOfType('function_definition').filter((n): n is SyntaxNode => n !== null);
+    const fns = [...descendantsOf(node.tree.rootNode, 'function_definition')];
     fns.sort((a, b) => a.startIndex - b.startIndex);
     const maxEnd: number[] = [];
     for (const [i, fn] of fns.entries()) maxEnd.push(Math.max(fn.endIndex, i > 0 ? maxEnd[i - 1]! : 0));
