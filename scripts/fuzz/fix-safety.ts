@@ -9,7 +9,7 @@
 // Files it did not change must be byte-identical to the original.
 // usage: npm run fuzz -- --fix-safety [--tree DIR] [--force-flags]   (default: the cached linux-source-6.1)
 // --force-flags first turns every FOLL_WRITE of a GUP caller into FOLL_WRITE | FOLL_FORCE, so the
-// fixes run on hundreds of real call sites instead of the dozen the tree has.
+// fixes run on every pinning call of the tree that passes FOLL_WRITE, not only the dozen the tree has.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
