@@ -3,7 +3,7 @@
 // every edit; the CLI calls it once per file, possibly in a worker).
 import type { Tree } from 'web-tree-sitter';
 import { analyzeCall, findEntryCalls, mentionsEntryPoint } from './call-sites.js';
-import { TextIndex } from './edits.js';
+import { TextIndex, type OffsetEdit } from './edits.js';
 import { FlagFlow, indexFile } from './flag-flow.js';
 import { normalizeKernel } from './kernel-version.js';
 import { MacroTable } from './macros.js';
@@ -11,7 +11,7 @@ import { declinedParse } from './parser.js';
 import { MAX_NESTING, nestedDeeperThan } from './nesting.js';
 import { RULES } from './rules/index.js';
 import { formatMessage, type Report, type Rule, type RuleContext } from './rules/rule.js';
-import { countParseErrors, scratchParse } from './scratch-parser.js';
+import { countParseErrors, scratchReparse } from './scratch-parser.js';
 import type { FileAnalysis, Finding } from './types.js';
 
 export interface AnalyzeOptions {
@@ -40,9 +40,9 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
     const calls = findEntryCalls(root).map((call) => analyzeCall(call, kernel, flow, index));
     const findings: Finding[] = [];
     let baseErrors: number | undefined;
-    const parsesCleanly = (candidate: string): boolean => {
+    const parsesCleanly = (candidate: string, edits: readonly OffsetEdit[]): boolean => {
       baseErrors ??= countParseErrors(root);
-      const next = scratchParse(tree.language, candidate);
+      const next = scratchReparse(tree, index, candidate, edits);
       if (!next) return false;
       try {
         return countParseErrors(next.rootNode) <= baseErrors;

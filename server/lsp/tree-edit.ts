@@ -4,15 +4,13 @@
 // tree-sitter's convention: only \n ends a row (LSP also breaks lines at a lone \r).
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Edit } from '../engine/parser.js';
+import { pointAt, replacementEdit } from '../engine/tree-points.js';
+
+export { endOfInsertedText, pointAt, type Point } from '../engine/tree-points.js';
 
 export interface RangeChange {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
   text: string;
-}
-
-export interface Point {
-  row: number;
-  column: number;
 }
 
 /** The edit for `change` applied to `before` (the document as it is before the change). */
@@ -21,33 +19,5 @@ export function treeEditFor(before: TextDocument, change: RangeChange): Edit {
   // offsetAt clamps a position past the end, as TextDocument.update does when applying it.
   // TextDocument.update swaps an inverted range (start after end), so the edit must too.
   const [startIndex, oldEndIndex] = [before.offsetAt(change.range.start), before.offsetAt(change.range.end)].sort((a, b) => a - b) as [number, number];
-  const startPosition = pointAt(text, startIndex);
-  return {
-    startIndex,
-    oldEndIndex,
-    newEndIndex: startIndex + change.text.length,
-    startPosition,
-    oldEndPosition: pointAt(text, oldEndIndex),
-    newEndPosition: endOfInsertedText(startPosition, change.text),
-  };
-}
-
-/** Tree-sitter's point for a UTF-16 offset. */
-export function pointAt(text: string, offset: number): Point {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
-}
-
-/** Where text inserted at `start` ends, in tree-sitter's points. */
-export function endOfInsertedText(start: Point, text: string): Point {
-  const last = text.lastIndexOf('\n');
-  if (last === -1) return { row: start.row, column: start.column + text.length };
-  let rows = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) rows++;
-  return { row: start.row + rows, column: text.length - last - 1 };
+  return replacementEdit(startIndex, oldEndIndex, pointAt(text, startIndex), pointAt(text, oldEndIndex), change.text);
 }

@@ -14,7 +14,7 @@
 import type { OffsetEdit } from '../edits.js';
 import type { FlagTerm } from '../flag-flow.js';
 import type { AnalyzedCall, RuleContext } from '../rules/rule.js';
-import { declaredName, field, isPointerDeclarator, named, parameterNames, type SyntaxNode } from '../syntax.js';
+import { declaredName, descendantsOf, field, isPointerDeclarator, named, parameterNames, type SyntaxNode } from '../syntax.js';
 import type { Fix } from '../types.js';
 import { applyOffsetEdits } from '../edits.js';
 import { guardingIf, invertCondition, removeFlagTokens, ternaryArm } from './flag-edits.js';
@@ -44,7 +44,7 @@ export function follForceFix(context: RuleContext, call: AnalyzedCall): FixChoic
   const make = (title: string, edits: OffsetEdit[] | undefined, preferred: boolean): Fix | undefined => {
     if (!edits || edits.length === 0) return undefined;
     const result = applyOffsetEdits(text, edits);
-    if (result === undefined || !context.parsesCleanly(result)) return undefined;
+    if (result === undefined || !context.parsesCleanly(result, edits)) return undefined;
     return { title, preferred, edits: edits.map((e) => ({ range: context.index.range(e.start, e.end), newText: e.newText })) };
   };
 
@@ -126,8 +126,8 @@ function readOnlyIndicator(context: RuleContext, fn: SyntaxNode): { writable: st
   const variables = new Map<string, boolean>(); // name -> is a pointer
   for (const name of parameterNames(fn)) if (name) variables.set(name, false);
   const fnDecl = field(fn, 'declarator');
-  for (const d of [...(fnDecl?.descendantsOfType(['parameter_declaration']) ?? []), ...(field(fn, 'body')?.descendantsOfType('declaration') ?? [])]) {
-    if (!d) continue;
+  const body = field(fn, 'body');
+  for (const d of [...(fnDecl ? descendantsOf(fnDecl, 'parameter_declaration') : []), ...(body ? descendantsOf(body, 'declaration') : [])]) {
     for (const decl of named(d)) {
       if (decl.type === 'primitive_type' || decl.type === 'type_identifier' || decl.type === 'struct_specifier' || decl.type === 'sized_type_specifier') continue;
       const name = declaredName(decl.type === 'init_declarator' ? field(decl, 'declarator') ?? decl : decl);
@@ -138,8 +138,7 @@ function readOnlyIndicator(context: RuleContext, fn: SyntaxNode): { writable: st
     if (READ_ONLY_NAMES.has(name)) candidates.add(`!${name}`);
     if (WRITABLE_NAMES.has(name)) candidates.add(name);
   }
-  for (const fe of context.root.descendantsOfType('field_expression')) {
-    if (!fe) continue;
+  for (const fe of descendantsOf(context.root, 'field_expression')) {
     const f = field(fe, 'field')?.text;
     const base = field(fe, 'argument');
     if (!f || !base || (!READ_ONLY_NAMES.has(f) && !WRITABLE_NAMES.has(f))) continue;

@@ -1,6 +1,6 @@
 // The shape of a finding rule, after ESLint's rules: metadata (stable code, documentation link,
 // severity per target kernel, messages by id) beside the detection and its fixes.
-import type { TextIndex } from '../edits.js';
+import type { OffsetEdit, TextIndex } from '../edits.js';
 import type { FlagFlow, FlowValue } from '../flag-flow.js';
 import type { ResolvedEntryPoint } from '../entry-points.js';
 import type { MacroTable } from '../macros.js';
@@ -57,8 +57,11 @@ export interface RuleContext {
   flow: FlagFlow;
   callsByName: Map<string, SyntaxNode[]>;
   functions: Map<string, SyntaxNode>;
-  /** Whether a candidate text parses with no more errors than the analysed one (fixes check this). */
-  parsesCleanly(text: string): boolean;
+  /**
+   * Whether `text` (the analysed text with `edits` applied) parses with no more errors than the
+   * analysed one: fixes check this. The edits let it re-parse only what they touch.
+   */
+  parsesCleanly(text: string, edits: readonly OffsetEdit[]): boolean;
   report(report: Report): void;
 }
 
