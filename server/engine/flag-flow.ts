@@ -9,11 +9,11 @@
 // file) becomes an explicit `unknown` part of the set, never a guess.
 import type { MacroTable } from './macros.js';
 import {
-  descendantsOf,
   callArguments,
   callName,
   contains,
   declaredName,
+  descendantsOf,
   enclosingFunction,
   field,
   functionName,
