@@ -82,6 +82,11 @@ function replay(parser: CParser, path: string, text: string, kernel: string): { 
   return { text, problems };
 }
 
+function copyTree(from: string, to: string): void {
+  const cp = spawnSync('cp', ['-a', from, to]);
+  if (cp.status !== 0) throw new Error(`cp failed: ${cp.stderr}`);
+}
+
 /** Every FOLL_WRITE in the files that call GUP becomes `FOLL_WRITE | FOLL_FORCE`: the 6.1 driver idiom everywhere. */
 function forceFlags(dir: string): number {
   let files = 0;
@@ -106,13 +111,11 @@ export async function fixSafety(given: string, cli: string, log: (s: string) => 
       // The reference is then a forced copy, and the fixes run on a copy of that.
       tree = join(work, 'forced');
       log(`fix-safety: copying ${given} to ${tree} and forcing FOLL_FORCE beside every FOLL_WRITE of a GUP caller`);
-      const base = spawnSync('cp', ['-a', given, tree]);
-      if (base.status !== 0) throw new Error(`cp failed: ${base.stderr}`);
+      copyTree(given, tree);
       log(`fix-safety: ${forceFlags(tree)} files forced`);
     }
     log(`fix-safety: copying ${tree} to ${copy}`);
-    const cp = spawnSync('cp', ['-a', tree, copy]);
-    if (cp.status !== 0) throw new Error(`cp failed: ${cp.stderr}`);
+    copyTree(tree, copy);
     seconds.copy = (performance.now() - t) / 1000;
 
     t = performance.now();

@@ -1,11 +1,10 @@
 // The engine as the server uses it: which kernel a file targets, and the analysis of an open
 // document, computed once per document version and settings.
 import { dirname } from 'node:path';
-import { analyzeTree, detectKernelVersion, FINDING_RULES, mentionsEntryPoint } from '../engine/index.js';
+import { analyzeTree, detectKernelVersion, FINDING_RULES } from '../engine/index.js';
 import type { Tree } from '../engine/parser.js';
 import type { FileAnalysis } from '../engine/types.js';
-import { ENGINE_REACH } from '../scan/engine-reach.js';
-import { sliceForAnalysis } from '../scan/slice.js';
+import { sliceForEngine } from '../scan/engine-reach.js';
 import type { OpenDocument } from './document-store.js';
 import { DEFAULT_SETTINGS, validateSettings, type Settings, type ValidatedSettings } from './settings.js';
 
@@ -64,8 +63,8 @@ export class Analyzer {
   /**
    * The analysis of an open document, computed once per version, text and settings. A text whose
    * code calls no entry point is answered without its tree, as `pinsight scan` answers it
-   * (server/scan/analyze-source.ts): every finding hangs off an entry call. So the document's lazy
-   * re-parse (document-store.ts) is never paid on a keystroke in such a file (mm/gup.c, say).
+   * (sliceForEngine in server/scan/engine-reach.ts), so the document's lazy re-parse
+   * (document-store.ts) is never paid on a keystroke in such a file (mm/gup.c, say).
    */
   analyze(doc: OpenDocument): FileAnalysis {
     const { kernel } = this.targetKernel(doc.path);
@@ -74,7 +73,7 @@ export class Analyzer {
     const cached = this.cache.get(doc);
     // The text too: a client may send a change without a new version number (out of order, or a repeat).
     if (cached?.key === key && cached.text === text) return cached.analysis;
-    const analysis = callsNoEntryPoint(text) ? { calls: [], findings: [], kernel } : this.analyzeText(text, doc.tree, doc.path);
+    const analysis = !sliceForEngine(text) ? { calls: [], findings: [], kernel } : this.analyzeText(text, doc.tree, doc.path);
     this.cache.set(doc, { key, text, analysis });
     return analysis;
   }
@@ -92,11 +91,6 @@ export class Analyzer {
     if (!this.kernelByDir.has(dir)) this.kernelByDir.set(dir, detectKernelVersion(dir));
     return this.kernelByDir.get(dir);
   }
-}
-
-/** The engine's own pre-test, then the slicer's count of entry calls in code (not comments or strings). */
-function callsNoEntryPoint(text: string): boolean {
-  return !mentionsEntryPoint(text) || sliceForAnalysis(text, ENGINE_REACH).calls === 0;
 }
 
 /** Where the target kernel came from, in words, for hovers and the status bar. */

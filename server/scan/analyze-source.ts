@@ -5,10 +5,9 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { analyzeTree, mentionsEntryPoint } from '../engine/index.js';
 import type { CParser } from '../engine/parser.js';
 import type { CallSite, Finding } from '../engine/types.js';
-import { ENGINE_REACH } from './engine-reach.js';
+import { sliceForEngine } from './engine-reach.js';
 import { NeedleSearch } from './needles.js';
 import { digestOf, type CacheEntries } from './result-cache.js';
-import { sliceForAnalysis } from './slice.js';
 
 /** A file with at least one call or finding. */
 export interface FileResult {
@@ -98,17 +97,15 @@ export class SourceAnalyzer {
   }
 
   analyzeText(path: string, text: string): FileResult | undefined {
-    // The engine's own test first: analyzeFile() parses nothing without a call-like mention.
-    if (!mentionsEntryPoint(text)) return undefined;
     let source = text;
     if (this.slice) {
-      const slice = sliceForAnalysis(text, ENGINE_REACH);
-      // No call in the code (the names were in comments or strings): every finding hangs off an
-      // entry call, so the engine's answer is empty and nothing needs parsing.
-      if (slice.calls === 0) return undefined;
+      const slice = sliceForEngine(text);
+      if (!slice) return undefined;
       this.counters.lines += slice.lines;
       this.counters.keptLines += slice.keptLines;
       source = slice.text;
+    } else if (!mentionsEntryPoint(text)) {
+      return undefined; // as analyzeFile() answers it, without a parse
     }
     this.counters.parsed++;
     const tree = this.parser.parse(source);

@@ -3,8 +3,8 @@
 // in server/engine/rules/ start from context.calls), so a file whose code calls none is not parsed. Each entry names the engine code that looks it up;
 // test/scan's equivalence tests (sliced against whole-file analysis, on fixtures and on the kernel
 // trees) fail when the engine starts to read something this list does not name.
-import { ENTRY_POINTS, RELEASES } from '../engine/index.js';
-import type { SliceNames } from './slice.js';
+import { ENTRY_POINTS, mentionsEntryPoint, RELEASES } from '../engine/index.js';
+import { sliceForAnalysis, type Slice, type SliceNames } from './slice.js';
 
 export const ENGINE_REACH: SliceNames = {
   // findEntryCalls() (server/engine/call-sites.ts) and the callers of their functions
@@ -19,3 +19,14 @@ export const ENGINE_REACH: SliceNames = {
   // `bo->userptr.ro = ...` for the call's `userptr->ro`).
   fields: ['ro', 'readonly', 'read_only', 'write', 'writable', 'writeable', 'is_write'],
 };
+
+/**
+ * The part of `text` the engine reads, or undefined when its code calls no entry point: every
+ * finding hangs off an entry call, so the analysis is empty and nothing needs parsing. The
+ * whole-tree scan and the language server both take this answer.
+ */
+export function sliceForEngine(text: string): Slice | undefined {
+  if (!mentionsEntryPoint(text)) return undefined;
+  const slice = sliceForAnalysis(text, ENGINE_REACH);
+  return slice.calls === 0 ? undefined : slice;
+}
