@@ -5,7 +5,7 @@
 import type { Language, Tree } from 'web-tree-sitter';
 import { scratchParse } from './scratch-parser.js';
 import { nestedDeeperThan } from './nesting.js';
-import { field, named, type SyntaxNode } from './syntax.js';
+import { descendantsOf, field, named, type SyntaxNode } from './syntax.js';
 
 export interface MacroValue {
   name: string;
@@ -26,8 +26,7 @@ export class MacroTable {
   private readonly trees: Tree[] = [];
 
   constructor(root: SyntaxNode, private readonly language: Language) {
-    for (const def of root.descendantsOfType('preproc_def')) {
-      if (!def) continue;
+    for (const def of descendantsOf(root, 'preproc_def')) {
       const name = field(def, 'name')?.text;
       // The first definition wins; a later #undef/#define pair is rare in drivers.
       if (name && field(def, 'value') && !this.defines.has(name)) this.defines.set(name, def);

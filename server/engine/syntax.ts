@@ -11,23 +11,77 @@ export function rangeOf(node: SyntaxNode): Range {
   };
 }
 
-const descendantsByTree = new WeakMap<object, Map<string, readonly SyntaxNode[]>>();
+// The node types the engine looks up on nearly every tree. A walk in wasm visits every node under
+// where it starts, whatever it looks for, so one walk of the whole tree collects them all, and a
+// lookup under a node (a function body) is a slice of that list: one walk per tree instead of three
+// at the root and two per function (a tenth of a whole-tree scan's CPU before this).
+const INDEXED_TYPES: readonly string[] = ['assignment_expression', 'call_expression', 'declaration', 'function_definition', 'init_declarator', 'pointer_expression', 'preproc_def'];
+const INDEXED = new Set(INDEXED_TYPES);
+
+interface TreeIndex {
+  /** Every node of INDEXED_TYPES, in document (pre-)order, so by start offset. */
+  all?: readonly SyntaxNode[];
+  memo: Map<string, readonly SyntaxNode[]>;
+}
+
+const indexByTree = new WeakMap<object, TreeIndex>();
 
 /**
- * `node.descendantsOfType(types)`, memoised per tree. The flag flow and the page matching ask the
- * same function body again for every call and release in it, and each ask walks the body in wasm
- * and builds fresh node objects (a sixth of a whole-tree scan's CPU before this).
+ * `node.descendantsOfType(types)` (the node itself included when it matches), memoised per tree.
+ * The flag flow and the page matching ask the same function body again for every call and
+ * release in it.
  */
 export function descendantsOf(node: SyntaxNode, types: string | readonly string[]): readonly SyntaxNode[] {
-  let byKey = descendantsByTree.get(node.tree);
-  if (!byKey) descendantsByTree.set(node.tree, (byKey = new Map()));
-  const key = `${node.id}:${node.startIndex}:${typeof types === 'string' ? types : types.join(',')}`;
-  let found = byKey.get(key);
+  const wanted = typeof types === 'string' ? [types] : types;
+  let index = indexByTree.get(node.tree);
+  if (!index) indexByTree.set(node.tree, (index = { memo: new Map() }));
+  const key = `${node.id}:${node.startIndex}:${wanted.join(',')}`;
+  let found = index.memo.get(key);
   if (!found) {
-    found = node.descendantsOfType(types as string | string[]).filter((n): n is SyntaxNode => n !== null);
-    byKey.set(key, found);
+    if (wanted.every((t) => INDEXED.has(t))) {
+      index.all ??= nonNull(node.tree.rootNode.descendantsOfType(INDEXED_TYPES as string[]));
+      found = within(index.all, node, new Set(wanted));
+    } else {
+      found = nonNull(node.descendantsOfType(wanted as string[]));
+    }
+    index.memo.set(key, found);
   }
   return found;
+}
+
+function nonNull(nodes: (SyntaxNode | null)[]): SyntaxNode[] {
+  return nodes.filter((n): n is SyntaxNode => n !== null);
+}
+
+/** The nodes of `all` (pre-order) of the wanted types that are `node` or lie under it. */
+function within(all: readonly SyntaxNode[], node: SyntaxNode, wanted: Set<string>): SyntaxNode[] {
+  // Pre-order lists a node after every node that starts before it: the first at or after
+  // node.startIndex is where the subtree can begin.
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (all[mid]!.startIndex < node.startIndex) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: SyntaxNode[] = [];
+  for (let i = lo; i < all.length && all[i]!.startIndex < node.endIndex + (node.startIndex === node.endIndex ? 1 : 0); i++) {
+    const n = all[i]!;
+    if (!wanted.has(n.type) || n.endIndex > node.endIndex) continue;
+    // Same span: an ancestor of `node` starts and ends where it does only when it has no other
+    // child; it comes before `node` in pre-order, and is not under it.
+    if (n.startIndex === node.startIndex && n.endIndex === node.endIndex && n.id !== node.id && !isAncestor(node, n)) continue;
+    out.push(n);
+  }
+  return out;
+}
+
+/** Whether `outer` is a proper ancestor of `inner` (both spanning the same text: a short walk). */
+function isAncestor(outer: SyntaxNode, inner: SyntaxNode): boolean {
+  for (let p = inner.parent; p && p.startIndex === outer.startIndex && p.endIndex === outer.endIndex; p = p.parent) {
+    if (p.id === outer.id) return true;
+  }
+  return false;
 }
 
 /** The named children of a node (web-tree-sitter may hand back nulls for missing ones). */
