@@ -21,6 +21,12 @@ export interface AnalyzeOptions {
   path?: string;
   /** Which finding codes to report (all when absent). */
   enabled?: (code: string) => boolean;
+  /**
+   * Told the name of each function whose callers in the file the flag flow looked at (to follow a
+   * parameter into them). A caller that analyses part of a file (server/scan/slice.ts) keeps
+   * those callers only when told, and analyses again.
+   */
+  onCallersWanted?: (functionName: string) => void;
 }
 
 export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): FileAnalysis {
@@ -36,7 +42,7 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
   const macros = new MacroTable(root, tree.language);
   try {
     const { callsByName, functions } = indexFile(root);
-    const flow = new FlagFlow({ root, macros, callsByName, functions });
+    const flow = new FlagFlow({ root, macros, callsByName, functions, callersWanted: options.onCallersWanted });
     const calls = findEntryCalls(root).map((call) => analyzeCall(call, kernel, flow, index));
     const findings: Finding[] = [];
     let baseErrors: number | undefined;

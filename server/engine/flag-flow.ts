@@ -69,6 +69,8 @@ export interface FlowContext {
   callsByName: Map<string, SyntaxNode[]>;
   /** Function definitions by name in the file. */
   functions: Map<string, SyntaxNode>;
+  /** Told each function whose callers resolveParameter looks at (AnalyzeOptions.onCallersWanted). */
+  callersWanted?: (functionName: string) => void;
 }
 
 const MAX_STATES = 64;
@@ -480,6 +482,7 @@ export class FlagFlow {
     if (scope.depth >= 1 || !fname) {
       values = [fromOutside(`parameter '${name}'`)];
     } else {
+      this.ctx.callersWanted?.(fname);
       const callers = (this.ctx.callsByName.get(fname) ?? []).filter((c) => enclosingFunction(c) !== fn);
       for (const call of callers) {
         const arg = callArguments(call)[index];

@@ -23,9 +23,9 @@ export interface ScanCounters {
   bytes: number;
   /** Files that name an entry point (byte search) and were decoded. */
   candidates: number;
-  /** Files parsed (their text names an entry point followed by `(`). */
+  /** Parses: one per file whose text names an entry point followed by `(`, and a second for a file whose callers the engine asked for. */
   parsed: number;
-  /** Lines of the parsed files, and those the slices kept. */
+  /** Lines of the parsed files, and those the slices kept (summed over the parses). */
   lines: number;
   keptLines: number;
   /** Candidates answered from the result cache. */
@@ -97,20 +97,35 @@ export class SourceAnalyzer {
   }
 
   analyzeText(path: string, text: string): FileResult | undefined {
-    let source = text;
-    if (this.slice) {
-      const slice = sliceForEngine(text);
-      if (!slice) return undefined;
-      this.counters.lines += slice.lines;
-      this.counters.keptLines += slice.keptLines;
-      source = slice.text;
-    } else if (!mentionsEntryPoint(text)) {
-      return undefined; // as analyzeFile() answers it, without a parse
+    if (!this.slice) {
+      if (!mentionsEntryPoint(text)) return undefined; // as analyzeFile() answers it, without a parse
+      return this.analyzeSource(path, text);
     }
+    // The calls' own functions first. When the flag flow follows a parameter into the callers of a
+    // function, they are missing from the slice: slice again with them and analyse again, until it
+    // asks for no new function (the engine follows parameters one level deep: one more pass).
+    const wanted = new Set<string>();
+    let slice = sliceForEngine(text);
+    if (!slice) return undefined;
+    this.counters.lines += slice.lines;
+    for (;;) {
+      const asked = new Set<string>();
+      const result = this.analyzeSource(path, slice.text, asked);
+      this.counters.keptLines += slice.keptLines;
+      const before = wanted.size;
+      for (const name of asked) wanted.add(name);
+      if (wanted.size === before) return result;
+      slice = sliceForEngine(text, wanted)!;
+    }
+  }
+
+  /** Parses and analyses `source` (a file or its slice); `asked` collects onCallersWanted's names. */
+  private analyzeSource(path: string, source: string, asked?: Set<string>): FileResult | undefined {
     this.counters.parsed++;
     const tree = this.parser.parse(source);
     try {
-      const { calls, findings } = analyzeTree(source, tree, { kernel: this.kernel, path });
+      const onCallersWanted = asked && ((name: string) => void asked.add(name));
+      const { calls, findings } = analyzeTree(source, tree, { kernel: this.kernel, path, onCallersWanted });
       return calls.length > 0 || findings.length > 0 ? { path, calls, findings } : undefined;
     } finally {
       tree.delete();

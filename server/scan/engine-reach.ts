@@ -1,5 +1,6 @@
 // What the engine reads in a file beyond the functions that hold the GUP/PUP calls: the slicer
-// (slice.ts) keeps these and may drop the rest. Every finding hangs off an entry call (the rules
+// (slice.ts) keeps these and may drop the rest. The callers of those functions are kept only when
+// the engine asks for them (AnalyzeOptions.onCallersWanted, analyze-source.ts). Every finding hangs off an entry call (the rules
 // in server/engine/rules/ start from context.calls), so a file whose code calls none is not parsed. Each entry names the engine code that looks it up;
 // test/scan's equivalence tests (sliced against whole-file analysis, on fixtures and on the kernel
 // trees) fail when the engine starts to read something this list does not name.
@@ -7,8 +8,7 @@ import { ENTRY_POINTS, mentionsEntryPoint, RELEASES } from '../engine/index.js';
 import { sliceForAnalysis, type Slice, type SliceNames } from './slice.js';
 
 export const ENGINE_REACH: SliceNames = {
-  // findEntryCalls() (server/engine/call-sites.ts) and the callers of their functions
-  // (FlagFlow.resolveParameter, server/engine/flag-flow.ts).
+  // findEntryCalls() (server/engine/call-sites.ts).
   calls: ENTRY_POINTS.map((e) => e.name),
   // collectPageRefs() (server/engine/page-refs.ts): releases anywhere in the file, matched to the
   // calls by pagesKey(): the pages' struct field (`field:pages`) across functions, a local only
@@ -21,12 +21,13 @@ export const ENGINE_REACH: SliceNames = {
 };
 
 /**
- * The part of `text` the engine reads, or undefined when its code calls no entry point: every
- * finding hangs off an entry call, so the analysis is empty and nothing needs parsing. The
- * whole-tree scan and the language server both take this answer.
+ * The part of `text` the engine reads, with the callers of `callersOf` (functions whose parameters
+ * it follows), or undefined when its code calls no entry point: every finding hangs off an entry
+ * call, so the analysis is empty and nothing needs parsing. The whole-tree scan and the language
+ * server both take this answer.
  */
-export function sliceForEngine(text: string): Slice | undefined {
+export function sliceForEngine(text: string, callersOf: Iterable<string> = []): Slice | undefined {
   if (!mentionsEntryPoint(text)) return undefined;
-  const slice = sliceForAnalysis(text, ENGINE_REACH);
+  const slice = sliceForAnalysis(text, ENGINE_REACH, callersOf);
   return slice.calls === 0 ? undefined : slice;
 }

@@ -157,8 +157,14 @@ export function statsLine(scan: TreeScan): string {
     `parsed ${c.parsed} (${c.keptLines}/${c.lines} lines kept)`,
     `from the result cache ${c.cached}`,
     `with results ${scan.files.length}`,
+    `CPU ${cpuMs().toFixed(0)} ms (this process, ripgrep not counted)`,
     `max RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB`,
   ].join(', ');
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /**

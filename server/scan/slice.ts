@@ -4,10 +4,10 @@
 // The file is cut into top-level chunks after each line that starts with `}` in column 0 (kernel
 // style closes functions, and struct and array initialisers, there: Documentation/process/
 // coding-style.rst, "Placing Braces and Spaces"). A chunk is kept when its code (comments and
-// string literals do not count) calls an entry point, when it calls a function defined in such a
-// chunk (the engine follows a flags parameter into the callers, CALLER_LEVELS deep), or when it
-// holds something else the engine looks up across the file (engine-reach.ts: a release of pages
-// named by the same struct field as an entry call's, a field that says a buffer is read-only).
+// string literals do not count) calls an entry point, when it holds something else the engine looks
+// up across the file (engine-reach.ts: a release of pages named by the same struct field as an entry
+// call's, a field that says a buffer is read-only), or when it calls a function whose flags
+// parameter the engine followed into its callers (which it says: analyze-source.ts).
 // Outside those chunks, the conditionals are kept, and the #defines the kept code uses.
 //
 // A dropped line becomes an empty line: rows stay, and kept lines are kept whole, so columns stay
@@ -25,15 +25,9 @@ const LPAREN = 40;
 const SLASH = 47;
 const RBRACE = 125;
 
-/**
- * How many levels of callers the engine follows a flags parameter into (FlagFlow.resolveParameter
- * in server/engine/flag-flow.ts: one). test/scan's equivalence tests fail if it ever looks further.
- */
-export const CALLER_LEVELS = 1;
-
 /** The names that decide what the engine reads in a file. */
 export interface SliceNames {
-  /** The calls it analyses (entry points): their chunks, and their callers' chunks, are kept. */
+  /** The calls it analyses (entry points): their chunks are kept. */
   calls: readonly string[];
   /**
    * Calls it matches to the entry calls by the struct field their argument names (the release
@@ -55,8 +49,12 @@ export interface Slice {
   lines: number;
 }
 
-/** Empties the lines the engine cannot need to analyse the calls `names.calls` in `text`. */
-export function sliceForAnalysis(text: string, names: SliceNames, callerLevels = CALLER_LEVELS): Slice {
+/**
+ * Empties the lines the engine cannot need to analyse the calls `names.calls` in `text`. The chunks
+ * that call one of `callersOf` are kept too: the functions whose parameters the flag flow follows
+ * into their callers (the engine names them, analyze-source.ts asks again with them).
+ */
+export function sliceForAnalysis(text: string, names: SliceNames, callersOf: Iterable<string> = []): Slice {
   const file = lex(text);
   const { lineStarts } = file;
   const lines = lineStarts.length;
@@ -79,45 +77,29 @@ export function sliceForAnalysis(text: string, names: SliceNames, callerLevels =
   };
 
   const kept = new Uint8Array(chunks.length);
-  let level: number[] = [];
+  const callChunks: number[] = [];
   let calls = 0;
   for (const { name, at } of occurrences(file, names.calls)) {
     const c = callChunk(at, name);
     if (c === -1) continue;
     calls++;
-    if (!kept[c]) level.push(c);
+    if (!kept[c]) callChunks.push(c);
     kept[c] = 1;
   }
-  const callFields = new Set(level.flatMap((k) => fieldNames(file, chunks[k]!)));
+  const callFields = new Set(callChunks.flatMap((k) => fieldNames(file, chunks[k]!)));
   for (const { name, at } of occurrences(file, names.releases)) {
     const c = callChunk(at, name);
     if (c !== -1 && !kept[c] && fieldNames(file, chunks[c]!).some((f) => callFields.has(f))) kept[c] = 1;
   }
   // A read-only field counts on a variable the calling function has (userptr->ro, bo->userptr.ro).
-  const callWords = new Set(level.flatMap((k) => identifiers(file, chunks[k]!)));
+  const callWords = new Set(callChunks.flatMap((k) => identifiers(file, chunks[k]!)));
   for (const at of fieldAccesses(file, names.fields)) {
     const base = identifierBefore(text, at);
     if (base === undefined || callWords.has(base)) kept[chunkAt(at)] = 1;
   }
-
-  // The callers of the functions that hold the calls, callerLevels deep.
-  const seen = new Set<string>();
-  for (let depth = 0; depth < callerLevels && level.length > 0; depth++) {
-    const callees: string[] = [];
-    for (const k of level) {
-      for (const name of definedNames(file, chunks[k]!, bodyStart(k))) {
-        if (!seen.has(name)) callees.push(name);
-        seen.add(name);
-      }
-    }
-    const next: number[] = [];
-    for (const { name, at } of occurrences(file, callees)) {
-      const c = callChunk(at, name);
-      if (c === -1) continue;
-      if (!kept[c]) next.push(c);
-      kept[c] = 1;
-    }
-    level = next;
+  for (const { name, at } of occurrences(file, [...new Set(callersOf)])) {
+    const c = callChunk(at, name);
+    if (c !== -1) kept[c] = 1;
   }
 
   const keep = new Uint8Array(lines);
@@ -384,9 +366,6 @@ function fieldNames(file: Lexed, chunk: Chunk): string[] {
   return names;
 }
 
-// Words before a `(` in a header that name no function.
-const NOT_NAMES = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', '__attribute__', 'defined', 'alignof', '_Alignof']);
-
 /** The offset of the chunk's first `{` that is code (where its function body opens), or -1. */
 function firstBrace(file: Lexed, preproc: Uint8Array, chunk: Chunk): number {
   const { text, lineStarts } = file;
@@ -403,22 +382,6 @@ function isCallAt(text: string, after: number): boolean {
   for (let c = text.charCodeAt(i); c === SPACE || c === TAB || c === NL || c === CR; c = text.charCodeAt(++i));
   const c = text.charCodeAt(i);
   return c === LPAREN || c === SLASH;
-}
-
-/**
- * The names a chunk may define: every identifier followed by `(` before its body's `{` (its
- * function's header; a prototype or a macro call there only adds names, never loses one).
- */
-function definedNames(file: Lexed, chunk: Chunk, body: number): string[] {
-  if (body === -1) return [];
-  const names: string[] = [];
-  // \b: a start inside a long run of word characters would rescan the whole run (quadratic).
-  const re = /\b([A-Za-z_]\w*)\s*\(/g;
-  re.lastIndex = file.lineStarts[chunk.first]!;
-  for (let m = re.exec(file.text); m !== null && m.index < body; m = re.exec(file.text)) {
-    if (!NOT_NAMES.has(m[1]!) && !inSpan(file, m.index)) names.push(m[1]!);
-  }
-  return names;
 }
 
 /** The line break that ends the line [start, end) ('' for a last line without one). */

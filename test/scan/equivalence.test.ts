@@ -55,6 +55,19 @@ test('on every fixture, the sliced parse gives what analyzeFile gives on the who
   assert.ok(compared > 40 && withCalls > 30, `only ${compared} comparisons, ${withCalls} with calls`);
 });
 
+test('a second parse only where the flag flow follows a parameter into the callers', async () => {
+  const parser = await loadCParser();
+  const callers = new SourceAnalyzer(parser, '6.1');
+  const result = callers.analyzeText('callers.c', readFileSync(join(root, 'test/scan/fixtures/callers.c'), 'utf8'));
+  // toy_pin's gup_flags comes from toy_map_for_device and toy_map_for_cpu, found in the second parse.
+  assert.equal(callers.counters.parsed, 2);
+  const sets = result!.calls.flatMap((c) => c.flagSets.map((f) => f.flags.join('|')));
+  assert.ok(sets.some((f) => f.includes('FOLL_FORCE')), sets.join(', '));
+  const direct = new SourceAnalyzer(parser, '6.1');
+  direct.analyzeText('toy.c', 'int toy(unsigned long a, struct page **p)\n{\n\treturn pin_user_pages_fast(a, 1, FOLL_WRITE, p);\n}\n');
+  assert.equal(direct.counters.parsed, 1);
+});
+
 // Kernel-style top-level items that reach into one another the ways the engine follows: flags through
 // a helper's parameter, macros, releases and read-only fields in other functions, #ifdef, braces in
 // comments and strings.

@@ -33,11 +33,15 @@ test('every fixture keeps its lines in place: a line is kept whole or emptied', 
   }
 });
 
-test('keeps the function with the call and its callers, drops the rest', () => {
+test('keeps the function with the call, and its callers when asked for, drops the rest', () => {
   const text = read('callers.c');
-  const sliced = sliceForAnalysis(text, ENGINE_REACH).text;
-  const kept = (needle: string) => lines(sliced).some((l) => l.includes(needle));
+  const alone = sliceForAnalysis(text, ENGINE_REACH).text;
+  const sliced = sliceForAnalysis(text, ENGINE_REACH, ['toy_pin']).text;
+  const kept = (needle: string, slice = sliced) => lines(slice).some((l) => l.includes(needle));
   // toy_pin calls pin_user_pages_fast; toy_map_for_device and toy_map_for_cpu call toy_pin.
+  assert.ok(kept('return pin_user_pages_fast(addr, npages, gup_flags | FOLL_LONGTERM, pages);', alone));
+  assert.ok(!kept('return toy_pin(buf->addr, buf->npages, FOLL_WRITE | FOLL_FORCE, buf->pages);', alone));
+  assert.ok(!kept('flags |= FOLL_FORCE;', alone));
   assert.ok(kept('return pin_user_pages_fast(addr, npages, gup_flags | FOLL_LONGTERM, pages);'));
   assert.ok(kept('return toy_pin(buf->addr, buf->npages, FOLL_WRITE | FOLL_FORCE, buf->pages);'));
   assert.ok(kept('flags |= FOLL_FORCE;'));
