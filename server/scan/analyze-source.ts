@@ -59,14 +59,15 @@ export class SourceAnalyzer {
 
   /**
    * Analyses each file; a file the engine fails on becomes an error line ("PATH: message", as the
-   * plain scan words it) and the others go on.
+   * plain scan words it) and the others go on. `searched`: the files are known to hold an entry
+   * point's name (ripgrep listed them), so the byte search is skipped.
    */
-  analyzePaths(paths: readonly string[]): { results: FileResult[]; errors: string[] } {
+  analyzePaths(paths: readonly string[], searched = false): { results: FileResult[]; errors: string[] } {
     const results: FileResult[] = [];
     const errors: string[] = [];
     for (const path of paths) {
       try {
-        const result = this.analyzePath(path);
+        const result = this.analyzePath(path, searched);
         if (result) results.push(result);
       } catch (error) {
         errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
@@ -76,12 +77,13 @@ export class SourceAnalyzer {
   }
 
   /** The file's calls and findings, or undefined when it has none (or cannot be read). */
-  analyzePath(path: string): FileResult | undefined {
+  analyzePath(path: string, searched = false): FileResult | undefined {
     const bytes = this.read(path);
     if (!bytes) return undefined;
     this.counters.files++;
     this.counters.bytes += bytes.length;
-    if (!this.needles.matches(bytes)) return undefined;
+    // Skipping it never changes an answer: the analysis finds calls by the same names.
+    if (!searched && !this.needles.matches(bytes)) return undefined;
     this.counters.candidates++;
     if (!this.cached) return this.analyzeText(path, bytes.toString('utf8'));
     const digest = digestOf(bytes);

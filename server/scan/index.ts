@@ -83,7 +83,7 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
     if (prefilter === 'rg' && !rg) throw new Error('PINSIGHT_PREFILTER=rg, but no usable rg on PATH (or the roots overlap)');
     if (rg) {
       try {
-        const run = await ripgrepCandidates(rg, roots.dirs, new NeedleSearch().exact, (path) => runner.add([path], POOL_FILES / POOL_CANDIDATES));
+        const run = await ripgrepCandidates(rg, roots.dirs, new NeedleSearch().exact, (path) => runner.add([path], POOL_FILES / POOL_CANDIDATES, true));
         used = 'rg';
         prefilterMs = performance.now() - started;
         filesScanned = run.searched + roots.files.length;
@@ -192,13 +192,14 @@ class Runner {
     return this.lanes.seen;
   }
 
-  add(paths: string[], weightEach: number): void {
+  /** `searched`: the paths hold an entry point's name (ripgrep said so). */
+  add(paths: string[], weightEach: number, searched = false): void {
     this.weight += paths.length * weightEach;
     if (!this.started && this.workers > 0 && this.weight >= this.poolFrom) {
       this.started = true;
       this.lanes.startWorkers(this.workers);
     }
-    this.lanes.add(paths);
+    this.lanes.add({ paths, searched });
   }
 
   finish(): Promise<void> {

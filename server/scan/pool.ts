@@ -24,10 +24,19 @@ export type BatchReply =
   | { results: FileResult[]; errors: string[]; counters: ScanCounters; seen: CacheEntries; failure?: undefined }
   | { failure: string };
 
+/**
+ * Paths to analyse. `searched`: ripgrep listed them because they hold an entry point's name, so
+ * the byte search that would reject the others is skipped (it could not reject one).
+ */
+export interface Batch {
+  paths: string[];
+  searched: boolean;
+}
+
 /** Analyses one batch and reports it: counters and cache entries for this batch only. */
-export function analyzeBatch(analyzer: SourceAnalyzer, batch: readonly string[]): BatchReply {
+export function analyzeBatch(analyzer: SourceAnalyzer, batch: Batch): BatchReply {
   const before = { ...analyzer.counters };
-  const { results, errors } = analyzer.analyzePaths(batch);
+  const { results, errors } = analyzer.analyzePaths(batch.paths, batch.searched);
   const counters = emptyCounters();
   for (const key of Object.keys(counters) as (keyof ScanCounters)[]) counters[key] = analyzer.counters[key] - before[key];
   const seen = { ...analyzer.seen };
@@ -55,7 +64,7 @@ function startWorker(config: WorkerConfig): Worker {
 interface Lane {
   inFlight: number;
   capacity: number;
-  run(batch: string[]): void;
+  run(batch: Batch): void;
   stop(): Promise<unknown>;
 }
 
@@ -67,7 +76,7 @@ export class Lanes {
   readonly seen: CacheEntries = {};
   workersStarted = 0;
   private readonly lanes: Lane[] = [];
-  private readonly queue: string[][] = [];
+  private readonly queue: Batch[] = [];
   private ended = false;
   private failure: Error | undefined;
   private settle: (() => void) | undefined;
@@ -86,8 +95,8 @@ export class Lanes {
     this.pump();
   }
 
-  add(batch: string[]): void {
-    if (batch.length === 0) return;
+  add(batch: Batch): void {
+    if (batch.paths.length === 0) return;
     this.queue.push(batch);
     this.pump();
   }

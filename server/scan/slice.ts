@@ -106,8 +106,14 @@ export function sliceForAnalysis(text: string, names: SliceNames, callersOf: Ite
   for (let l = 0; l < lines; l++) keep[l] = kept[chunkOfLine[l]!]!;
   keepDirectives(file, chunks, kept, directives, keep);
   // A comment over several lines is kept whole or not at all, so no kept line starts or ends inside one.
+  // (A plain loop: a subarray() per comment cost 30 ms of a cold scan of 6.12.)
   for (const [first, last] of file.multiLine) {
-    if (keep.subarray(first, last + 1).includes(1)) keep.fill(1, first, last + 1);
+    for (let l = first; l <= last; l++) {
+      if (keep[l]) {
+        keep.fill(1, first, last + 1);
+        break;
+      }
+    }
   }
   return { ...assemble(text, lineStarts, keep), calls };
 }

@@ -3,15 +3,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadCParser } from '../engine/parser.js';
 import { SourceAnalyzer } from './analyze-source.js';
-import { analyzeBatch, type BatchReply, type WorkerConfig } from './pool.js';
+import { analyzeBatch, type Batch, type BatchReply, type WorkerConfig } from './pool.js';
 
 const config = workerData as WorkerConfig;
 const analyzer = loadCParser().then((parser) => new SourceAnalyzer(parser, config.kernel, config.slice, config.cached));
 
 // Listening at once: messages that arrive while the grammar loads wait in the port's queue.
-parentPort!.on('message', (files: string[]) => {
+parentPort!.on('message', (batch: Batch) => {
   analyzer.then(
-    (a) => parentPort!.postMessage(analyzeBatch(a, files)),
+    (a) => parentPort!.postMessage(analyzeBatch(a, batch)),
     (error: unknown) => {
       const reply: BatchReply = { failure: error instanceof Error ? error.message : String(error) };
       parentPort!.postMessage(reply);
