@@ -6,6 +6,7 @@
 // both give the same candidates on the kernel trees.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { delimiter, isAbsolute, join, normalize } from 'node:path';
 
 /** The rg executable on PATH, or undefined. */
@@ -29,6 +30,23 @@ export function findRipgrep(path = process.env.PATH ?? ''): string | undefined {
 export interface RipgrepRun {
   /** How many files rg searched (its --stats "files searched"). */
   searched: number;
+}
+
+/**
+ * Lowers rg's scheduling priority. rg keeps every core busy until it is done; at equal priority the
+ * analysis of the files it lists falls behind, and what is left when rg exits runs on one core
+ * while the others idle. At a lower priority rg takes the CPU time the analysis leaves, so the
+ * analysis keeps up and little is left at the end (6.12, 12 alternating runs: 1,220 -> 1,184 ms at
+ * nice 19, against 776 ms for rg alone). The total work is the same. Best effort: where priorities
+ * cannot be set, nothing changes.
+ */
+function yieldToAnalysis(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    setPriority(pid, 19);
+  } catch {
+    // not permitted here: rg runs at our priority
+  }
 }
 
 /**
@@ -56,6 +74,7 @@ export function ripgrepCandidates(rg: string, dirs: readonly string[], needles: 
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(rg, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    yieldToAnalysis(child.pid);
     let pending = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {

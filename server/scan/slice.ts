@@ -219,13 +219,14 @@ function directiveGroups(file: Lexed): Directive[] {
   return found;
 }
 
-const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif']);
+const OPENS = new Set(['if', 'ifdef', 'ifndef']);
+const BRANCHES = new Set(['elif', 'elifdef', 'elifndef', 'else']);
 
 /**
- * Marks the directives outside the kept chunks that the parse needs: every conditional (they give
- * the kept code its structure), and each `#define` whose name the kept code uses, or a kept
- * `#define`'s value uses (the engine follows object-like macros, server/engine/macros.ts).
- * Includes and the rest go.
+ * Marks the directives outside the kept chunks that the parse needs: each `#define` whose name the
+ * kept code uses, or a kept `#define`'s value uses (the engine follows object-like macros,
+ * server/engine/macros.ts), and the conditionals around kept lines (they give the kept code its
+ * structure). A conditional group with no kept line inside goes whole, as do includes and the rest.
  */
 function keepDirectives(file: Lexed, chunks: Chunk[], kept: Uint8Array, directives: Directive[], keep: Uint8Array): void {
   const { text, lineStarts } = file;
@@ -236,12 +237,9 @@ function keepDirectives(file: Lexed, chunks: Chunk[], kept: Uint8Array, directiv
   });
   const defines: { name: string; directive: Directive }[] = [];
   for (const d of directives) {
-    if (keep[d.first]) continue; // inside a kept chunk
-    if (CONDITIONALS.has(d.keyword)) keep.fill(1, d.first, d.last + 1);
-    else if (d.keyword === 'define') {
-      const name = /#\s*define\s+(\w+)/.exec(span(d.first, d.last))?.[1];
-      if (name) defines.push({ name, directive: d });
-    }
+    if (keep[d.first] || d.keyword !== 'define') continue; // inside a kept chunk, or not a #define
+    const name = /#\s*define\s+(\w+)/.exec(span(d.first, d.last))?.[1];
+    if (name) defines.push({ name, directive: d });
   }
   for (let changed = true; changed; ) {
     changed = false;
@@ -252,6 +250,34 @@ function keepDirectives(file: Lexed, chunks: Chunk[], kept: Uint8Array, directiv
       changed = true;
     }
   }
+  keepConditionals(directives, keep);
+}
+
+/**
+ * Keeps each #if group (with its #elif, #else and #endif) that has a kept line from its #if to its
+ * #endif. A directive that matches no other (an #endif too many, an #if never closed) is kept.
+ */
+function keepConditionals(directives: Directive[], keep: Uint8Array): void {
+  // keptBefore[l]: kept lines before line l, so a group's inside is asked in O(1).
+  const keptBefore = new Int32Array(keep.length + 1);
+  for (let l = 0; l < keep.length; l++) keptBefore[l + 1] = keptBefore[l]! + keep[l]!;
+  const groups: Directive[][] = [];
+  const open: Directive[][] = [];
+  for (const d of directives) {
+    if (OPENS.has(d.keyword)) open.push([d]);
+    else if (BRANCHES.has(d.keyword)) (open.at(-1) ?? groups[groups.push([]) - 1]!).push(d);
+    else if (d.keyword === 'endif') {
+      const group = open.pop();
+      if (group) {
+        group.push(d);
+        // Its own directives count: one inside a kept chunk keeps the rest, so the slice's
+        // conditionals pair up as the file's do.
+        if (keptBefore[d.last + 1]! - keptBefore[group[0]!.first]! > 0) groups.push(group);
+      } else groups.push([d]);
+    }
+  }
+  groups.push(...open); // never closed
+  for (const group of groups) for (const d of group) keep.fill(1, d.first, d.last + 1);
 }
 
 const IDENTIFIER = /[A-Za-z_]\w*/g;

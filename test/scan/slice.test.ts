@@ -68,7 +68,7 @@ test('names in comments and strings keep nothing', () => {
   assert.equal(slice.calls, 0);
 });
 
-test('outside kept functions: conditionals stay, #defines stay when the kept code uses them, the rest goes', () => {
+test('outside kept functions: conditionals around kept code stay, #defines stay when the kept code uses them, the rest goes', () => {
   const text = read('macros-far.c');
   const sliced = lines(sliceForAnalysis(text, ENGINE_REACH).text);
   const source = lines(text);
@@ -81,10 +81,44 @@ test('outside kept functions: conditionals stay, #defines stay when the kept cod
   // Used only by the dropped toy_count: gone, continuation lines (and the column-0 brace) too.
   const each = at('#define TOY_FOR_EACH');
   assert.deepEqual(sliced.slice(each, each + 3), ['', '', '']);
-  // Conditionals stay, even inside the dropped toy_reset; the #include goes.
-  for (const d of ['#ifdef CONFIG_TOY_LEGACY', '#else', '#endif', '#ifdef CONFIG_TOY_DEBUG']) assert.ok(sliced.includes(d), d);
+  // The conditionals around kept code stay; the group inside the dropped toy_reset and the #include go.
+  for (const d of ['#ifdef CONFIG_TOY_LEGACY', '#else', '#endif']) assert.ok(sliced.includes(d), d);
+  assert.equal(sliced[at('#ifdef CONFIG_TOY_DEBUG')], '');
   assert.equal(sliced[at('#include')], '');
   assert.ok(!sliced.some((l) => l.includes('dev->npages = 0;')));
+});
+
+test('a conditional group stays whole when it holds a kept line, goes whole when not; unmatched ones stay', () => {
+  const text = [
+    '#ifdef CONFIG_A', // 1: holds toy_pin
+    '#if CONFIG_B', // 2: nested, holds no kept code
+    'static int toy_b(void)',
+    '{',
+    '\treturn 1;',
+    '}',
+    '#else', // 7
+    'static int toy_c(void)',
+    '{',
+    '\treturn 2;',
+    '}',
+    '#endif', // 12: in toy_pin's chunk, so its group (2, 7) stays too
+    'int toy_pin(unsigned long a, struct page **p)',
+    '{',
+    '\treturn pin_user_pages_fast(a, 1, FOLL_WRITE, p);',
+    '}',
+    '#elif defined(CONFIG_C)', // 17
+    'static int toy_d(void)',
+    '{',
+    '\treturn 3;',
+    '}',
+    '#endif', // 22
+    '#ifdef CONFIG_D', // 23: holds nothing kept
+    '#define TOY_UNUSED 1',
+    '#endif', // 25
+    '#endif', // 26: matches nothing
+    '',
+  ].join('\n');
+  assert.deepEqual(keptLineNumbers(sliceForAnalysis(text, ENGINE_REACH).text), [1, 2, 7, 12, 13, 14, 15, 16, 17, 22, 26]);
 });
 
 test('a #define is kept when a kept #define uses it', () => {
@@ -160,5 +194,52 @@ test('property: any mix of tricky pieces slices without moving a line', () => {
       assert.equal(slice.lines, lines(text).length);
     }),
     { numRuns: 300 },
+  );
+});
+
+/** How the conditional directives of a text pair up: each #if's depth and the order of the kinds. */
+function conditionalShape(text: string): string[] {
+  const shape: string[] = [];
+  let depth = 0;
+  for (const line of lines(text)) {
+    const kind = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(line)?.[1];
+    if (!kind) continue;
+    if (kind.startsWith('if')) depth++;
+    shape.push(`${depth}:${kind.startsWith('if') ? 'if' : kind}`);
+    if (kind === 'endif') depth--;
+  }
+  return shape;
+}
+
+// Functions under #if, #ifdef ... #else, nested, with column-0 braces that cut chunks inside a group.
+const conditionalPiece = fc.constantFrom(
+  'static int toy_a(void)\n{\n\treturn 0;\n}\n',
+  'int toy_pin(unsigned long a, struct page **p)\n{\n\treturn pin_user_pages_fast(a, 1, FOLL_WRITE, p);\n}\n',
+  '#ifdef CONFIG_A\n',
+  '#if CONFIG_B > 1\n',
+  '#else\n',
+  '#elif defined(CONFIG_C)\n',
+  '#endif\n',
+  '#define TOY 1\n',
+);
+
+test('property: the slice keeps conditional groups whole, so they pair up as in the file', () => {
+  fc.assert(
+    fc.property(fc.array(conditionalPiece, { maxLength: 30 }), (pieces) => {
+      const text = pieces.join('');
+      const kept = conditionalShape(sliceForAnalysis(text, ENGINE_REACH).text);
+      // Every kept #if, #elif, #else and #endif sits at the depth it has in the file.
+      const all = conditionalShape(text);
+      let at = 0;
+      for (const k of kept) {
+        while (at < all.length && all[at] !== k) at++;
+        assert.ok(at < all.length, `${k} is not where the file has it: ${kept.join(' ')} / ${all.join(' ')}`);
+        at++;
+      }
+      // And a kept group has all its parts: as many #ifs as #endifs at each depth when the file pairs up.
+      const balanced = (shape: string[]) => shape.reduce((d, s) => (d < 0 ? d : d + (s.endsWith(':if') ? 1 : s.endsWith(':endif') ? -1 : 0)), 0);
+      if (balanced(all) === 0 && !all.some((s) => s.startsWith('0:') || s.startsWith('-'))) assert.equal(balanced(kept), 0, kept.join(' '));
+    }),
+    { numRuns: 500 },
   );
 });
