@@ -103,7 +103,7 @@ export function sliceForAnalysis(text: string, names: SliceNames, callersOf: Ite
   }
 
   const keep = new Uint8Array(lines);
-  for (let l = 0; l < lines; l++) keep[l] = kept[chunkOfLine[l]!]!;
+  chunks.forEach((c, k) => kept[k] && keep.fill(1, c.first, c.last + 1));
   keepDirectives(file, chunks, kept, directives, keep);
   // A comment over several lines is kept whole or not at all, so no kept line starts or ends inside one.
   // (A plain loop: a subarray() per comment cost 30 ms of a cold scan of 6.12.)
