@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findRipgrep } from '../../server/scan/ripgrep.js';
 import { editLatency, extensionLoad, hoverLatency, serverStartup, type Latency } from './editor.js';
-import { fmtMB, fmtMs, fmtTriple, table } from './measure.js';
+import { fmtMB, fmtMs, fmtTriple, pairedRatio, table } from './measure.js';
 import { measureParsers, measureRead } from './parsers.js';
 import { measureTree, scalingTable, subsetTree, treeTable, type Tools, type TreeFigures } from './tree-scan.js';
 
@@ -204,9 +204,10 @@ function goals(f: TreeFigures, out: (t?: string) => void): void {
   out('Goals (issue 6):');
   const cached = by('pinsight (result cache warm)');
   if (rg && fast) {
-    const ratio = fast.time.median / rg.time.median;
-    out(`- wall time <= 1.5x ripgrep: ${ratio.toFixed(2)}x (median; best runs ${(fast.time.min / rg.time.min).toFixed(2)}x): ${ratio <= 1.5 ? 'met' : 'NOT met'}`);
-    if (cached) out(`  - with the result cache warm (unchanged files are not parsed again): ${(cached.time.median / rg.time.median).toFixed(2)}x`);
+    // Rounds ran ripgrep and pinsight one after the other: the ratio is taken per round.
+    const ratio = pairedRatio(fast, rg);
+    out(`- wall time <= 1.5x ripgrep: ${ratio.toFixed(2)}x (median over rounds of pinsight / ripgrep; medians ${(fast.time.median / rg.time.median).toFixed(2)}x, best runs ${(fast.time.min / rg.time.min).toFixed(2)}x): ${ratio <= 1.5 ? 'met' : 'NOT met'}`);
+    if (cached) out(`  - with the result cache warm (unchanged files are not parsed again): ${pairedRatio(cached, rg).toFixed(2)}x`);
   }
   if (fast?.rss) out(`- peak RSS <= 300 MB: ${fmtMB(fast.rss.max)} at most: ${fast.rss.max <= 300 ? 'met' : 'NOT met'}`);
   out(`- identical results: ${f.identical ? 'met' : 'NOT met'}`);

@@ -116,6 +116,34 @@ export async function runSeries(label: string, command: Command, runs: number, w
   };
 }
 
+/**
+ * Several series run round-robin: a warm-up of each, then one run of each per round. The machine's
+ * speed drifts by 10-20% over minutes here (a shared VM), so series compared with each other are
+ * run side by side: the drift falls on all of them alike.
+ */
+export async function runInterleaved(entries: { label: string; command: Command }[], runs: number, warmup = 1): Promise<Series[]> {
+  const loadBefore = loadavg()[0]!;
+  for (let i = 0; i < warmup; i++) for (const e of entries) await runOnce(e.command);
+  const recorded: Run[][] = entries.map(() => []);
+  for (let i = 0; i < runs; i++) for (const [k, e] of entries.entries()) recorded[k]!.push(await runOnce(e.command));
+  const loadAfter = loadavg()[0]!;
+  return entries.map((e, k) => {
+    const rss = recorded[k]!.map((r) => r.rssMB).filter((v): v is number => v !== undefined);
+    return {
+      label: e.label,
+      runs: recorded[k]!,
+      time: summarize(recorded[k]!.map((r) => r.ms)),
+      rss: rss.length ? summarize(rss) : undefined,
+      load: [loadBefore, loadAfter],
+    };
+  });
+}
+
+/** The median over rounds of a's time / b's time (two series from one runInterleaved). */
+export function pairedRatio(a: Series, b: Series): number {
+  return summarize(a.runs.map((r, i) => r.ms / b.runs[i]!.ms)).median;
+}
+
 export const fmtMs = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
 export const fmtTriple = (s: Summary, f: (n: number) => string = fmtMs) => `${f(s.min)} / ${f(s.median)} / ${f(s.max)}`;
 export const fmtMB = (mb: number) => `${mb.toFixed(0)} MB`;

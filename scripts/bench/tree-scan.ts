@@ -4,7 +4,7 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { walkDirectories } from '../../server/scan/walk.js';
-import { fmtMB, fmtMs, fmtTriple, runSeries, table, type Command, type Series } from './measure.js';
+import { fmtMB, fmtMs, fmtTriple, runInterleaved, runSeries, table, type Command, type Series } from './measure.js';
 
 export interface Tools {
   node: string;
@@ -61,11 +61,21 @@ export async function measureTree(tools: Tools, tree: string, kernel: string, o:
     o.log(`  ${label}: ${fmtTriple(s.time)}${s.rss ? `, peak RSS ${fmtMB(s.rss.median)}` : ''}`);
     return s;
   };
-  if (tools.rg) await add('ripgrep', rgCommand(tools, tree), o.runs);
-  // Every run analyses every candidate: the result cache is off, except in the row that says so.
+  // ripgrep and the fast path side by side (runInterleaved). Every run analyses every candidate:
+  // the result cache is off, except in the row that says so.
   const noCache = { PINSIGHT_SCAN_CACHE: '0' };
-  const fast = await add('pinsight', pinsightCommand(tools, tree, kernel, noCache), o.runs);
-  const cached = o.cachedPath ? await add('pinsight (result cache warm)', pinsightCommand(tools, tree, kernel), o.runs) : undefined;
+  const sideBySide = [
+    ...(tools.rg ? [{ label: 'ripgrep', command: rgCommand(tools, tree) }] : []),
+    { label: 'pinsight', command: pinsightCommand(tools, tree, kernel, noCache) },
+    ...(o.cachedPath ? [{ label: 'pinsight (result cache warm)', command: pinsightCommand(tools, tree, kernel) }] : []),
+  ];
+  o.log(`  ${sideBySide.map((e) => e.label).join(', ')}, one run of each in turn ...`);
+  for (const s of await runInterleaved(sideBySide, o.runs)) {
+    series.push(s);
+    o.log(`  ${s.label}: ${fmtTriple(s.time)}${s.rss ? `, peak RSS ${fmtMB(s.rss.median)}` : ''}`);
+  }
+  const fast = series.find((s) => s.label === 'pinsight')!;
+  const cached = series.find((s) => s.label === 'pinsight (result cache warm)');
   const node = o.nodePath ? await add('pinsight (no rg)', pinsightCommand(tools, tree, kernel, { ...noCache, PINSIGHT_PREFILTER: 'node' }), o.runs) : undefined;
   const plain = o.plainRuns > 0 ? await add('pinsight (plain path)', pinsightCommand(tools, tree, kernel, { PINSIGHT_SCAN: 'plain' }), o.plainRuns, 0) : undefined;
   let cocciMatches: number | undefined;
