@@ -9,11 +9,23 @@ const io = {
 };
 
 runCli(commands, process.argv.slice(2), io).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => exitWhenFlushed(code),
   (error: unknown) => {
     process.stderr.write(`pinsight: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
+    exitWhenFlushed(2);
   },
 );
+
+/**
+ * Exits once stdout and stderr have taken everything written: a one-shot run has nothing left to
+ * clean up, and tearing the heap down took 10-15 ms after a whole-tree scan.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const flushed = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}
