@@ -5,10 +5,18 @@ import type { Position, Range, TextEdit } from './types.js';
 
 /** Converts between offsets and row/column positions of one text. */
 export class TextIndex {
-  private readonly lineStarts: number[] = [0];
+  private starts: number[] | undefined;
 
-  constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  constructor(readonly text: string) {}
+
+  /** Offsets of the lines, found on first use (a file whose calls have no finding may never ask). */
+  private get lineStarts(): number[] {
+    if (!this.starts) {
+      const starts = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
+    }
+    return this.starts;
   }
 
   positionAt(offset: number): Position {

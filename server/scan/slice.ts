@@ -126,8 +126,9 @@ function assemble(text: string, lineStarts: number[], keep: Uint8Array): Omit<Sl
   const parts: string[] = [];
   let keptLines = 0;
   for (let l = 0; l < lines; ) {
-    let end = l;
-    while (end < lines && keep[end] === keep[l]) end++;
+    // The run of lines kept (or dropped) like line l, found by the typed array's own indexOf.
+    let end = keep.indexOf(keep[l] ? 0 : 1, l);
+    if (end === -1) end = lines;
     if (keep[l]) {
       keptLines += end - l;
       parts.push(text.slice(at(l), at(end)));
@@ -258,9 +259,7 @@ function keepDirectives(file: Lexed, chunks: Chunk[], kept: Uint8Array, directiv
  * #endif. A directive that matches no other (an #endif too many, an #if never closed) is kept.
  */
 function keepConditionals(directives: Directive[], keep: Uint8Array): void {
-  // keptBefore[l]: kept lines before line l, so a group's inside is asked in O(1).
-  const keptBefore = new Int32Array(keep.length + 1);
-  for (let l = 0; l < keep.length; l++) keptBefore[l + 1] = keptBefore[l]! + keep[l]!;
+  const holdsKept = keptRuns(keep);
   const groups: Directive[][] = [];
   const open: Directive[][] = [];
   for (const d of directives) {
@@ -272,12 +271,40 @@ function keepConditionals(directives: Directive[], keep: Uint8Array): void {
         group.push(d);
         // Its own directives count: one inside a kept chunk keeps the rest, so the slice's
         // conditionals pair up as the file's do.
-        if (keptBefore[d.last + 1]! - keptBefore[group[0]!.first]! > 0) groups.push(group);
+        if (holdsKept(group[0]!.first, d.last)) groups.push(group);
       } else groups.push([d]);
     }
   }
   groups.push(...open); // never closed
   for (const group of groups) for (const d of group) keep.fill(1, d.first, d.last + 1);
+}
+
+/**
+ * Whether a line from `first` to `last` is kept. Kept lines come in runs (whole chunks): the runs
+ * are found with the typed array's own indexOf, and each question is a binary search over them
+ * (a loop over every line of every candidate cost a cold scan 15 ms).
+ */
+function keptRuns(keep: Uint8Array): (first: number, last: number) => boolean {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let a = keep.indexOf(1); a !== -1; ) {
+    let b = keep.indexOf(0, a);
+    if (b === -1) b = keep.length;
+    starts.push(a);
+    ends.push(b); // exclusive
+    a = keep.indexOf(1, b);
+  }
+  return (first, last) => {
+    // The first run that ends after `first`: kept lines in the range start no later than `last`.
+    let lo = 0;
+    let hi = ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid]! <= first) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < starts.length && starts[lo]! <= last;
+  };
 }
 
 const IDENTIFIER = /[A-Za-z_]\w*/g;
