@@ -83,7 +83,9 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
     if (prefilter === 'rg' && !rg) throw new Error('PINSIGHT_PREFILTER=rg, but no usable rg on PATH (or the roots overlap)');
     if (rg) {
       try {
-        const run = await ripgrepCandidates(rg, roots.dirs, new NeedleSearch().exact, (path) => runner.add([path], POOL_FILES / POOL_CANDIDATES, true));
+        const running = ripgrepCandidates(rg, roots.dirs, new NeedleSearch().exact, (path) => runner.add([path], POOL_FILES / POOL_CANDIDATES, true));
+        runner.loadParser();
+        const run = await running;
         used = 'rg';
         prefilterMs = performance.now() - started;
         filesScanned = run.searched + roots.files.length;
@@ -95,6 +97,7 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
       }
     }
     if (used === 'node') {
+      runner.loadParser();
       const seen = new Set(roots.files);
       runner.add(roots.files, 1);
       filesScanned = await walkDirectories(roots.dirs, (batch) => runner.add(batch, 1), 128, seen);
@@ -182,10 +185,21 @@ class Runner {
     private readonly workers: number,
     private readonly poolFrom: number,
   ) {
-    // The grammar compiles while ripgrep or the walk looks for the first candidate.
-    const parser: Promise<CParser> = loadCParser();
-    parser.catch(() => undefined); // a failure surfaces when the main lane awaits it
-    this.lanes = new Lanes(config, () => parser);
+    this.lanes = new Lanes(config, () => this.loadParser());
+  }
+
+  private parser: Promise<CParser> | undefined;
+
+  /**
+   * Starts compiling the grammar, so that it compiles while ripgrep or the walk looks for the first
+   * candidate: called once ripgrep is spawned (its start-up, ~10 ms, would otherwise wait for it).
+   */
+  loadParser(): Promise<CParser> {
+    if (!this.parser) {
+      this.parser = loadCParser();
+      this.parser.catch(() => undefined); // a failure surfaces when the main lane awaits it
+    }
+    return this.parser;
   }
 
   get seen(): CacheEntries {
