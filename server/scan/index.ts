@@ -177,6 +177,7 @@ function cpuMs(): number {
  */
 class Runner {
   private readonly lanes: Lanes;
+  private parser: Promise<CParser> | undefined;
   private weight = 0;
   private started = false;
 
@@ -188,11 +189,10 @@ class Runner {
     this.lanes = new Lanes(config, () => this.loadParser());
   }
 
-  private parser: Promise<CParser> | undefined;
-
   /**
    * Starts compiling the grammar, so that it compiles while ripgrep or the walk looks for the first
-   * candidate: called once ripgrep is spawned (its start-up, ~10 ms, would otherwise wait for it).
+   * candidate. Called once ripgrep is spawned: the grammar's synchronous start (reading the wasm,
+   * setting up the runtime, ~7 ms) would otherwise delay it.
    */
   loadParser(): Promise<CParser> {
     if (!this.parser) {

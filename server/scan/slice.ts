@@ -8,7 +8,8 @@
 // up across the file (engine-reach.ts: a release of pages named by the same struct field as an entry
 // call's, a field that says a buffer is read-only), or when it calls a function whose flags
 // parameter the engine followed into its callers (which it says: analyze-source.ts).
-// Outside those chunks, the conditionals are kept, and the #defines the kept code uses.
+// Outside those chunks, the #defines the kept code uses are kept, and the conditional groups around
+// kept lines.
 //
 // A dropped line becomes an empty line: rows stay, and kept lines are kept whole, so columns stay
 // too. The engine reports rows and columns only (server/engine/types.ts), so its ranges on the
@@ -264,8 +265,11 @@ function keepConditionals(directives: Directive[], keep: Uint8Array): void {
   const open: Directive[][] = [];
   for (const d of directives) {
     if (OPENS.has(d.keyword)) open.push([d]);
-    else if (BRANCHES.has(d.keyword)) (open.at(-1) ?? groups[groups.push([]) - 1]!).push(d);
-    else if (d.keyword === 'endif') {
+    else if (BRANCHES.has(d.keyword)) {
+      const group = open.at(-1);
+      if (group) group.push(d);
+      else groups.push([d]); // an #else with no #if
+    } else if (d.keyword === 'endif') {
       const group = open.pop();
       if (group) {
         group.push(d);
