@@ -20,8 +20,24 @@ const INDEXED = new Set(INDEXED_TYPES);
 
 interface TreeIndex {
   /** Every node of INDEXED_TYPES, in document (pre-)order, so by start offset. */
-  all?: readonly SyntaxNode[];
+  all?: IndexedNodes;
   memo: Map<string, readonly SyntaxNode[]>;
+}
+
+/**
+ * The nodes with their type and end read once: web-tree-sitter answers `type` and `endIndex` by a
+ * call into wasm each time, which a lookup would otherwise pay for every node it passes over.
+ */
+interface IndexedNodes {
+  nodes: SyntaxNode[];
+  types: string[];
+  starts: number[];
+  ends: number[];
+}
+
+function indexNodes(tree: SyntaxNode['tree']): IndexedNodes {
+  const nodes = nonNull(tree.rootNode.descendantsOfType(INDEXED_TYPES as string[]));
+  return { nodes, types: nodes.map((n) => n.type), starts: nodes.map((n) => n.startIndex), ends: nodes.map((n) => n.endIndex) };
 }
 
 const indexByTree = new WeakMap<object, TreeIndex>();
@@ -39,7 +55,7 @@ export function descendantsOf(node: SyntaxNode, types: string | readonly string[
   let found = index.memo.get(key);
   if (!found) {
     if (wanted.every((t) => INDEXED.has(t))) {
-      index.all ??= nonNull(node.tree.rootNode.descendantsOfType(INDEXED_TYPES as string[]));
+      index.all ??= indexNodes(node.tree);
       found = within(index.all, node, new Set(wanted));
     } else {
       found = nonNull(node.descendantsOfType(wanted as string[]));
@@ -54,23 +70,26 @@ function nonNull(nodes: (SyntaxNode | null)[]): SyntaxNode[] {
 }
 
 /** The nodes of `all` (pre-order) of the wanted types that are `node` or lie under it. */
-function within(all: readonly SyntaxNode[], node: SyntaxNode, wanted: Set<string>): SyntaxNode[] {
-  // Pre-order lists a node after every node that starts before it: the first at or after
-  // node.startIndex is where the subtree can begin.
+function within(all: IndexedNodes, node: SyntaxNode, wanted: Set<string>): SyntaxNode[] {
+  const { nodes, types, starts, ends } = all;
+  const start = node.startIndex;
+  const end = node.endIndex;
+  // Pre-order lists a node after every node that starts before it: the first at or after `start`
+  // is where the subtree can begin.
   let lo = 0;
-  let hi = all.length;
+  let hi = nodes.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (all[mid]!.startIndex < node.startIndex) lo = mid + 1;
+    if (starts[mid]! < start) lo = mid + 1;
     else hi = mid;
   }
   const out: SyntaxNode[] = [];
-  for (let i = lo; i < all.length && all[i]!.startIndex < node.endIndex + (node.startIndex === node.endIndex ? 1 : 0); i++) {
-    const n = all[i]!;
-    if (!wanted.has(n.type) || n.endIndex > node.endIndex) continue;
+  for (let i = lo; i < nodes.length && starts[i]! < end + (start === end ? 1 : 0); i++) {
+    if (!wanted.has(types[i]!) || ends[i]! > end) continue;
+    const n = nodes[i]!;
     // Same span: an ancestor of `node` starts and ends where it does only when it has no other
     // child; it comes before `node` in pre-order, and is not under it.
-    if (n.startIndex === node.startIndex && n.endIndex === node.endIndex && n.id !== node.id && !isAncestor(node, n)) continue;
+    if (starts[i] === start && ends[i] === end && n.id !== node.id && !isAncestor(node, n)) continue;
     out.push(n);
   }
   return out;
