@@ -628,7 +628,7 @@ function isLocal(fn: SyntaxNode, name: string): boolean {
 export function indexFile(root: SyntaxNode): { callsByName: Map<string, SyntaxNode[]>; functions: Map<string, SyntaxNode> } {
   const callsByName = new Map<string, SyntaxNode[]>();
   const functions = new Map<string, SyntaxNode>();
-  // Two memoised walks that findEntryCalls() and enclosingFunction() share.
+  // Lookups in the tree's one walk (descendantsOf), shared with findEntryCalls() and enclosingFunction().
   for (const n of descendantsOf(root, 'function_definition')) {
     const name = functionName(n);
     if (name && !functions.has(name)) functions.set(name, n);

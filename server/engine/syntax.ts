@@ -144,7 +144,7 @@ export function callName(call: SyntaxNode): string | undefined {
 }
 
 /** A tree's function definitions by start, with the furthest end among each one and those before it. */
-const functionsOfTree = new WeakMap<object, { fns: SyntaxNode[]; maxEnd: number[] }>();
+const functionsOfTree = new WeakMap<object, { fns: readonly SyntaxNode[]; maxEnd: number[] }>();
 
 /**
  * The innermost function definition that holds a node. Found by position among the tree's
@@ -154,8 +154,8 @@ const functionsOfTree = new WeakMap<object, { fns: SyntaxNode[]; maxEnd: number[
 export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
   let index = functionsOfTree.get(node.tree);
   if (!index) {
-    const fns = [...descendantsOf(node.tree.rootNode, 'function_definition')];
-    fns.sort((a, b) => a.startIndex - b.startIndex);
+    // In document order already (descendantsOf keeps the walk's pre-order), so sorted by start.
+    const fns = descendantsOf(node.tree.rootNode, 'function_definition');
     const maxEnd: number[] = [];
     for (const [i, fn] of fns.entries()) maxEnd.push(Math.max(fn.endIndex, i > 0 ? maxEnd[i - 1]! : 0));
     index = { fns, maxEnd };
