@@ -33,7 +33,13 @@ try {
   build({ ...common, entryPoints: { extension: join(root, 'client/extension.ts') }, outdir: dist }),
   build({
     ...common,
-    entryPoints: { server: join(root, 'server/server.ts'), cli: join(root, 'server/cli.ts'), 'scan-worker': join(root, 'server/scan/worker.ts') },
+    entryPoints: {
+      server: join(root, 'server/server.ts'),
+      // dist/cli.js is the small launcher; it loads dist/cli-main.js (server/cli.ts says why).
+      cli: join(root, 'server/cli.ts'),
+      'cli-main': join(root, 'server/cli-main.ts'),
+      'scan-worker': join(root, 'server/scan/worker.ts'),
+    },
     outdir: dist,
     banner: { js: '#!/usr/bin/env node' },
   }),

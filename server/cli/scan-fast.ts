@@ -7,11 +7,6 @@ import { bundleBuildId, defaultCacheDir, preferQuickWasm, scanTree, type CacheLo
 import type { ScanResult } from './scan-report.js';
 import { UsageError } from './usage-error.js';
 
-/** Whether this run takes the fast path (not for --fix, which rewrites files one by one). */
-export function fastScanWanted(fix: boolean): boolean {
-  return !fix && process.env.PINSIGHT_SCAN !== 'plain';
-}
-
 /** Throws UsageError for a PATH that does not exist, as listSourceFiles() does. */
 export function checkPaths(paths: readonly string[], cwd: string): void {
   try {

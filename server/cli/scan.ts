@@ -2,21 +2,19 @@
 // Lists every GUP/PUP call with its flag sets and reports the findings, for a file, a driver or a
 // whole kernel tree. Exit codes: 0 no findings, 1 findings, 2 bad usage or internal error.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { analyzeFile, applyEdits, normalizeKernel } from '../engine/index.js';
+import { analyzeFile, applyEdits } from '../engine/index.js';
 import { findKernelMakefile } from '../engine/kernel-version.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import type { FileAnalysis, TextEdit } from '../engine/types.js';
 import type { CliIO, Command } from './command.js';
 import { listSourceFiles } from './scan-files.js';
-import { checkPaths, fastScanWanted, scanFast } from './scan-fast.js';
+import { checkPaths, scanFast } from './scan-fast.js';
+import { fastScanWanted, parseScanOptions, type Format } from './scan-options.js';
 import { displayPath, formatText, toJson, type FileResult, type ScanResult } from './scan-report.js';
 import { toSarif } from './sarif.js';
 import { readForFix, writeFixed, type ReadForFix } from './safe-write.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
-type Format = (typeof FORMATS)[number];
 const MAX_FIX_PASSES = 5;
 
 export const scanCommand: Command = {
@@ -36,7 +34,7 @@ export const scanCommand: Command = {
     'exit status: 0 no findings, 1 findings, 2 bad usage or internal error',
   ].join('\n'),
   async run(argv, io) {
-    const options = parseOptions(argv);
+    const options = parseScanOptions(argv);
     const fast = fastScanWanted(options.fix); // server/scan, same result (issue 6)
     if (fast) checkPaths(options.paths, io.cwd);
     const files = fast ? [] : listSourceFiles(options.paths, io.cwd);
@@ -49,39 +47,6 @@ export const scanCommand: Command = {
     return result.files.some((f) => f.findings.length > 0) ? EXIT_FINDINGS : EXIT_OK;
   },
 };
-
-interface Options {
-  format: Format;
-  kernel?: string;
-  fix: boolean;
-  paths: string[];
-}
-
-function parseOptions(argv: string[]): Options {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { format: { type: 'string' }, kernel: { type: 'string' }, fix: { type: 'boolean' } },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
-  }
-  const format = (parsed.values.format ?? 'text') as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${parsed.values.format}' (expected ${FORMATS.join(', ')})`);
-  if (parsed.positionals.length === 0) throw new UsageError('no PATH given (usage: pinsight scan [options] PATH...)');
-  let kernel: string | undefined;
-  if (parsed.values.kernel !== undefined) {
-    try {
-      kernel = normalizeKernel(parsed.values.kernel);
-    } catch {
-      throw new UsageError(`--kernel: '${parsed.values.kernel}' is not a kernel version (expected e.g. 6.1 or 6.12)`);
-    }
-  }
-  return { format, kernel, fix: parsed.values.fix ?? false, paths: parsed.positionals };
-}
 
 function resolveKernel(given: string | undefined, paths: string[], cwd: string): { kernel: string; source: string } {
   if (given) return { kernel: given, source: '--kernel' };

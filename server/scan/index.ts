@@ -12,21 +12,20 @@
 // Environment, for benchmarks and tests: PINSIGHT_PREFILTER=auto|rg|node, PINSIGHT_WORKERS=N (worker
 // threads beside the main thread), PINSIGHT_SCAN_STATS=1 (one line of counters and timings on stderr).
 import { availableParallelism } from 'node:os';
-import { relative, isAbsolute } from 'node:path';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import type { FileResult, ScanCounters } from './analyze-source.js';
-import { NeedleSearch } from './needles.js';
 import { defaultWorkerCount, Lanes, type WorkerConfig } from './pool.js';
 import { ResultCache, type CacheEntries, type CacheLocation } from './result-cache.js';
-import { findRipgrep, ripgrepCandidates } from './ripgrep.js';
-import { classifyRoots, walkDirectories, type Roots } from './walk.js';
+import { envPrefilter, planRipgrep, type Prefilter } from './prefilter.js';
+import { startRipgrep } from './ripgrep.js';
+import { classifyRoots, walkDirectories } from './walk.js';
 
 export { MissingPathError } from './walk.js';
 export { preferQuickWasm } from './v8-flags.js';
 export { bundleBuildId, defaultCacheDir, type CacheLocation } from './result-cache.js';
 export type { FileResult, ScanCounters } from './analyze-source.js';
 
-export type Prefilter = 'auto' | 'rg' | 'node';
+export type { Prefilter } from './prefilter.js';
 
 export interface ScanTreeOptions {
   kernel: string;
@@ -79,11 +78,12 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   let filesScanned: number | undefined;
   let prefilterMs: number | undefined;
   try {
-    const rg = prefilter === 'node' || !ripgrepFits(roots) ? undefined : findRipgrep();
-    if (prefilter === 'rg' && !rg) throw new Error('PINSIGHT_PREFILTER=rg, but no usable rg on PATH (or the roots overlap)');
-    if (rg) {
+    const plan = planRipgrep(roots, prefilter);
+    if (prefilter === 'rg' && !plan) throw new Error('PINSIGHT_PREFILTER=rg, but no usable rg on PATH (or the roots overlap)');
+    if (plan) {
       try {
-        const running = ripgrepCandidates(rg, roots.dirs, new NeedleSearch().exact, (path) => runner.add([path], POOL_FILES / POOL_CANDIDATES, true));
+        // The run dist/cli.js started before this code was loaded, when it has this plan.
+        const running = startRipgrep(plan).attach((path) => runner.add([path], POOL_FILES / POOL_CANDIDATES, true));
         runner.loadParser();
         const run = await running;
         used = 'rg';
@@ -121,21 +121,6 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   };
   if (process.env.PINSIGHT_SCAN_STATS === '1') process.stderr.write(statsLine(result) + '\n');
   return result;
-}
-
-/** The plain path's file set is a set: rg must not see a file twice, under two roots. */
-function ripgrepFits(roots: Roots): boolean {
-  const inside = (path: string, dir: string) => {
-    const rel = relative(dir, path);
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-  };
-  if (roots.dirs.length === 0) return false;
-  return roots.dirs.every((d, i) => roots.dirs.every((e, j) => i === j || !inside(d, e))) && roots.files.every((f) => roots.dirs.every((d) => !inside(f, d)));
-}
-
-function envPrefilter(): Prefilter {
-  const value = process.env.PINSIGHT_PREFILTER;
-  return value === 'rg' || value === 'node' ? value : 'auto';
 }
 
 function envWorkers(): number | undefined {

@@ -27,11 +27,6 @@ export function findRipgrep(path = process.env.PATH ?? ''): string | undefined {
   return undefined;
 }
 
-export interface RipgrepRun {
-  /** How many files rg searched (its --stats "files searched"). */
-  searched: number;
-}
-
 /**
  * Lowers rg's scheduling priority. rg keeps every core busy until it is done; at equal priority the
  * analysis of the files it lists falls behind, and what is left when rg exits runs on one core
@@ -49,11 +44,61 @@ function yieldToAnalysis(pid: number | undefined): void {
   }
 }
 
+/** What ripgrep is asked: the same files and the same test as the Node path (see the top). */
+export interface RipgrepPlan {
+  rg: string;
+  dirs: readonly string[];
+  needles: readonly string[];
+}
+
 /**
- * Lists the files under `dirs` that contain one of `needles`, streaming each path to `onFile` as
- * rg prints it. Rejects when rg fails or its output cannot be understood, so the caller can fall back.
+ * A ripgrep process listing candidates. The paths it prints wait in `pending` until `attach`
+ * takes them, so a run can start before the code that consumes it is loaded (server/cli.ts).
  */
-export function ripgrepCandidates(rg: string, dirs: readonly string[], needles: readonly string[], onFile: (path: string) => void): Promise<RipgrepRun> {
+export interface RipgrepRun {
+  readonly plan: RipgrepPlan;
+  /** Streams each listed path to `onFile` (those printed so far at once); resolves when rg exits. Once only. */
+  attach(onFile: (path: string) => void): Promise<RipgrepResult>;
+  /** Stops rg (a run nobody will attach to). */
+  cancel(): void;
+}
+
+export interface RipgrepResult {
+  /** How many files rg searched (its --stats "files searched"). */
+  searched: number;
+}
+
+// A run started early, before the code that consumes it was loaded (offerRipgrepRun).
+let offered: RipgrepRun | undefined;
+
+/**
+ * Hands over a run started by a separately loaded copy of this module (dist/cli.js starts ripgrep
+ * before it loads dist/cli-main.js). The next startRipgrep() with the same plan takes it.
+ */
+export function offerRipgrepRun(run: RipgrepRun): void {
+  offered = run;
+}
+
+/** Starts ripgrep on `plan`, or takes the offered run when it has the same plan. */
+export function startRipgrep(plan: RipgrepPlan): RipgrepRun {
+  const early = offered;
+  offered = undefined;
+  if (early && samePlan(early.plan, plan)) return early;
+  early?.cancel();
+  return spawnRipgrep(plan);
+}
+
+function samePlan(a: RipgrepPlan, b: RipgrepPlan): boolean {
+  const same = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return a.rg === b.rg && same(a.dirs, b.dirs) && same(a.needles, b.needles);
+}
+
+/** Lists the files under `dirs` that contain one of `needles`, as rg prints them. */
+export function ripgrepCandidates(rg: string, dirs: readonly string[], needles: readonly string[], onFile: (path: string) => void): Promise<RipgrepResult> {
+  return startRipgrep({ rg, dirs, needles }).attach(onFile);
+}
+
+function spawnRipgrep(plan: RipgrepPlan): RipgrepRun {
   const args = [
     '--no-config', // no RIPGREP_CONFIG_PATH: flags are exactly these
     ...(process.env.PINSIGHT_RG_THREADS ? [`--threads=${process.env.PINSIGHT_RG_THREADS}`] : []),
@@ -68,28 +113,54 @@ export function ripgrepCandidates(rg: string, dirs: readonly string[], needles: 
     '--encoding=none', // no BOM sniffing or transcoding: raw bytes, as Buffer.indexOf sees them
     '--glob=*.c',
     '--glob=*.h',
-    ...needles.flatMap((n) => ['-e', n]),
+    ...plan.needles.flatMap((n) => ['-e', n]),
     '--',
-    ...dirs,
+    ...plan.dirs,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(rg, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    yieldToAnalysis(child.pid);
-    let pending = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      pending += chunk;
-      const parts = pending.split('\0');
-      pending = parts.pop()!;
-      for (const p of parts) onFile(normalize(p));
+  const child = spawn(plan.rg, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  yieldToAnalysis(child.pid);
+  // A run nobody attaches to (the command failed first) must not outlive the process.
+  const killOnExit = () => child.kill();
+  process.once('exit', killOnExit);
+  let listed: string[] = [];
+  let onFile: ((path: string) => void) | undefined;
+  let tail = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    tail += chunk;
+    const parts = tail.split('\0');
+    tail = parts.pop()!;
+    for (const p of parts) {
+      const path = normalize(p);
+      if (onFile) onFile(path);
+      else listed.push(path);
+    }
+  });
+  const done = new Promise<RipgrepResult>((resolve, reject) => {
+    child.on('error', (error) => {
+      process.off('exit', killOnExit);
+      reject(error);
     });
-    child.on('error', reject);
     child.on('close', (code) => {
+      process.off('exit', killOnExit);
       // After the last NUL-terminated path comes the --stats block.
-      const searched = /(\d+) files searched/.exec(pending);
+      const searched = /(\d+) files searched/.exec(tail);
       // Exit 1 is "no match"; 2 is "some error" (an unreadable file), which the Node path skips too.
       if ((code === 0 || code === 1 || code === 2) && searched) resolve({ searched: Number(searched[1]) });
       else reject(new Error(`rg exited with ${code}`));
     });
   });
+  done.catch(() => undefined); // reported to whoever attaches
+  return {
+    plan,
+    attach(consumer) {
+      if (onFile) throw new Error('a ripgrep run has one consumer');
+      onFile = consumer;
+      const early = listed;
+      listed = [];
+      for (const path of early) consumer(path);
+      return done;
+    },
+    cancel: killOnExit,
+  };
 }

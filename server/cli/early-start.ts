@@ -1,0 +1,23 @@
+// The part of `pinsight scan` that cannot wait. dist/cli.js runs this before it loads the rest of
+// the CLI (dist/cli-main.js: V8 compiles a script whole before running a line of it), so ripgrep
+// reads the tree meanwhile. It plans the run as scanTree() does (server/scan/prefilter.ts), and
+// scanTree takes it over when it makes the same plan (startRipgrep in server/scan/ripgrep.ts).
+// Anything unexpected starts nothing: the command then finds and reports it as usual.
+import { envPrefilter, planRipgrep } from '../scan/prefilter.js';
+import { startRipgrep, type RipgrepRun } from '../scan/ripgrep.js';
+import { classifyRoots } from '../scan/walk.js';
+import { fastScanWanted, parseScanOptions } from './scan-options.js';
+
+/** The ripgrep run for `pinsight ARGV...` when it is a scan on the fast path, started; else undefined. */
+export function startScanEarly(argv: readonly string[], cwd: string): RipgrepRun | undefined {
+  const [command, ...rest] = argv;
+  if (command !== 'scan' || rest.includes('--help') || rest.includes('-h')) return undefined;
+  try {
+    const options = parseScanOptions(rest);
+    if (!fastScanWanted(options.fix)) return undefined;
+    const plan = planRipgrep(classifyRoots(options.paths, cwd), envPrefilter());
+    return plan && startRipgrep(plan);
+  } catch {
+    return undefined; // a usage error or a missing path: the command reports it
+  }
+}

@@ -1,0 +1,47 @@
+// `pinsight scan`'s command line, in one place for the command (scan.ts) and for dist/cli.js, which
+// reads it before the rest of the CLI is loaded to start ripgrep early (early-start.ts).
+import { parseArgs } from 'node:util';
+import { normalizeKernel } from '../engine/kernel-version.js';
+import { UsageError } from './usage-error.js';
+
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface ScanOptions {
+  format: Format;
+  kernel?: string;
+  fix: boolean;
+  paths: string[];
+}
+
+/** Throws UsageError for anything `pinsight scan` does not take. */
+export function parseScanOptions(argv: string[]): ScanOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { format: { type: 'string' }, kernel: { type: 'string' }, fix: { type: 'boolean' } },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+  const format = (parsed.values.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${parsed.values.format}' (expected ${FORMATS.join(', ')})`);
+  if (parsed.positionals.length === 0) throw new UsageError('no PATH given (usage: pinsight scan [options] PATH...)');
+  let kernel: string | undefined;
+  if (parsed.values.kernel !== undefined) {
+    try {
+      kernel = normalizeKernel(parsed.values.kernel);
+    } catch {
+      throw new UsageError(`--kernel: '${parsed.values.kernel}' is not a kernel version (expected e.g. 6.1 or 6.12)`);
+    }
+  }
+  return { format, kernel, fix: parsed.values.fix ?? false, paths: parsed.positionals };
+}
+
+/** Whether this run takes the fast path (server/scan; not for --fix, which rewrites files one by one). */
+export function fastScanWanted(fix: boolean): boolean {
+  return !fix && process.env.PINSIGHT_SCAN !== 'plain';
+}
