@@ -183,8 +183,8 @@ function doFault(mm: Mm, vma: Vma, vpn: number, ff: FaultFlags): FaultResult {
   const shared = (vma.flags & VM_SHARED) !== 0;
   if (ff.write && !shared) {
     const folio = mm.machine.alloc('anon', 1)!;
-    folio.content[0] = pc.folio.content[pc.index]!;
-    folio.exclusive[0] = 1;
+    folio.content.put(0, pc.folio.content.at(pc.index));
+    folio.exclusive.put(0, 1);
     mapLeaf(mm, 'pte', vpn, { type: 'present', folio, index: 0, writable: (vma.flags & VM_WRITE) !== 0, dirty: true, softDirty: true, special: false });
     vma.anonVma = true;
     t.add('do_cow_fault()', `-> write fault in a private file mapping: copy of ${pc.folio.name} mapped as a new exclusive anonymous page`, k.ref('mm/memory.c', 'do_cow_fault'), leafState(mm, vpn));
@@ -219,7 +219,7 @@ function doSwapPage(mm: Mm, vma: Vma, vpn: number, ff: FaultFlags): FaultResult 
     index = slot.cache.index;
   } else {
     folio = mm.machine.alloc('anon', 1)!;
-    folio.content[0] = slot.content;
+    folio.content.put(0, slot.content);
     folio.swapSlots = [slot];
     slot.cache = { folio, index: 0 };
     folio.refcount = 1; // the swapcache's reference
@@ -330,8 +330,8 @@ function wpPageCopy(mm: Mm, vma: Vma, vpn: number, e: PresentEntry, unshare: boo
   const t = mm.machine.trace;
   const folio = mm.machine.alloc('anon', 1);
   if (!folio) return 'oom';
-  folio.content[0] = e.folio.zero ? 0 : e.folio.content[e.index]!;
-  folio.exclusive[0] = 1;
+  folio.content.put(0, e.folio.zero ? 0 : e.folio.content.at(e.index));
+  folio.exclusive.put(0, 1);
   const old = e.folio;
   zapLeaf(mm, { level: 'pte', base: vpn, entry: e });
   const writable = !unshare && (vma.flags & VM_WRITE) !== 0;
@@ -362,7 +362,7 @@ function doHugePmdWpPage(mm: Mm, vma: Vma, base: number, e: PresentEntry, ff: Fa
   };
   if (f.kind === 'huge-zeropage') return fallback('the huge zeropage');
   if (!vmaIsAnonymous(vma)) return fallback('not an anonymous VMA');
-  let reused = f.exclusive[e.index] === 1;
+  let reused = f.exclusive.at(e.index) === 1;
   if (!reused) {
     if (f.refcount > 1 + (f.inSwapcache ? f.nr : 0)) return fallback(`THP shared (refcount ${f.refcount})`);
     if (f.inSwapcache) folioFreeSwap(mm.machine, f);
@@ -407,7 +407,7 @@ function hugetlbFault(mm: Mm, vma: Vma, vpn: number, ff: FaultFlags): FaultResul
         file.pages.set(idx, folio);
         what = `new pagecache hugetlb page ${folio.name}`;
       } else {
-        folio.exclusive[0] = 1;
+        folio.exclusive.put(0, 1);
         vma.anonVma = true;
         what = `new anonymous hugetlb page ${folio.name}, exclusive`;
       }
@@ -446,7 +446,7 @@ function hugetlbWp(mm: Mm, vma: Vma, base: number, level: 'pmd' | 'pud', ff: Fau
   }
   const old = e.folio;
   if (old.anon && old.mapcount === 1) {
-    old.exclusive[0] = 1;
+    old.exclusive.put(0, 1);
     if (!unshare) e.writable = e.dirty = true;
     t.add('hugetlb_wp()', `-> anonymous and mapped once (mapcount 1, refcount ${old.refcount}): reused${unshare ? ', stays read-only' : ', made writable'}`, ref, leafState(mm, base));
     return 'ok';
@@ -456,8 +456,8 @@ function hugetlbWp(mm: Mm, vma: Vma, base: number, level: 'pmd' | 'pud', ff: Fau
     t.add('hugetlb_wp()', '-> no free huge page for the copy: VM_FAULT_SIGBUS', ref);
     return 'sigbus';
   }
-  folio.content.set(old.content);
-  folio.exclusive[0] = 1;
+  folio.content.copyFrom(old.content);
+  folio.exclusive.put(0, 1);
   zapLeaf(mm, { level, base, entry: e });
   mapLeaf(mm, level, base, { type: 'present', folio, index: 0, writable: !unshare, dirty: !unshare, softDirty: true, special: false });
   vma.anonVma = true;

@@ -74,8 +74,8 @@ function copyLeaf(parent: Mm, child: Mm, vma: Vma, leaf: Leaf): void {
   if (f.anon && !f.zero && leaf.level === 'pte' && pageAnonExclusive(f, e.index) && needsCowForDma(parent, f)) {
     // copy_present_page(): the child gets a copy now; the parent keeps its (pinned) page as it is.
     const copy = parent.machine.alloc('anon', 1)!;
-    copy.content[0] = f.content[e.index]!;
-    copy.exclusive[0] = 1;
+    copy.content.put(0, f.content.at(e.index));
+    copy.exclusive.put(0, 1);
     mapLeaf(child, 'pte', leaf.base, { type: 'present', folio: copy, index: 0, writable: (vma.flags & VM_WRITE) !== 0, dirty: true, softDirty: true, special: false });
     t.add(k.fn('copy_present_page()', 'copy_present_page()'), `-> ${f.name} at ${va(leaf.base)} is exclusive and may be pinned: the child gets a copy ${copy.name}; the parent keeps it writable`, k.ref('mm/memory.c', 'copy_present_page'));
     return;
@@ -96,8 +96,8 @@ function copyHugetlb(parent: Mm, child: Mm, vma: Vma, leaf: Leaf, e: PresentEntr
   if (f.anon && pageAnonExclusive(f, 0) && needsCowForDma(parent, f)) {
     const copy = parent.machine.alloc('anon', f.nr, { hugetlb: true });
     if (!copy) throw new ForkFailed('no free huge page to copy a pinned hugetlb page');
-    copy.content.set(f.content);
-    copy.exclusive[0] = 1;
+    copy.content.copyFrom(f.content);
+    copy.exclusive.put(0, 1);
     mapLeaf(child, leaf.level, leaf.base, { type: 'present', folio: copy, index: 0, writable: (vma.flags & VM_WRITE) !== 0, dirty: true, softDirty: true, special: false });
     t.add('copy_hugetlb_page_range()', `-> hugetlb page ${f.name} may be pinned: the child gets a copy ${copy.name}`, k.ref('mm/hugetlb.c', 'copy_hugetlb_page_range'));
     return;

@@ -28,7 +28,7 @@ export function pinLongtermTestStart(mm: Mm, start: number, pages: number, opts:
 /** PIN_LONGTERM_TEST_READ: the contents of the pinned pages (one byte per 4 KiB page). */
 export function pinLongtermTestRead(pin: LongtermPin): number[] {
   const out: number[] = [];
-  for (const p of pin.pins) for (let i = 0; i < p.count; i++) out.push(p.folio.zero ? 0 : p.folio.content[p.index + i]!);
+  for (const p of pin.pins) for (let i = 0; i < p.count; i++) out.push(p.folio.zero ? 0 : p.folio.content.at(p.index + i));
   return out;
 }
 

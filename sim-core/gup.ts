@@ -227,8 +227,8 @@ function migrateFolio(mm: Mm, old: Folio): Folio | null {
   if (old.refcount !== expected || old.inSwapcache) return null;
   const f = machine.alloc(old.kind, old.nr, { hugetlb: old.hugetlb, ...(old.file ? { file: old.file } : {}), fileIndex: old.fileIndex });
   if (!f) return null;
-  f.content.set(old.content);
-  f.exclusive.set(old.exclusive);
+  f.content.copyFrom(old.content);
+  f.exclusive.copyFrom(old.exclusive);
   f.refcount = old.refcount;
   f.mapcount = old.mapcount;
   for (const other of machine.processes) {

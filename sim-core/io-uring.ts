@@ -41,7 +41,7 @@ export function registerBuffer(mm: Mm, start: number, pages: number): FixedBuffe
 /** IORING_OP_WRITE_FIXED: what the device would write out, read through the pinned pages. */
 export function writeFixed(buf: FixedBuffer): number[] {
   const out: number[] = [];
-  for (const p of buf.pins) for (let i = 0; i < p.count; i++) out.push(p.folio.content[p.index + i]!);
+  for (const p of buf.pins) for (let i = 0; i < p.count; i++) out.push(p.folio.content.at(p.index + i));
   return out;
 }
 

@@ -15,7 +15,7 @@ export function ksmMerge(mm: Mm, vpn: number): boolean {
     return false;
   }
   const ksm = mm.machine.alloc('ksm', 1)!;
-  ksm.content[0] = old.content[leaf.entry.index]!;
+  ksm.content.put(0, old.content.at(leaf.entry.index));
   zapLeaf(mm, leaf);
   mapLeaf(mm, 'pte', vpn, { type: 'present', folio: ksm, index: 0, writable: false, dirty: false, softDirty: leaf.entry.softDirty, special: false });
   t.add('try_to_merge_one_page()', `-> ${old.name} replaced by the read-only KSM page ${ksm.name} (never exclusive)`, mm.kernel.ref('mm/ksm.c', 'replace_page'));

@@ -239,11 +239,11 @@ export function splitHugePmd(mm: Mm, base: number): void {
     }
     return;
   }
-  const exclusive = f.exclusive[entry.index] === 1;
+  const exclusive = f.exclusive.at(entry.index) === 1;
   for (let i = 0; i < PMD_NR; i++) {
     const e: PresentEntry = { ...entry, index: entry.index + i };
     mm.pt.pte.set(base + i, e);
-    if (f.anon) f.exclusive[entry.index + i] = exclusive ? 1 : 0;
+    if (f.anon) f.exclusive.put(entry.index + i, exclusive ? 1 : 0);
   }
   f.refcount += PMD_NR - 1;
   f.mapcount += PMD_NR - 1;

@@ -133,7 +133,7 @@ function pageView(p: PinRecord['folio'], index: number): PageView {
     mapcount: p.mapcount,
     pincount: p.pincount,
     maybePinned: folioMaybeDmaPinned(p),
-    content: p.zero ? 0 : p.content[index]!,
+    content: p.zero ? 0 : p.content.at(index),
   };
 }
 
@@ -318,7 +318,7 @@ export function simulate(input: ScenarioInput): ScenarioResult {
     snapshots.push(snap);
     const c = coherence(pin);
     const seen = readPages(mm, vpn, 1);
-    const viaPin = pin.folio.zero ? 0 : pin.folio.content[pin.index];
+    const viaPin = pin.folio.zero ? 0 : pin.folio.content.at(pin.index);
     const contentOk = Array.isArray(seen) && seen[0] === viaPin;
     if (!broken && (!c.ok || !contentOk)) {
       const by = [...t.steps.slice(stepStart)].reverse().find((x) => REPLACERS.includes(x.fn))?.fn;

@@ -191,7 +191,7 @@ function pageout(mm: Mm, start: number, end: number): 0 | string {
     const f = e.folio;
     const extra = f.refcount - f.mapcount - (f.inSwapcache ? f.nr : 0);
     if (extra !== 0 || folioMaybeDmaPinned(f) || pageMapcount(machine, f, e.index) !== 1) continue;
-    const slot = machine.newSlot(f.content[e.index]!);
+    const slot = machine.newSlot(f.content.at(e.index));
     const exclusive = pageAnonExclusive(f, e.index);
     zapLeaf(mm, leaf);
     mapLeaf(mm, 'pte', leaf.base, { type: 'swap', slot, exclusive, softDirty: e.softDirty });
@@ -238,7 +238,7 @@ function collapse(mm: Mm, start: number, end: number): 0 | string {
     }
     const thp = mm.machine.alloc('anon', PMD_NR);
     if (!thp) return '-ENOMEM';
-    entries.forEach((e, i) => (thp.content[i] = e.folio.content[e.index]!));
+    entries.forEach((e, i) => thp.content.put(i, e.folio.content.at(e.index)));
     thp.exclusive.fill(1);
     for (let v = base; v < base + PMD_NR; v++) zapLeaf(mm, { level: 'pte', base: v, entry: mm.pt.pte.get(v)! });
     mapLeaf(mm, 'pmd', base, { type: 'present', folio: thp, index: 0, writable: (vma.flags & VM_WRITE) !== 0, dirty: true, softDirty: true, special: false });
@@ -315,7 +315,7 @@ export function readPages(mm: Mm, start: number, pages: number): number[] | Acce
     if ('error' in r) return r.error;
     const n = leafSpan(mm, start + i, start + pages);
     const f = r.page.folio;
-    for (let j = 0; j < n; j++) out.push(f.zero ? 0 : f.content[r.page.index + j]!);
+    for (let j = 0; j < n; j++) out.push(f.zero ? 0 : f.content.at(r.page.index + j));
     i += n;
   }
   return out;

@@ -18,7 +18,7 @@ export function vmspliceToPipe(mm: Mm, start: number, pages: number): Pipe | str
 export function readPipe(mm: Mm, pipe: Pipe): number[] {
   const out: number[] = [];
   for (const r of pipe.refs) {
-    for (let i = 0; i < r.count; i++) out.push(r.folio.zero ? 0 : r.folio.content[r.index + i]!);
+    for (let i = 0; i < r.count; i++) out.push(r.folio.zero ? 0 : r.folio.content.at(r.index + i));
     release(mm, r);
   }
   pipe.refs = [];

@@ -150,7 +150,7 @@ function run(s: Scenario): void {
       const still = leaf?.entry.type === 'present' && leaf.entry.folio === rec.folio;
       assert.ok(still, `${where(i, op)}: a pin the kernel keeps coherent (${rec.kind} of ${rec.folio.name}) is no longer mapped`);
       const seen = readPages(mm, rec.vpn, 1);
-      if (Array.isArray(seen)) assert.equal(seen[0], rec.folio.zero ? 0 : rec.folio.content[rec.index], `${where(i, op)}: pin and process see different data`);
+      if (Array.isArray(seen)) assert.equal(seen[0], rec.folio.zero ? 0 : rec.folio.content.at(rec.index), `${where(i, op)}: pin and process see different data`);
     }
   });
 }
