@@ -15,10 +15,21 @@ export function parseKernelVersion(text: string): KernelVersion | undefined {
   return { major: Number(m[1]), minor: Number(m[2]) };
 }
 
+// compareKernel runs for every entry point, flag and sim-core switch an analysis looks at.
+const parsed = new Map<string, KernelVersion | undefined>();
+
+function parseCached(text: string): KernelVersion | undefined {
+  if (!parsed.has(text)) {
+    if (parsed.size >= 256) parsed.clear(); // versions come from settings too: keep it small
+    parsed.set(text, parseKernelVersion(text));
+  }
+  return parsed.get(text);
+}
+
 /** Negative when a < b, 0 when equal, positive when a > b (major.minor only). */
 export function compareKernel(a: string, b: string): number {
-  const x = parseKernelVersion(a);
-  const y = parseKernelVersion(b);
+  const x = parseCached(a);
+  const y = parseCached(b);
   if (!x || !y) throw new Error(`not a kernel version: '${x ? b : a}'`);
   return x.major !== y.major ? x.major - y.major : x.minor - y.minor;
 }

@@ -69,7 +69,16 @@ function localSource(fn: SyntaxNode, name: string): SyntaxNode | undefined {
   return sources.length === 1 ? sources[0] : undefined;
 }
 
+// Two rules ask for the same file's references (pin-release-mismatch, longterm-without-pin).
+const refsByCalls = new WeakMap<AnalyzedCall[], PageRefs>();
+
 export function collectPageRefs(calls: AnalyzedCall[], callsByName: Map<string, SyntaxNode[]>): PageRefs {
+  let refs = refsByCalls.get(calls);
+  if (!refs) refsByCalls.set(calls, (refs = findPageRefs(calls, callsByName)));
+  return refs;
+}
+
+function findPageRefs(calls: AnalyzedCall[], callsByName: Map<string, SyntaxNode[]>): PageRefs {
   const acquired = new Map<string, { kind: RefKind; call: AnalyzedCall }[]>();
   for (const call of calls) {
     if (call.entry.family === 'debugger' || !call.pagesArg) continue;
