@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// One esbuild run, three bundles: the VS Code client, the language server and the CLI.
+// One esbuild run: the VS Code client, the language server and the CLI (a launcher and its main part).
 // The tree-sitter wasm files are copied beside the bundles (the server and the CLI load them from
 // their own directory), so dist/ alone is a working installation.
 import { build } from 'esbuild';
@@ -37,12 +37,12 @@ try {
       server: join(root, 'server/server.ts'),
       // dist/cli.js is the small launcher; it loads dist/cli-main.js (server/cli.ts says why).
       cli: join(root, 'server/cli.ts'),
-      'cli-main': join(root, 'server/cli-main.ts'),
       'scan-worker': join(root, 'server/scan/worker.ts'),
     },
     outdir: dist,
     banner: { js: '#!/usr/bin/env node' },
   }),
+  build({ ...common, entryPoints: { 'cli-main': join(root, 'server/cli-main.ts') }, outdir: dist }),
   ]);
 } catch {
   // esbuild has printed the errors with their locations already.

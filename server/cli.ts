@@ -1,15 +1,21 @@
 // Entry point of dist/cli.js, the `pinsight` command; small on purpose. V8 compiles a script whole
 // before it runs a line of it, ~15 ms for the CLI's ~450 KB (dist/cli-main.js). A scan starts
-// ripgrep first (cli/early-start.ts), so the tree is read while the rest is compiled and loaded.
+// ripgrep first (cli/early-start.ts), so the tree is read while the rest is compiled and loaded,
+// and the rest comes through V8's code cache (cli/code-cache.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as CliMain from './cli-main.js';
+import { requireWithCodeCache, type LoadedModule } from './cli/code-cache.js';
 import { startScanEarly } from './cli/early-start.js';
+import { cacheRoot } from './scan/result-cache.js';
+import { preferQuickWasm } from './scan/v8-flags.js';
 
 const argv = process.argv.slice(2);
-const ripgrep = startScanEarly(argv, process.cwd());
-const main = loadMain();
-if (ripgrep) main.offerRipgrepRun(ripgrep);
+const early = startScanEarly(argv, process.cwd());
+// A one-shot scan compiles its wasm quickly (scan/v8-flags.ts). V8 rejects a code cache made under
+// other flags: set them before the CLI's code is compiled, and keep a cache per set of flags.
+const main = loadMain(early && preferQuickWasm() ? 'liftoff' : 'default');
+if (early?.ripgrep) main.exports.offerRipgrepRun(early.ripgrep);
 
 const io = {
   out: (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
@@ -17,18 +23,23 @@ const io = {
   cwd: process.cwd(),
 };
 
-main.runCli(main.commands, argv, io).then(
-  (code) => exitWhenFlushed(code),
+main.exports.runCli(main.exports.commands, argv, io).then(
+  (code) => {
+    // A run that failed early compiled little: its cache would serve the next runs poorly.
+    if (code === 0 || code === 1) main.save();
+    exitWhenFlushed(code);
+  },
   (error: unknown) => {
     process.stderr.write(`pinsight: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     exitWhenFlushed(2);
   },
 );
 
-/** dist/cli-main.js beside this bundle; from the sources (tsx), cli-main.ts. */
-function loadMain(): typeof CliMain {
+/** dist/cli-main.js beside this bundle, through the code cache; from the sources (tsx), cli-main.ts. */
+function loadMain(tag: string): LoadedModule<typeof CliMain> {
   const bundled = join(__dirname, 'cli-main.js');
-  return require(existsSync(bundled) ? bundled : join(__dirname, 'cli-main.ts')) as typeof CliMain;
+  if (existsSync(bundled)) return requireWithCodeCache<typeof CliMain>(bundled, join(cacheRoot(), 'code'), tag);
+  return { exports: require(join(__dirname, 'cli-main.ts')) as typeof CliMain, cache: 'off', save: () => undefined };
 }
 
 /**

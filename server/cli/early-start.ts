@@ -8,16 +8,26 @@ import { startRipgrep, type RipgrepRun } from '../scan/ripgrep.js';
 import { classifyRoots } from '../scan/walk.js';
 import { fastScanWanted, parseScanOptions } from './scan-options.js';
 
-/** The ripgrep run for `pinsight ARGV...` when it is a scan on the fast path, started; else undefined. */
-export function startScanEarly(argv: readonly string[], cwd: string): RipgrepRun | undefined {
+export interface EarlyScan {
+  /** The candidates' ripgrep run, when the scan will use ripgrep. */
+  ripgrep?: RipgrepRun;
+}
+
+/** For `pinsight ARGV...` when it is a scan on the fast path: its early start; else undefined. */
+export function startScanEarly(argv: readonly string[], cwd: string): EarlyScan | undefined {
   const [command, ...rest] = argv;
   if (command !== 'scan' || rest.includes('--help') || rest.includes('-h')) return undefined;
+  let options;
   try {
-    const options = parseScanOptions(rest);
-    if (!fastScanWanted(options.fix)) return undefined;
-    const plan = planRipgrep(classifyRoots(options.paths, cwd), envPrefilter());
-    return plan && startRipgrep(plan);
+    options = parseScanOptions(rest);
   } catch {
-    return undefined; // a usage error or a missing path: the command reports it
+    return undefined; // a usage error: the command reports it
+  }
+  if (!fastScanWanted(options.fix)) return undefined;
+  try {
+    const plan = planRipgrep(classifyRoots(options.paths, cwd), envPrefilter());
+    return { ripgrep: plan && startRipgrep(plan) };
+  } catch {
+    return {}; // a missing path: the command reports it
   }
 }

@@ -86,9 +86,14 @@ function pruneOldest(dir: string): void {
   for (const old of files.slice(MAX_FILES)) rmSync(old.path, { force: true });
 }
 
-/** Where the CLI keeps its cache. */
+/** Where pinsight keeps its caches: $PINSIGHT_CACHE, default ~/.cache/pinsight. */
+export function cacheRoot(): string {
+  return process.env.PINSIGHT_CACHE ?? join(homedir(), '.cache/pinsight');
+}
+
+/** Where the CLI keeps its result cache. */
 export function defaultCacheDir(): string {
-  return join(process.env.PINSIGHT_CACHE ?? join(homedir(), '.cache/pinsight'), 'scan-results');
+  return join(cacheRoot(), 'scan-results');
 }
 
 /**

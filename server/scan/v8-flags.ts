@@ -5,9 +5,14 @@
 // long-running process (the language server) keeps the default: it parses for hours.
 import { setFlagsFromString } from 'node:v8';
 
-/** Process-wide and only effective before the first wasm compile: call it first thing in a CLI run. */
-export function preferQuickWasm(): void {
+/**
+ * Process-wide and only effective before the first wasm compile: call it first thing in a CLI run.
+ * True when the flag is set (a V8 code cache made under it is rejected without it: cli/code-cache.ts).
+ */
+export function preferQuickWasm(): boolean {
   // The flag exists in the V8s of Node 20 to 24 (11.3 to 13.6); elsewhere V8 would print an error.
   const major = Number(process.versions.v8.split('.')[0]);
-  if (major >= 11 && major <= 13 && process.env.PINSIGHT_WASM_TIERUP !== '1') setFlagsFromString('--liftoff-only');
+  if (major < 11 || major > 13 || process.env.PINSIGHT_WASM_TIERUP === '1') return false;
+  setFlagsFromString('--liftoff-only');
+  return true;
 }

@@ -20,7 +20,7 @@ const listed = async (run: { attach(onFile: (path: string) => void): Promise<unk
 };
 
 test('a fast scan starts the run scanTree plans, and scanTree takes it over', { skip: noRg }, async () => {
-  const early = startScanEarly(['scan', '--format', 'json', '--kernel', '6.12', fixtures], cwd);
+  const early = startScanEarly(['scan', '--format', 'json', '--kernel', '6.12', fixtures], cwd)?.ripgrep;
   assert.ok(early, 'started');
   assert.deepEqual(early.plan, rg);
   offerRipgrepRun(early);
@@ -34,7 +34,7 @@ test('a fast scan starts the run scanTree plans, and scanTree takes it over', { 
 });
 
 test('an offered run with another plan is stopped, and a new one started', { skip: noRg }, async () => {
-  const early = startScanEarly(['scan', fixtures], cwd)!;
+  const early = startScanEarly(['scan', fixtures], cwd)!.ripgrep!;
   offerRipgrepRun(early);
   const other: RipgrepPlan = { ...rg!, dirs: [join(fixtures, '..')] };
   const run = startRipgrep(other);
@@ -54,8 +54,6 @@ test('nothing starts early unless it is a scan on the fast path with good argume
   none(['scan', '--kernel', 'six', fixtures]);
   none(['scan', '--bogus', fixtures]);
   none(['scan']);
-  none(['scan', join(fixtures, 'no-such-dir')]);
-  none(['scan', join(fixtures, 'callers.c')]); // a file alone: no directory for rg
   const plain = process.env.PINSIGHT_SCAN;
   process.env.PINSIGHT_SCAN = 'plain';
   try {
@@ -64,4 +62,7 @@ test('nothing starts early unless it is a scan on the fast path with good argume
     if (plain === undefined) delete process.env.PINSIGHT_SCAN;
     else process.env.PINSIGHT_SCAN = plain;
   }
+  // A fast scan without a ripgrep run: a missing path (the command reports it), a file alone.
+  assert.deepEqual(startScanEarly(['scan', join(fixtures, 'no-such-dir')], cwd), {});
+  assert.deepEqual(startScanEarly(['scan', join(fixtures, 'callers.c')], cwd), { ripgrep: undefined });
 });
