@@ -39,6 +39,8 @@ export const pinsightCommand = (tools: Tools, tree: string, kernel: string, env:
   env: { PINSIGHT_SCAN_STATS: '1', ...env },
 });
 
+export const FIRST_RUN = 'pinsight (no code cache)';
+
 export interface TreeOptions {
   runs: number;
   plainRuns: number;
@@ -68,6 +70,8 @@ export async function measureTree(tools: Tools, tree: string, kernel: string, o:
     ...(tools.rg ? [{ label: 'ripgrep', command: rgCommand(tools, tree) }] : []),
     { label: 'pinsight', command: pinsightCommand(tools, tree, kernel, noCache) },
     ...(o.cachedPath ? [{ label: 'pinsight (result cache warm)', command: pinsightCommand(tools, tree, kernel) }] : []),
+    // A first run ever: the CLI's code is compiled from scratch too (server/cli/code-cache.ts).
+    ...(o.cachedPath ? [{ label: FIRST_RUN, command: pinsightCommand(tools, tree, kernel, { ...noCache, PINSIGHT_CODE_CACHE: '0' }) }] : []),
   ];
   o.log(`  ${sideBySide.map((e) => e.label).join(', ')}, one run of each in turn ...`);
   for (const s of await runInterleaved(sideBySide, o.runs)) {
@@ -76,6 +80,7 @@ export async function measureTree(tools: Tools, tree: string, kernel: string, o:
   }
   const fast = series.find((s) => s.label === 'pinsight')!;
   const cached = series.find((s) => s.label === 'pinsight (result cache warm)');
+  const first = series.find((s) => s.label === FIRST_RUN);
   const node = o.nodePath ? await add('pinsight (no rg)', pinsightCommand(tools, tree, kernel, { ...noCache, PINSIGHT_PREFILTER: 'node' }), o.runs) : undefined;
   const plain = o.plainRuns > 0 ? await add('pinsight (plain path)', pinsightCommand(tools, tree, kernel, { PINSIGHT_SCAN: 'plain' }), o.plainRuns, 0) : undefined;
   let cocciMatches: number | undefined;
@@ -83,7 +88,7 @@ export async function measureTree(tools: Tools, tree: string, kernel: string, o:
     const s = await add('coccinelle', spatchCommand(tools, tree), o.cocciRuns, 0);
     cocciMatches = s.runs[0]!.outBytes > 0 ? await countCocciMatches(tools, tree) : 0;
   }
-  const hashes = new Set([fast, cached, node, plain].filter((s): s is Series => !!s).flatMap((s) => s.runs.map((r) => r.outHash)));
+  const hashes = new Set([fast, cached, first, node, plain].filter((s): s is Series => !!s).flatMap((s) => s.runs.map((r) => r.outHash)));
   const json = await firstOutput(tools, tree, kernel);
   return {
     tree,
