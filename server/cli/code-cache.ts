@@ -5,7 +5,7 @@
 // cachedData, used here.
 //
 // The cache is pinsight's own code compiled, never anything from a scanned tree:
-// $PINSIGHT_CACHE/code/<bundle>-<tag>-<digest of the code, Node version and tag>.bin. V8 checks its
+// $PINSIGHT_CACHE/code/<bundle>-<tag>-node<version>-<digest of code, Node and tag>.bin. V8 checks its
 // version, flags and the source's length and rejects a cache that does not fit. It is written
 // once, after a run that had none or had one rejected, to a temporary file renamed into place.
 // Any failure falls back to a plain require(): the cache only ever saves time.
@@ -39,7 +39,8 @@ export function requireWithCodeCache<T>(file: string, dir: string, tag: string):
     return plain(); // let require() report it
   }
   const key = createHash('sha1').update(process.version).update(process.arch).update(tag).update(source).digest('hex');
-  const cacheFile = join(dir, `${basename(file, '.js')}-${tag}-${key.slice(0, 16)}.bin`);
+  // The Node version is in the name too: two Nodes used in turn (nvm) keep a cache each.
+  const cacheFile = join(dir, `${basename(file, '.js')}-${tag}-node${process.versions.node}-${key.slice(0, 16)}.bin`);
   const cachedData = readChecked(cacheFile);
   // The wrapper Node's CommonJS loader puts around a module (a shebang line is a comment to it).
   const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.replace(/^#!.*/, '')}\n});`;
@@ -73,10 +74,11 @@ function writeCache(script: Script, cacheFile: string): void {
     const data = script.createCachedData();
     writeFileSync(tmp, Buffer.concat([createHash('sha1').update(data).digest(), data]));
     renameSync(tmp, cacheFile);
-    // Caches of earlier builds (other digests) of the same bundle and tag are dead weight.
+    // Caches of earlier builds (other digests) of the same bundle, tag and Node are dead weight, as
+    // are temporary files a killed run left.
     const prefix = basename(cacheFile).replace(/[0-9a-f]{16}\.bin$/, '');
     for (const name of readdirSync(dir)) {
-      if (name.startsWith(prefix) && name.endsWith('.bin') && join(dir, name) !== cacheFile) rmSync(join(dir, name), { force: true });
+      if (name.startsWith(prefix) && join(dir, name) !== cacheFile) rmSync(join(dir, name), { force: true });
     }
   } catch {
     // read-only home, full disk: the next run compiles as this one did

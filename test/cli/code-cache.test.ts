@@ -108,3 +108,24 @@ test('PINSIGHT_CODE_CACHE=0 loads plainly and writes nothing; a cache that canno
     s.cleanup();
   }
 });
+
+test('another Node version keeps its own cache: a new build replaces only its own Node\'s file', () => {
+  const s = sandbox();
+  try {
+    requireWithCodeCache<Toy>(s.bundle, s.cache, 'tag').save();
+    const [mine] = files(s.cache);
+    // A cache another Node wrote for an older build of the same bundle.
+    const other = mine!.replace(`node${process.versions.node}-`, 'node0.0.1-').replace(/[0-9a-f]{16}\.bin$/, '0123456789abcdef.bin');
+    writeFileSync(join(s.cache, other), 'another node');
+    writeFileSync(join(s.cache, `${mine}.12345.tmp`), 'left by a killed run');
+    writeFileSync(s.bundle, readFileSync(s.bundle, 'utf8').replace('6 * 7', '6 * 9'));
+    requireWithCodeCache<Toy>(s.bundle, s.cache, 'tag').save();
+    const after = files(s.cache);
+    assert.ok(after.includes(other), 'the other Node\'s cache stays');
+    assert.ok(!after.includes(mine!), 'the old build\'s cache goes');
+    assert.ok(!after.some((f) => f.endsWith('.tmp')), 'so does a temporary file');
+    assert.equal(after.length, 2);
+  } finally {
+    s.cleanup();
+  }
+});
