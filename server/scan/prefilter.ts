@@ -1,6 +1,6 @@
 // Who picks a scan's candidate files: ripgrep (ripgrep.ts) when it is on PATH and fits the roots,
 // else the Node walk (walk.ts, needles.ts). One place decides, for scanTree() and for the CLI's
-// early start of ripgrep (server/cli.ts), so both always make the same run.
+// early start of ripgrep (server/cli/early-start.ts), so both always make the same run.
 import { isAbsolute, relative } from 'node:path';
 import { ENTRY_NAMES, exactNeedles } from './needles.js';
 import { findRipgrep, type RipgrepPlan } from './ripgrep.js';

@@ -52,7 +52,7 @@ export interface RipgrepPlan {
 }
 
 /**
- * A ripgrep process listing candidates. The paths it prints wait in `pending` until `attach`
+ * A ripgrep process listing candidates. The paths it prints wait in a list until `attach`
  * takes them, so a run can start before the code that consumes it is loaded (server/cli.ts).
  */
 export interface RipgrepRun {
