@@ -8,10 +8,11 @@
 // $PINSIGHT_CACHE/code/<bundle>-<tag>-node<version>-<digest of code, Node and tag>.bin. V8 checks its
 // version, flags and the source's length and rejects a cache that does not fit. It is written
 // once, after a run that had none or had one rejected, to a temporary file renamed into place.
-// Any failure falls back to a plain require(): the cache only ever saves time.
+// A cache file another user could have written is not used (ownedAndPrivate). Any failure falls
+// back to a plain require(): the cache only ever saves time.
 // PINSIGHT_CODE_CACHE=0 turns it off.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -58,6 +59,7 @@ const DIGEST = 20;
 
 function readChecked(cacheFile: string): Buffer | undefined {
   try {
+    if (!ownedAndPrivate(cacheFile) || !ownedAndPrivate(dirname(cacheFile))) return undefined;
     const file = readFileSync(cacheFile);
     const data = file.subarray(DIGEST);
     return file.length > DIGEST && createHash('sha1').update(data).digest().equals(file.subarray(0, DIGEST)) ? data : undefined;
@@ -66,13 +68,23 @@ function readChecked(cacheFile: string): Buffer | undefined {
   }
 }
 
+/**
+ * The cache is run as code: only from a file and directory that no other user could have written
+ * ($PINSIGHT_CACHE may point into a shared directory). POSIX only; elsewhere the owner check is void.
+ */
+function ownedAndPrivate(path: string): boolean {
+  const stat = statSync(path);
+  if (process.platform === 'win32' || typeof process.getuid !== 'function') return true;
+  return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
+}
+
 function writeCache(script: Script, cacheFile: string): void {
   try {
     const dir = dirname(cacheFile);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     const data = script.createCachedData();
-    writeFileSync(tmp, Buffer.concat([createHash('sha1').update(data).digest(), data]));
+    writeFileSync(tmp, Buffer.concat([createHash('sha1').update(data).digest(), data]), { mode: 0o600 });
     renameSync(tmp, cacheFile);
     // Caches of earlier builds (other digests) of the same bundle, tag and Node are dead weight, as
     // are temporary files a killed run left.

@@ -2,7 +2,7 @@
 // compiling, and a cache that is missing, damaged, stale or unwritable only ever costs the time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireWithCodeCache } from '../../server/cli/code-cache.js';
@@ -125,6 +125,25 @@ test('another Node version keeps its own cache: a new build replaces only its ow
     assert.ok(!after.includes(mine!), 'the old build\'s cache goes');
     assert.ok(!after.some((f) => f.endsWith('.tmp')), 'so does a temporary file');
     assert.equal(after.length, 2);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a cache in a directory others can write is not run', (t) => {
+  if (process.platform === 'win32') return t.skip('POSIX permissions');
+  const s = sandbox();
+  try {
+    requireWithCodeCache<Toy>(s.bundle, s.cache, 'tag').save();
+    assert.equal(requireWithCodeCache<Toy>(s.bundle, s.cache, 'tag').cache, 'used');
+    chmodSync(s.cache, 0o777);
+    const shared = requireWithCodeCache<Toy>(s.bundle, s.cache, 'tag');
+    assert.equal(shared.cache, 'none', 'anyone could have put that file there');
+    assert.equal(shared.exports.answer, 42);
+    chmodSync(s.cache, 0o700);
+    const [name] = files(s.cache);
+    chmodSync(join(s.cache, name!), 0o666);
+    assert.equal(requireWithCodeCache<Toy>(s.bundle, s.cache, 'tag').cache, 'none', 'nor a file others can write');
   } finally {
     s.cleanup();
   }
