@@ -102,18 +102,8 @@ export interface Series {
 
 /** `warmup` unrecorded runs, then `runs` recorded ones. */
 export async function runSeries(label: string, command: Command, runs: number, warmup = 1): Promise<Series> {
-  const loadBefore = loadavg()[0]!;
-  for (let i = 0; i < warmup; i++) await runOnce(command);
-  const recorded: Run[] = [];
-  for (let i = 0; i < runs; i++) recorded.push(await runOnce(command));
-  const rss = recorded.map((r) => r.rssMB).filter((v): v is number => v !== undefined);
-  return {
-    label,
-    runs: recorded,
-    time: summarize(recorded.map((r) => r.ms)),
-    rss: rss.length ? summarize(rss) : undefined,
-    load: [loadBefore, loadavg()[0]!],
-  };
+  const [series] = await runInterleaved([{ label, command }], runs, warmup);
+  return series!;
 }
 
 /**
