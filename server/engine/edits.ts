@@ -3,6 +3,13 @@
 // web binding and LSP.
 import type { Position, Range, TextEdit } from './types.js';
 
+/** The offset of each line's first character (only \n ends a line). */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
 /** Converts between offsets and row/column positions of one text. */
 export class TextIndex {
   private starts: number[] | undefined;
@@ -11,12 +18,7 @@ export class TextIndex {
 
   /** Offsets of the lines, found on first use (a file whose calls have no finding may never ask). */
   private get lineStarts(): number[] {
-    if (!this.starts) {
-      const starts = [0];
-      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.starts = starts;
-    }
-    return this.starts;
+    return (this.starts ??= lineStarts(this.text));
   }
 
   positionAt(offset: number): Position {

@@ -16,6 +16,7 @@
 // slice are its ranges on the file. Offsets do change; the engine takes them only from the slice's
 // tree and uses them only on the slice's text. (Empty lines cost tree-sitter nothing; blanking to
 // spaces would cost as much as parsing the code.)
+import { lineStarts as lineStartsOf } from '../engine/edits.js';
 
 const NL = 10;
 const CR = 13;
@@ -168,8 +169,7 @@ interface Lexed {
 const COMMENTS_AND_LITERALS = /\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|\/\/(?:[^\n\\]|\\[\s\S])*|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?/g;
 
 function lex(text: string): Lexed {
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lineStarts = lineStartsOf(text);
   const spanStarts: number[] = [];
   const spanEnds: number[] = [];
   const multiLine: [number, number][] = [];
