@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type * as CliMain from './cli-main.js';
 import { requireWithCodeCache, type LoadedModule } from './cli/code-cache.js';
 import { startScanEarly } from './cli/early-start.js';
-import { cacheRoot } from './scan/result-cache.js';
+import { cacheRoot } from './scan/cache-files.js';
 import { preferQuickWasm } from './scan/v8-flags.js';
 
 const argv = process.argv.slice(2);

@@ -12,10 +12,11 @@
 // back to a plain require(): the cache only ever saves time.
 // PINSIGHT_CODE_CACHE=0 turns it off.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { writeCacheFile } from '../scan/cache-files.js';
 
 export interface LoadedModule<T> {
   exports: T;
@@ -80,12 +81,9 @@ function ownedAndPrivate(path: string): boolean {
 
 function writeCache(script: Script, cacheFile: string): void {
   try {
-    const dir = dirname(cacheFile);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
     const data = script.createCachedData();
-    writeFileSync(tmp, Buffer.concat([createHash('sha1').update(data).digest(), data]), { mode: 0o600 });
-    renameSync(tmp, cacheFile);
+    writeCacheFile(cacheFile, Buffer.concat([createHash('sha1').update(data).digest(), data]), true);
+    const dir = dirname(cacheFile);
     // Caches of earlier builds (other digests) of the same bundle, tag and Node are dead weight, as
     // are temporary files a killed run left.
     const prefix = basename(cacheFile).replace(/[0-9a-f]{16}\.bin$/, '');

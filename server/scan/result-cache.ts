@@ -10,10 +10,10 @@
 // $PINSIGHT_CACHE/scan-results (default ~/.cache/pinsight). A cache that cannot be read or written
 // is ignored: it only ever saves time.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FileResult } from './analyze-source.js';
+import { cacheRoot, writeCacheFile } from './cache-files.js';
 
 export interface CacheEntry {
   /** sha1 of the file's bytes. */
@@ -67,10 +67,7 @@ export class ResultCache {
     const same = paths.length === Object.keys(this.entries).length && paths.every((p) => this.entries[p]?.digest === seen[p]!.digest);
     if (same) return;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ buildId: this.location.buildId, kernel: this.kernel, entries: seen }));
-      renameSync(tmp, this.file);
+      writeCacheFile(this.file, JSON.stringify({ buildId: this.location.buildId, kernel: this.kernel, entries: seen }));
       pruneOldest(this.location.dir);
     } catch {
       // read-only home, full disk: the next scan analyses again
@@ -84,11 +81,6 @@ function pruneOldest(dir: string): void {
     .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }))
     .sort((a, b) => b.mtime - a.mtime);
   for (const old of files.slice(MAX_FILES)) rmSync(old.path, { force: true });
-}
-
-/** Where pinsight keeps its caches: $PINSIGHT_CACHE, default ~/.cache/pinsight. */
-export function cacheRoot(): string {
-  return process.env.PINSIGHT_CACHE ?? join(homedir(), '.cache/pinsight');
 }
 
 /** Where the CLI keeps its result cache. */
