@@ -6,14 +6,23 @@
 // usage: carry-harness.mjs SRC_6_1 SRC_6_12 SCRATCH
 //   SCRATCH becomes a hard-linked copy of SRC_6_1 (cheap); the two files mm/gup_test.h and
 //   mm/gup_test.c are replaced by new files there (the originals are never written).
-// The pieces are taken out of the 6.12 tree at build time: the project holds no kernel code.
+//        carry-harness.mjs --into-5.10 SRC_5_10 SRC_6_1 SRC_6_12 SCRATCH
+//   5.10 has no mm/gup_test.c at all (only mm/gup_benchmark.c, CONFIG_GUP_BENCHMARK): the 6.1
+//   files with the same port become new files in a scratch copy of the 5.10 tree, with 6.1's
+//   `config GUP_TEST` entry in mm/Kconfig and its line in mm/Makefile. Three calls differ:
+//   is_longterm_pinnable_page() (5.13) is is_migrate_cma_page() there, and kmap_local_page()/
+//   kunmap_local() (5.11) are kmap()/kunmap(). No GUP, fault, fork or io_uring code is touched.
+// The pieces are taken out of the 6.1 and 6.12 trees at build time: the project holds no kernel code.
 import { readFileSync, writeFileSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 
-const [src61, src612, scratch] = process.argv.slice(2);
-if (!src61 || !src612 || !scratch) {
-  console.error('usage: carry-harness.mjs SRC_6_1 SRC_6_12 SCRATCH');
+const args = process.argv.slice(2);
+const into510 = args[0] === '--into-5.10';
+if (into510) args.shift();
+const [src510, src61, src612, scratch] = into510 ? args : [undefined, ...args];
+if (!src61 || !src612 || !scratch || (into510 && !src510) || args.length !== (into510 ? 4 : 3)) {
+  console.error('usage: carry-harness.mjs SRC_6_1 SRC_6_12 SCRATCH\n       carry-harness.mjs --into-5.10 SRC_5_10 SRC_6_1 SRC_6_12 SCRATCH');
   process.exit(2);
 }
 
@@ -67,13 +76,40 @@ if (fopsAt < 0) throw new Error('carry-harness: gup_test_fops not found in 6.1')
 c = c.slice(0, fopsAt) + release + '\n' + c.slice(fopsAt);
 c = insertAfter(c, '\t.unlocked_ioctl = gup_test_ioctl,\n', '\t.release = gup_test_release,\n', '6.1 gup_test_fops');
 
-// --- the scratch tree: hard links to the 6.1 tree, with the two files replaced (not written through).
+/** Replaces every occurrence of `from` with `to`; fails loudly if there is none. */
+function replaceAll(text, from, to, what) {
+  if (!text.includes(from)) throw new Error(`carry-harness: '${from}' not found (${what})`);
+  return text.split(from).join(to);
+}
+
+const files = [['mm/gup_test.h', h], ['mm/gup_test.c', c]];
+let base = src61;
+if (into510) {
+  base = src510;
+  if (existsSync(join(src510, 'mm/gup_test.c'))) throw new Error(`carry-harness: ${src510} already has mm/gup_test.c`);
+  let c510 = replaceAll(c, 'is_longterm_pinnable_page(', 'is_migrate_cma_page(', '5.10 gup_test.c');
+  // is_longterm_pinnable_page() is true for a pinnable page; is_migrate_cma_page() the opposite.
+  c510 = replaceAll(c510, '!is_migrate_cma_page(', 'is_migrate_cma_page(', '5.10 gup_test.c');
+  c510 = replaceAll(c510, 'kmap_local_page(', 'kmap(', '5.10 gup_test.c');
+  c510 = replaceAll(c510, 'kunmap_local(addr)', 'kunmap(pin_longterm_test_pages[i])', '5.10 gup_test.c');
+  files[1][1] = c510;
+  const kconfig61 = readFileSync(join(src61, 'mm/Kconfig'), 'utf8');
+  const entry = slice(kconfig61, 'config GUP_TEST\n', '\tdepends on !GUP_TEST && !DEBUG_FS', '6.1 mm/Kconfig');
+  const kconfig510 = readFileSync(join(src510, 'mm/Kconfig'), 'utf8');
+  files.push(['mm/Kconfig', insertAfter(kconfig510, 'config GUP_BENCHMARK\n', '', '5.10 mm/Kconfig')
+    .replace('config GUP_BENCHMARK\n', entry + '\nconfig GUP_BENCHMARK\n')]);
+  const make510 = readFileSync(join(src510, 'mm/Makefile'), 'utf8');
+  files.push(['mm/Makefile', insertAfter(make510, 'obj-$(CONFIG_GUP_BENCHMARK) += gup_benchmark.o\n',
+    'obj-$(CONFIG_GUP_TEST) += gup_test.o\n', '5.10 mm/Makefile')]);
+}
+
+// --- the scratch tree: hard links to the base tree, with the files replaced (not written through).
 if (existsSync(scratch)) rmSync(scratch, { recursive: true, force: true });
 mkdirSync(dirname(scratch), { recursive: true });
-execFileSync('cp', ['-al', src61, scratch], { stdio: ['ignore', 'ignore', 'inherit'] });
-for (const [name, text] of [['mm/gup_test.h', h], ['mm/gup_test.c', c]]) {
+execFileSync('cp', ['-al', base, scratch], { stdio: ['ignore', 'ignore', 'inherit'] });
+for (const [name, text] of files) {
   const path = join(scratch, name);
-  rmSync(path); // break the hard link before writing
+  rmSync(path, { force: true }); // break the hard link before writing
   writeFileSync(path, text);
 }
-console.error(`carry-harness: ${scratch} = ${src61} + PIN_LONGTERM_TEST harness from ${src612}`);
+console.error(`carry-harness: ${scratch} = ${base} + PIN_LONGTERM_TEST harness from ${src612}${into510 ? ` and gup_test.[ch] from ${src61}` : ''}`);

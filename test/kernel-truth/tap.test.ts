@@ -59,6 +59,44 @@ test('parseTap names each row after the [RUN] line before it and reads the direc
   assert.deepEqual(breakdown(run.rows), { ok: 1, 'not ok': 1, skip: 1, xfail: 1 });
 });
 
+// 7.x (selftests/mm/vm_util.h log_test_start()/log_test_result()): the result line repeats the
+// [RUN] name; a reason is printed as a comment of its own before it.
+const sample7 = [
+  '# kernel: 7.3.4',
+  'TAP version 13',
+  '# [INFO] detected THP size: 2048 KiB',
+  '1..4',
+  '# [RUN] Basic COW after fork() ... with base page',
+  'ok 1 Basic COW after fork() ... with base page',
+  '# [RUN] vmsplice() + unmap in child ... with hugetlb (2048 kB)',
+  '# Leak from parent into child',
+  'ok 2 # XFAIL vmsplice() + unmap in child ... with hugetlb (2048 kB)',
+  '# [RUN] R/O longterm GUP pin ... with memfd',
+  '# Longterm R/O pin is not reliable',
+  'not ok 3 R/O longterm GUP pin ... with memfd',
+  '# [RUN] Basic COW after fork() when collapsing after fork() (fully shared)',
+  '# MADV_COLLAPSE failed: Invalid argument',
+  'ok 4 # SKIP Basic COW after fork() when collapsing after fork() (fully shared)',
+  '# Totals: pass:1 fail:1 xfail:1 xpass:0 skip:1 error:0',
+].join('\n');
+
+test('parseTap reads 7.x result lines that carry the test name, with the reason from the comment before', () => {
+  const run = parseTap(sample7);
+  assert.equal(run.plan, 4);
+  assert.deepEqual(run.hugetlbSizesKb, [2048]);
+  assert.deepEqual(
+    run.rows.map((r) => [r.number, r.test, r.memory, r.result, r.message]),
+    [
+      [1, 'Basic COW after fork()', 'base page', 'ok', ''],
+      [2, 'vmsplice() + unmap in child', 'hugetlb (2048 kB)', 'xfail', 'Leak from parent into child'],
+      [3, 'R/O longterm GUP pin', 'memfd', 'not ok', 'Longterm R/O pin is not reliable'],
+      [4, 'Basic COW after fork() when collapsing after fork() (fully shared)', '', 'skip', 'MADV_COLLAPSE failed: Invalid argument'],
+    ],
+  );
+  // a name that is not the [RUN] line's stays the message (6.x), so the two formats cannot be mixed up
+  assert.equal(parseTap('TAP version 13\n# [RUN] a ... with b\n# note\nok 1 a ... with c\n').rows[0]!.message, 'a ... with c');
+});
+
 test('parseTap refuses a garbled capture', () => {
   assert.throws(() => parseTap('TAP version 13\n# [RUN] a ... with b\nok 1 x\nok 3 y\n'), TapError);
   assert.throws(() => parseTap('TAP version 13\nok 1 x\n'), TapError);

@@ -1,11 +1,15 @@
-// Parses the TAP output of the kernel's mm selftests (cow.c, gup_longterm.c; 6.12's
-// tools/testing/selftests/kselftest.h formats) into rows named the way sim-core names them.
+// Parses the TAP output of the kernel's mm selftests (cow.c, gup_longterm.c;
+// tools/testing/selftests/kselftest.h formats of 6.x and 7.x) into rows named the way sim-core names them.
 //
-// A result line carries only a number and a message ("ok 151 Longterm R/O pin is reliable"):
+// 6.x: a result line carries only a number and a message ("ok 151 Longterm R/O pin is reliable"):
 // the test and the memory come from the `# [RUN] <test> ... with <memory>` line printed before it
 // (cow.c run_with_*(), gup_longterm.c run_with_*()). The anonymous-THP collapse tests of cow.c
 // print `# [RUN] <test>` alone (run_anon_thp_test_cases(); they run on a PMD-sized THP): their
 // memory is ''.
+// 7.x: log_test_start() still prints the [RUN] line, and log_test_result() (selftests/mm/vm_util.h)
+// repeats the name on the result line ("ok 3 Basic COW after fork() ... with base page"); the
+// reason moved to a `# ` line of its own before it ("# Leak from parent into child"), which becomes
+// the row's message.
 
 export type TapResult = 'ok' | 'not ok' | 'skip' | 'xfail';
 
@@ -76,6 +80,8 @@ export function parseTap(text: string): TapRun {
   let totals: string | undefined;
   let bailOut: string | undefined;
   let run: string | undefined;
+  /** the last plain `# ` comment after the [RUN] line (7.x prints a failure's reason there) */
+  let note: string | undefined;
   let inHeader = true;
 
   for (const raw of text.split('\n')) {
@@ -97,6 +103,7 @@ export function parseTap(text: string): TapRun {
     const r = RUN.exec(line);
     if (r) {
       run = r[1]!;
+      note = undefined;
       continue;
     }
     const size = THP_SIZE.exec(line);
@@ -117,7 +124,10 @@ export function parseTap(text: string): TapRun {
       continue;
     }
     const res = RESULT.exec(line);
-    if (!res) continue;
+    if (!res) {
+      if (line.startsWith('# ') && !line.startsWith('# [')) note = line.slice(2);
+      continue;
+    }
     const number = Number(res[2]);
     if (number !== rows.length + 1) {
       throw new TapError(`TAP row ${number} out of sequence (expected ${rows.length + 1}): ${line}`);
@@ -126,7 +136,11 @@ export function parseTap(text: string): TapRun {
     const { test, memory } = splitRunLine(run);
     const hs = HUGETLB_IN_NAME.exec(memory);
     if (hs) hugetlb.add(Number(hs[1]));
-    rows.push({ number, test, memory, ...classify(res[1] as 'ok' | 'not ok', res[3] ?? '') });
+    const classified = classify(res[1] as 'ok' | 'not ok', res[3] ?? '');
+    // 7.x: the result line names the test; its reason, if any, was the comment before it.
+    if (classified.message === run) classified.message = note ?? '';
+    rows.push({ number, test, memory, ...classified });
+    note = undefined;
   }
   const result: TapRun = {
     header,
