@@ -34,8 +34,8 @@ export function parseScanOptions(argv: string[]): ScanOptions {
   if (parsed.values.kernel !== undefined) {
     try {
       kernel = normalizeKernel(parsed.values.kernel);
-    } catch {
-      throw new UsageError(`--kernel: '${parsed.values.kernel}' is not a kernel version (expected e.g. 6.1 or 6.12)`);
+    } catch (error) {
+      throw new UsageError(`--kernel: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   return { format, kernel, fix: parsed.values.fix ?? false, paths: parsed.positionals };

@@ -1,6 +1,12 @@
 // The result of a scan, and its text and JSON forms. Lines and columns are 1-based here.
 import { relative, isAbsolute } from 'node:path';
 import type { CallSite, Finding } from '../engine/types.js';
+import { kernelFor } from '../../sim-core/index.js';
+
+/** How the model answers for a kernel when not as itself (outside the known trees, below sim-core's baseline). */
+export function kernelNotes(kernel: string): string[] {
+  return kernelFor({ version: kernel }).notes();
+}
 
 export interface FileResult {
   /** Absolute path. */
@@ -32,7 +38,7 @@ export function displayPath(path: string, cwd: string): string {
 const GCC_SEVERITY: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
 export function formatText(result: ScanResult, cwd: string): string {
-  const lines = [`pinsight: Linux ${result.kernel} (${result.kernelSource})`];
+  const lines = [`pinsight: Linux ${result.kernel} (${result.kernelSource})`, ...kernelNotes(result.kernel).map((n) => `pinsight: note: ${n}`)];
   let calls = 0;
   let findings = 0;
   for (const file of result.files) {
@@ -49,8 +55,10 @@ export function formatText(result: ScanResult, cwd: string): string {
 }
 
 export function toJson(result: ScanResult, cwd: string): unknown {
+  const notes = kernelNotes(result.kernel);
   return {
     kernel: result.kernel,
+    ...(notes.length ? { kernelNotes: notes } : {}),
     calls: result.files.flatMap((file) =>
       file.calls.map((c) => ({
         file: displayPath(file.path, cwd),

@@ -3,7 +3,7 @@
 // whole kernel tree. Exit codes: 0 no findings, 1 findings, 2 bad usage or internal error.
 import { resolve } from 'node:path';
 import { analyzeFile, applyEdits } from '../engine/index.js';
-import { findKernelMakefile } from '../engine/kernel-version.js';
+import { findKernelMakefile, normalizeKernel } from '../engine/kernel-version.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import type { FileAnalysis, TextEdit } from '../engine/types.js';
 import type { CliIO, Command } from './command.js';
@@ -56,7 +56,11 @@ function resolveKernel(given: string | undefined, paths: string[], cwd: string):
   const versions = new Set(found.map((f) => f.tree!.version));
   if (versions.size > 1) throw new UsageError(`the PATHs are in trees of different kernels (${[...versions].join(', ')}); scan them separately or pass --kernel V`);
   const first = found[0]!.tree!;
-  return { kernel: first.version, source: `${displayPath(first.makefile, cwd)}` };
+  try {
+    return { kernel: normalizeKernel(first.version), source: `${displayPath(first.makefile, cwd)}` };
+  } catch (error) {
+    throw new UsageError(`${displayPath(first.makefile, cwd)}: ${error instanceof Error ? error.message : String(error)}; pass --kernel V`);
+  }
 }
 
 /** Scans files (and fixes them in place with `fix`); exported for tests and benchmarks. */
