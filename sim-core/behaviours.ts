@@ -106,8 +106,9 @@ const BEHAVIOURS = [
       'not identified: absent from wp_can_reuse_anon_folio() as factored out in Oct 2023 ("memory: move exclusivity detection in do_wp_page() into wp_can_reuse_anon_folio()", for 6.7), present in 6.12.117; 6.8 (multi-size THP) is the likely release, not verified',
     kernelFile: 'mm/memory.c',
     kernelFunction: 'wp_can_reuse_anon_folio',
+    until: '6.15',
     summary:
-      'A write/unshare fault never reuses a page of a large anonymous folio that is not marked exclusive: it copies. Before: reused when the folio\'s reference count was 1.',
+      'A write/unshare fault never reuses a page of a large anonymous folio that is not marked exclusive: it copies. Before: reused when the folio\'s reference count was 1. Replaced by wp-reuse-large-anon-folio.',
   },
   {
     name: 'hugetlb-generic-gup',
@@ -117,6 +118,101 @@ const BEHAVIOURS = [
     kernelFunction: 'follow_huge_pmd',
     summary:
       'The GUP slow path follows hugetlb pages through the generic follow_page_mask() (follow_huge_pmd()/follow_huge_pud()) instead of follow_hugetlb_page(). Changes the functions in the trace, not the outcome.',
+  },
+  // ---- 5.10 -> 6.1: what 5.10 lacks (the model's baseline is 5.10; checked against Debian's
+  // 5.10.262 and 6.1 trees and a real 5.10.262 run of cow.c; releases between marked as recalled) ----
+  {
+    name: 'unshare-anon',
+    since: '5.18',
+    commit: 'c89357e27f20 "mm: support GUP-triggered unsharing of anonymous pages" [id and release recalled]',
+    kernelFile: 'mm/gup.c',
+    kernelFunction: 'follow_page_pte',
+    summary:
+      'A R/O FOLL_PIN of an anonymous page that may be shared first breaks COW with FAULT_FLAG_UNSHARE (gup_must_unshare()). Before (5.10): GUP pins the page as it is, and the next write fault copies it away from the pin.',
+  },
+  {
+    name: 'cow-reuse-by-refcount',
+    since: '5.18',
+    commit:
+      'c145e0b47c77 "mm: streamline COW logic in do_swap_page()", 3bff7e3f1f16 "mm/huge_memory: streamline COW logic in do_huge_pmd_wp_page()", 53a05ad9f21d "mm: optimize do_wp_page() for exclusive pages in the swapcache" [ids and release recalled]',
+    kernelFile: 'mm/memory.c',
+    kernelFunction: 'do_swap_page',
+    summary:
+      'Swap-in write faults and PMD-mapped THP write faults reuse a page only when nobody else holds a reference; do_wp_page() frees the swapcache to reuse. Before (5.10): reuse_swap_page() counts only mappings and swap entries, so a page a pipe (vmsplice) or a pin still references is reused and written under it; do_wp_page() copies any page still in the swapcache.',
+  },
+  {
+    name: 'anon-exclusive',
+    since: '5.19',
+    commit:
+      '6c287605fd56 "mm: remember exclusively mapped anonymous pages with PG_anon_exclusive", a7f226604170 "mm/gup: trigger FAULT_FLAG_UNSHARE when R/O-pinning a possibly shared anonymous page" [ids and release recalled]',
+    kernelFile: 'mm/memory.c',
+    kernelFunction: 'do_wp_page',
+    summary:
+      'Anonymous pages carry PG_anon_exclusive: a write fault reuses an exclusive page whatever its reference count (so a pinned page stays the process\'s), GUP unshares only pages not marked exclusive, fork() copies only exclusive maybe-pinned pages. Before (5.10): do_wp_page() reuses only a page with page_count() == 1 mapped once; any extra reference, a pin included, makes it copy.',
+  },
+  {
+    name: 'hugetlb-fork-copy-pinned',
+    since: '5.12',
+    commit: '4eae4efa2c29 "hugetlb: do early cow when page pinned on src mm" [id and release recalled; absent in 5.10.262]',
+    kernelFile: 'mm/hugetlb.c',
+    kernelFunction: 'copy_hugetlb_page_range',
+    summary:
+      'fork() gives the child a copy of a maybe-pinned private hugetlb page at once, as copy_present_page() does for small pages (5.9). Before (5.10): the page is shared and write-protected, and the parent\'s next write copies it away from the pin.',
+  },
+  {
+    name: 'mprotect-writable-exclusive-anon',
+    since: '6.0',
+    commit: '"mm/mprotect: allow clean exclusive anon pages to be writable" (Nadav Amit) [id not verified; release recalled]',
+    kernelFile: 'mm/mprotect.c',
+    kernelFunction: 'change_pte_range',
+    summary:
+      'mprotect(PROT_READ|PROT_WRITE) maps exclusive anonymous pages writable again at once. Before (5.10): only dirty-accountable shared mappings get write access back; private pages stay read-only and the next write goes through do_wp_page().',
+  },
+  {
+    name: 'madv-collapse',
+    since: '6.1',
+    commit: '7d8faaf15545 "mm/madvise: introduce MADV_COLLAPSE sync hugepage collapse"',
+    kernelFile: 'mm/khugepaged.c',
+    kernelFunction: 'madvise_collapse',
+    summary: 'madvise(MADV_COLLAPSE) collapses a range into THPs synchronously. Before (5.10): -EINVAL, unknown advice.',
+  },
+  {
+    name: 'hugetlb-force-write-refused',
+    since: '6.0',
+    until: '7.2',
+    commit: '"mm/gup: disallow FOLL_FORCE|FOLL_WRITE on hugetlb mappings" (David Hildenbrand) [id not verified; release recalled]; absent again in 7.2.12 and 7.3.4 (the release that removed it not verified)',
+    kernelFile: 'mm/gup.c',
+    kernelFunction: 'check_vma_flags',
+    summary:
+      'check_vma_flags() refuses (-EFAULT) FOLL_FORCE|FOLL_WRITE on a hugetlb mapping without VM_WRITE, and hugetlb_wp() refuses such a write fault. In 5.10 and again in 7.3 the write is done on a private copy and the entry stays read-only (7.3 make_huge_pte(): writable only with VM_WRITE).',
+  },
+  // ---- 6.12 -> 7.3 (checked against Debian's 6.12.118, 7.2.12 and 7.3.4 trees and a real 7.3.4 run) ----
+  {
+    name: 'huge-zero-wp-pmd-thp',
+    since: '6.13',
+    commit: '"mm: allocate THP on hugezeropage wp-fault" (Dev Jain) [id not verified; release recalled; present in 7.2.12 and 7.3.4]',
+    kernelFile: 'mm/huge_memory.c',
+    kernelFunction: 'do_huge_zero_wp_pmd',
+    summary:
+      'A write or unshare fault on the huge zeropage maps a new zero-filled PMD THP (writable with VM_WRITE). Before: the PMD is split and the PTE level copies one 4 kB page.',
+  },
+  {
+    name: 'wp-reuse-large-anon-folio',
+    since: '6.15',
+    commit: '"mm: COW reuse support for PTE-mapped THP with CONFIG_MM_ID" (David Hildenbrand) [id not verified; release recalled; present in 7.2.12 and 7.3.4]',
+    kernelFile: 'mm/memory.c',
+    kernelFunction: '__wp_can_reuse_large_anon_folio',
+    summary:
+      'A write/unshare fault reuses a page of a large anonymous folio mapped more than once, only by this process, whose every reference is a mapping (never while pinned). Before: copied.',
+  },
+  {
+    name: 'collapse-ro-anon',
+    since: '7.2',
+    commit: 'not identified: SCAN_PAGE_RO is gone from mm/khugepaged.c in 7.2.12 and 7.3.4 (present in 6.12.118); the release between is not verified',
+    kernelFile: 'mm/khugepaged.c',
+    kernelFunction: 'hpage_collapse_scan_pmd',
+    summary:
+      'MADV_COLLAPSE collapses a range whose PTEs are all read-only (COW-shared with a child after fork) into a new THP of this process. Before: SCAN_PAGE_RO, -EINVAL.',
   },
 ] as const satisfies readonly Behaviour[];
 
@@ -129,7 +225,7 @@ export function behaviours(): readonly Behaviour[] {
 }
 
 /** The oldest kernel whose behaviour the model represents without switches. */
-export const BASELINE = '6.1';
+export const BASELINE = '5.10';
 
 export type KernelSpec = { version: string; with?: string[]; without?: string[] };
 
@@ -172,8 +268,8 @@ export class Kernel {
   /** the source tree cited in traces: the one of the two we read that is closest to `version` */
   readonly tree: '6.1' | '6.12';
   /**
-   * Set for kernels older than the model's baseline: sim-core's oldest behaviour is 6.1's (the 5.x
-   * changes, PG_anon_exclusive in 5.19 and the copy of pinned pages at fork in 5.9, are not switches).
+   * Set for kernels older than the model's baseline: sim-core's oldest behaviour is 5.10's (the copy
+   * of pinned pages at fork, 5.9, is not a switch).
    */
   readonly belowBaseline: string | undefined;
   /** Set for versions outside the known trees' range: which tree answers for it, said in every output. */

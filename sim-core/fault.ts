@@ -234,6 +234,23 @@ function doSwapPage(mm: Mm, vma: Vma, vpn: number, ff: FaultFlags): FaultResult 
   let writable = false;
   let dirty = false;
   let writeDone = false;
+  if (!k.has('cow-reuse-by-refcount')) {
+    // 5.10: a write fault reuses the page when reuse_swap_page() counts no other mapping and no
+    // other swap entry (mapcount + swapcount <= 1); references (a pipe's, a pin's) do not count.
+    // A read fault always maps it read-only.
+    const reused = ff.write && !folio.ksm && folio.mapcount + slot.count === 0;
+    if (reused) {
+      folioFreeSwap(mm.machine, folio);
+      writable = (vma.flags & VM_WRITE) !== 0;
+      dirty = writeDone = true;
+    }
+    mm.pt.pte.set(vpn, { type: 'present', folio, index, writable, dirty, softDirty: e.softDirty || writeDone, special: false });
+    folio.mapcount++;
+    vma.anonVma = true;
+    t.add('do_swap_page()', `-> swapped in as ${folio.name}, ${reused ? 'reuse_swap_page(): no other mapping or swap entry, mapped writable' : 'mapped read-only'}`, k.ref('mm/memory.c', 'do_swap_page'), leafState(mm, vpn));
+    if (ff.write && !writeDone) return doWpPage(mm, vma, vpn, mm.pt.pte.get(vpn) as PresentEntry, ff);
+    return 'ok';
+  }
   if (!folio.ksm && (exclusive || folio.refcount === 1)) {
     const needsSoftDirtyWp = vmaSoftDirtyEnabled(vma) && !e.softDirty;
     if (vma.flags & VM_WRITE && !needsSoftDirtyWp) {
@@ -279,6 +296,13 @@ export function doWpPage(mm: Mm, vma: Vma, vpn: number, e: PresentEntry, ff: Fau
     t.add('wp_page_shared()', `-> shared mapping: ${e.folio.name} made writable in place`, k.ref('mm/memory.c', 'wp_page_shared'), leafState(mm, vpn));
     return 'ok';
   }
+  if (page && page.anon && !k.has('anon-exclusive')) {
+    // 5.10: no PG_anon_exclusive; reuse only what nobody else references: page_count() == 1 and
+    // mapped once. A pin, a pipe's reference or the swapcache's forces a copy.
+    if (!page.ksm && page.refcount === 1 && page.mapcount === 1) return reuse(mm, vma, vpn, e, unshare, 'page_count() == 1, mapped once');
+    t.add('do_wp_page()', `-> page_count() of ${page.name} is ${page.refcount}${page.ksm ? ' (KSM)' : ''}, not 1: copy`, ref);
+    return wpPageCopy(mm, vma, vpn, e, unshare);
+  }
   if (page && page.anon) {
     if (pageAnonExclusive(page, e.index)) {
       return reuse(mm, vma, vpn, e, unshare, 'PageAnonExclusive: the page is ours alone');
@@ -314,11 +338,33 @@ function reuse(mm: Mm, vma: Vma, vpn: number, e: PresentEntry, unshare: boolean,
 
 /** The reuse test of do_wp_page() (6.1 inline; 6.12 wp_can_reuse_anon_folio()). */
 function wpCanReuseAnonFolio(mm: Mm, folio: Folio): boolean {
+  if (folio.large && mm.kernel.has('wp-reuse-large-anon-folio')) return wpCanReuseLargeAnonFolio(mm, folio);
   if (folio.large && mm.kernel.has('wp-never-reuse-large-folio')) return false;
   if (folio.ksm || folio.refcount > 3) return false;
   if (folio.refcount > 1 + (folio.inSwapcache ? 1 : 0)) return false;
   if (folio.inSwapcache) folioFreeSwap(mm.machine, folio);
   return !folio.ksm && folio.refcount === 1;
+}
+
+/**
+ * __wp_can_reuse_large_anon_folio() (7.3 mm/memory.c): a large anonymous folio mapped more than
+ * once, only by this mm (FOLIO_MM_IDS_SHARED clear), whose every reference is a mapping
+ * (large mapcount == refcount: never while pinned) is ours alone.
+ */
+function wpCanReuseLargeAnonFolio(mm: Mm, folio: Folio): boolean {
+  if (folio.mapcount <= 1) return false; // "just free up a large folio if only a single page is mapped"
+  if (mappedByOtherMm(mm, folio)) return false;
+  if (folio.inSwapcache) folioFreeSwap(mm.machine, folio);
+  return folio.mapcount === folio.refcount;
+}
+
+/** Is `folio` mapped by a process other than `mm` (the kernel's FOLIO_MM_IDS_SHARED)? */
+function mappedByOtherMm(mm: Mm, folio: Folio): boolean {
+  for (const other of mm.machine.processes) {
+    if (other === mm || other.exited) continue;
+    for (const m of [other.pt.pte, other.pt.pmd, other.pt.pud]) for (const e of m.values()) if (e.type === 'present' && e.folio === folio) return true;
+  }
+  return false;
 }
 
 /**
@@ -360,8 +406,28 @@ function doHugePmdWpPage(mm: Mm, vma: Vma, base: number, e: PresentEntry, ff: Fa
     t.add('do_huge_pmd_wp_page()', `-> ${why}: __split_huge_pmd(), VM_FAULT_FALLBACK to the PTE level`, ref);
     return 'fallback';
   };
-  if (f.kind === 'huge-zeropage') return fallback('the huge zeropage');
+  if (f.kind === 'huge-zeropage') {
+    if (!k.has('huge-zero-wp-pmd-thp')) return fallback('the huge zeropage');
+    // do_huge_zero_wp_pmd() (7.3 mm/huge_memory.c): a new zero-filled PMD THP replaces the huge
+    // zeropage, mapped by map_anon_folio_pmd_pf() writable if VM_WRITE, for an unshare too.
+    const thp = mm.machine.alloc('anon', PMD_NR);
+    if (!thp) return fallback('the huge zeropage, and no THP to replace it');
+    thp.exclusive.fill(1);
+    zapLeaf(mm, { level: 'pmd', base, entry: e });
+    mapLeaf(mm, 'pmd', base, { type: 'present', folio: thp, index: 0, writable: (vma.flags & VM_WRITE) !== 0, dirty: true, softDirty: true, special: false });
+    vma.anonVma = true;
+    t.add('do_huge_zero_wp_pmd()', `-> ${ff.unshare ? 'unshare' : 'write'} fault on the huge zeropage: a new exclusive ${PMD_NR * 4} kB THP ${thp.name} mapped by the PMD`, k.ref('mm/huge_memory.c', 'do_huge_zero_wp_pmd'), leafState(mm, base));
+    return 'ok';
+  }
   if (!vmaIsAnonymous(vma)) return fallback('not an anonymous VMA');
+  if (!k.has('cow-reuse-by-refcount')) {
+    // 5.10: reuse_swap_page() on the THP: mapped once and no swap entry; other references do not count.
+    if (f.ksm || f.mapcount !== 1 || f.inSwapcache) return fallback(`THP mapped ${f.mapcount} times`);
+    e.writable = (vma.flags & VM_WRITE) !== 0;
+    e.dirty = e.softDirty = true;
+    t.add('do_huge_pmd_wp_page()', '-> reuse_swap_page(): THP mapped once, reused, PMD made writable', ref, leafState(mm, base));
+    return 'ok';
+  }
   let reused = f.exclusive.at(e.index) === 1;
   if (!reused) {
     if (f.refcount > 1 + (f.inSwapcache ? f.nr : 0)) return fallback(`THP shared (refcount ${f.refcount})`);
@@ -434,20 +500,27 @@ function hugetlbWp(mm: Mm, vma: Vma, base: number, level: 'pmd' | 'pud', ff: Fau
   const ref = k.ref('mm/hugetlb.c', 'hugetlb_wp');
   const e = (level === 'pmd' ? mm.pt.pmd : mm.pt.pud).get(base)!;
   const unshare = !!ff.unshare;
-  if (!unshare && !(vma.flags & VM_WRITE)) {
+  if (!unshare && !(vma.flags & VM_WRITE) && k.has('hugetlb-force-write-refused')) {
     t.add('hugetlb_wp()', '-> write fault without VM_WRITE: VM_FAULT_SIGSEGV (no FOLL_FORCE on hugetlb)', ref);
     return 'sigsegv';
   }
+  // A FOLL_FORCE write (no VM_WRITE; 5.10, 7.3) gets its page but the entry stays read-only
+  // (7.3 set_huge_ptep_maybe_writable(), make_huge_pte(): writable only with VM_WRITE).
+  const mayWrite = !unshare && (vma.flags & VM_WRITE) !== 0;
   if (vma.flags & VM_MAYSHARE) {
     if (unshare) return 'ok';
-    e.writable = e.dirty = true;
+    e.writable = mayWrite;
+    e.dirty = true;
     t.add('hugetlb_wp()', '-> shared mapping: made writable in place', ref, leafState(mm, base));
     return 'ok';
   }
   const old = e.folio;
   if (old.anon && old.mapcount === 1) {
     old.exclusive.put(0, 1);
-    if (!unshare) e.writable = e.dirty = true;
+    if (!unshare) {
+      e.writable = mayWrite;
+      e.dirty = true;
+    }
     t.add('hugetlb_wp()', `-> anonymous and mapped once (mapcount 1, refcount ${old.refcount}): reused${unshare ? ', stays read-only' : ', made writable'}`, ref, leafState(mm, base));
     return 'ok';
   }
@@ -459,7 +532,7 @@ function hugetlbWp(mm: Mm, vma: Vma, base: number, level: 'pmd' | 'pud', ff: Fau
   folio.content.copyFrom(old.content);
   folio.exclusive.put(0, 1);
   zapLeaf(mm, { level, base, entry: e });
-  mapLeaf(mm, level, base, { type: 'present', folio, index: 0, writable: !unshare, dirty: !unshare, softDirty: true, special: false });
+  mapLeaf(mm, level, base, { type: 'present', folio, index: 0, writable: mayWrite, dirty: !unshare, softDirty: true, special: false });
   vma.anonVma = true;
   t.add(
     'hugetlb_wp()',

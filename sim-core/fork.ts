@@ -16,6 +16,12 @@ function needsCowForDma(parent: Mm, folio: Folio): boolean {
   return parent.hasPinned && folioMaybeDmaPinned(folio);
 }
 
+/** Is this anonymous page one fork() must copy now? 5.10 asks only "maybe pinned"; with PG_anon_exclusive (5.19) the page must be exclusive too. */
+function copyForDma(parent: Mm, f: Folio, index: number): boolean {
+  if (!f.anon || f.zero || !needsCowForDma(parent, f)) return false;
+  return !parent.kernel.has('anon-exclusive') || pageAnonExclusive(f, index);
+}
+
 /** fork() failing as the kernel's does (dup_mmap() returns -ENOMEM): the child is gone again. */
 export class ForkFailed extends Error {
   override name = 'ForkFailed';
@@ -63,7 +69,7 @@ function copyLeaf(parent: Mm, child: Mm, vma: Vma, leaf: Leaf): void {
   if (leaf.level !== 'pte' && f.hugetlb) return copyHugetlb(parent, child, vma, leaf, e);
   if (leaf.level === 'pmd' && !f.zero) {
     // copy_huge_pmd(): a maybe-pinned exclusive THP cannot be shared: split and copy per page.
-    if (f.anon && pageAnonExclusive(f, e.index) && needsCowForDma(parent, f)) {
+    if (copyForDma(parent, f, e.index)) {
       t.add('copy_huge_pmd()', `-> THP ${f.name} may be pinned: split the PMD and copy at PTE level`, k.ref('mm/huge_memory.c', 'copy_huge_pmd'));
       splitHugePmd(parent, leaf.base);
       for (const l of parent.pt.leavesIn(leaf.base, leaf.base + f.nr)) copyLeaf(parent, child, vma, l);
@@ -71,7 +77,7 @@ function copyLeaf(parent: Mm, child: Mm, vma: Vma, leaf: Leaf): void {
     }
     if (f.anon) f.exclusive.fill(0);
   }
-  if (f.anon && !f.zero && leaf.level === 'pte' && pageAnonExclusive(f, e.index) && needsCowForDma(parent, f)) {
+  if (leaf.level === 'pte' && copyForDma(parent, f, e.index)) {
     // copy_present_page(): the child gets a copy now; the parent keeps its (pinned) page as it is.
     const copy = parent.machine.alloc('anon', 1)!;
     copy.content.put(0, f.content.at(e.index));
@@ -93,7 +99,7 @@ function copyHugetlb(parent: Mm, child: Mm, vma: Vma, leaf: Leaf, e: PresentEntr
   const k = parent.kernel;
   const f = e.folio;
   const cow = isCowMapping(vma.flags);
-  if (f.anon && pageAnonExclusive(f, 0) && needsCowForDma(parent, f)) {
+  if (k.has('hugetlb-fork-copy-pinned') && copyForDma(parent, f, 0)) {
     const copy = parent.machine.alloc('anon', f.nr, { hugetlb: true });
     if (!copy) throw new ForkFailed('no free huge page to copy a pinned hugetlb page');
     copy.content.copyFrom(f.content);

@@ -1,6 +1,7 @@
 // GUP: the exported entry points with their argument checks, the slow path (check_vma_flags(),
 // follow_page_mask(), faultin_page() and the retry loop), GUP-fast with its fall-back, and the
 // FOLL_GET / FOLL_PIN accounting. Linux: mm/gup.c, mm/internal.h (6.12), include/linux/mm.h (6.1).
+import type { Kernel } from './behaviours.js';
 import { handleMmFault, va } from './fault.js';
 import type { Mm, PinRecord } from './mm.js';
 import { type Folio, GUP_PIN_COUNTING_BIAS, folioIsLongtermPinnable, pageAnonExclusive } from './page.js';
@@ -329,7 +330,7 @@ export function checkVmaFlags(mm: Mm, vma: Vma, flags: Flags): string | null {
     }
     if (!(vma.flags & VM_WRITE)) {
       if (!flags.has('FOLL_FORCE')) return no('-EFAULT', 'FOLL_WRITE on a mapping without VM_WRITE (and no FOLL_FORCE)');
-      if (isVmHugetlbPage(vma)) return no('-EFAULT', 'FOLL_FORCE|FOLL_WRITE is not supported on hugetlb');
+      if (isVmHugetlbPage(vma) && k.has('hugetlb-force-write-refused')) return no('-EFAULT', 'FOLL_FORCE|FOLL_WRITE is not supported on hugetlb');
       if (!isCowMapping(vma.flags)) return no('-EFAULT', 'FOLL_FORCE|FOLL_WRITE only writes into COW (private) mappings');
     }
   } else if (!(vma.flags & VM_READ)) {
@@ -345,7 +346,7 @@ export function checkVmaFlags(mm: Mm, vma: Vma, flags: Flags): string | null {
  * may a FOLL_WRITE go through this read-only entry without a write fault? Only FOLL_FORCE on an
  * exclusive anonymous page in a private mapping without VM_WRITE (ptrace's breakpoint poke).
  */
-function canFollowWrite(vma: Vma, leaf: Leaf, flags: Flags): boolean {
+function canFollowWrite(k: Kernel, vma: Vma, leaf: Leaf, flags: Flags): boolean {
   const e = leaf.entry;
   if (e.type !== 'present') return false;
   if (e.writable) return true;
@@ -353,8 +354,10 @@ function canFollowWrite(vma: Vma, leaf: Leaf, flags: Flags): boolean {
   if (vma.flags & (VM_SHARED | VM_MAYSHARE)) return false;
   if (!(vma.flags & VM_MAYWRITE)) return false;
   if (vma.flags & VM_WRITE) return false;
-  if (!e.folio.anon || !pageAnonExclusive(e.folio, e.index)) return false;
+  if (!e.folio.anon || (k.has('anon-exclusive') && !pageAnonExclusive(e.folio, e.index))) return false;
   if (vmaSoftDirtyEnabled(vma) && !e.softDirty) return false;
+  // 5.10 can_follow_write_pte(): FOLL_COW (set after the write fault broke COW) and pte_dirty().
+  if (!k.has('anon-exclusive')) return e.dirty;
   return true;
 }
 
@@ -374,6 +377,11 @@ export function gupMustUnshare(mm: Mm, vma: Vma | null, flags: Flags, folio: Fol
     if (!vma) return { must: true, why: `${what} is not anonymous, R/O FOLL_LONGTERM, and GUP-fast has no vma to check for a COW mapping` };
     if (isCowMapping(vma.flags)) return { must: true, why: `non-anon page (${what}) in a COW mapping, R/O FOLL_LONGTERM` };
     return { must: false, why: `${what} in a mapping that is not COW (shared): no COW can ever replace it` };
+  }
+  if (!k.has('unshare-anon')) return { must: false, why: 'no FAULT_FLAG_UNSHARE yet (before 5.18): the page is pinned as it is' };
+  if (!k.has('anon-exclusive')) {
+    const shared = folio.mapcount > 1;
+    return { must: shared, why: shared ? 'anonymous page mapped more than once (page_mapcount(), 5.18)' : 'anonymous page mapped once' };
   }
   if (pageAnonExclusive(folio, index)) return { must: false, why: 'anonymous page marked exclusive (PageAnonExclusive)' };
   return { must: true, why: `anonymous page not marked exclusive${folio.ksm ? ' (KSM page)' : ' (may be shared with another process)'}` };
@@ -401,7 +409,7 @@ function followPageMask(mm: Mm, vma: Vma, vpn: number, flags: Flags): Follow {
     return { need: 'fault' };
   }
   const e = leaf.entry;
-  if (flags.has('FOLL_WRITE') && !canFollowWrite(vma, leaf, flags)) {
+  if (flags.has('FOLL_WRITE') && !canFollowWrite(k, vma, leaf, flags)) {
     t.add(fname, `-> FOLL_WRITE on a read-only entry: ${k.fn('can_follow_write_pte', 'can_follow_write_pte')}() -> false, write fault needed`, ref);
     return { need: 'fault' };
   }
@@ -416,7 +424,7 @@ function followPageMask(mm: Mm, vma: Vma, vpn: number, flags: Flags): Follow {
       return { need: 'unshare' };
     }
   }
-  if (flags.has('FOLL_PIN') && e.folio.anon && isCowMapping(vma.flags) && !pageAnonExclusive(e.folio, leaf.level === 'pte' ? e.index : index)) {
+  if (k.has('anon-exclusive') && flags.has('FOLL_PIN') && e.folio.anon && isCowMapping(vma.flags) && !pageAnonExclusive(e.folio, leaf.level === 'pte' ? e.index : index)) {
     // VM_BUG_ON in the follow functions / sanity_check_pinned_pages(): cannot happen in a correct kernel.
     t.add(fname, '-> model invariant violated: FOLL_PIN of a non-exclusive anonymous page', ref);
   }

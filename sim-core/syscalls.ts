@@ -103,7 +103,9 @@ export function mprotect(mm: Mm, start: number, pages: number, prot: { read: boo
       if (!prot.write) e.writable = false;
       else if (!e.writable && !isVmHugetlbPage(v) && !(v.flags & VM_SHARED) && !e.special) {
         const softDirtyWp = vmaSoftDirtyEnabled(v) && !e.softDirty;
-        if (!softDirtyWp && e.folio.anon && pageAnonExclusive(e.folio, e.index)) e.writable = true;
+        // change_pte_range(): 6.0+ maps exclusive anonymous pages writable again; 5.10 leaves every
+        // private PTE read-only (only dirty-accountable shared mappings get write access back).
+        if (!softDirtyWp && e.folio.anon && mm.kernel.has('mprotect-writable-exclusive-anon') && pageAnonExclusive(e.folio, e.index)) e.writable = true;
       }
     }
   }
@@ -155,6 +157,10 @@ export function madvise(mm: Mm, start: number, pages: number, advice: Madvise): 
       return 0;
     }
     case 'MADV_COLLAPSE':
+      if (!mm.kernel.has('madv-collapse')) {
+        t.add('madvise(MADV_COLLAPSE)', '-> -EINVAL: no such advice before 6.1', mm.kernel.ref('mm/madvise.c', 'madvise_behavior_valid'));
+        return '-EINVAL';
+      }
       return collapse(mm, start, end);
   }
 }
@@ -204,7 +210,8 @@ function pageout(mm: Mm, start: number, end: number): 0 | string {
 /**
  * MADV_COLLAPSE (mm/khugepaged.c madvise_collapse() -> hpage_collapse_scan_pmd(),
  * collapse_huge_page()): copy a PMD range of small/PTE-mapped anonymous pages into a new THP mapped
- * by a PMD. Refused (SCAN_PAGE_RO, -EINVAL) when no PTE in the range is writable, and
+ * by a PMD. Refused (SCAN_PAGE_RO, -EINVAL) when no PTE in the range is writable (up to 6.x; 7.3
+ * has no such check: a fully COW-shared range is collapsed into a new THP of this process), and
  * (SCAN_PAGE_COUNT, -EAGAIN) when a page has references besides its mappings.
  */
 function collapse(mm: Mm, start: number, end: number): 0 | string {
@@ -232,7 +239,7 @@ function collapse(mm: Mm, start: number, end: number): 0 | string {
         return '-EAGAIN';
       }
     }
-    if (!writable) {
+    if (!writable && !mm.kernel.has('collapse-ro-anon')) {
       t.add('hpage_collapse_scan_pmd()', '-> SCAN_PAGE_RO: no PTE in the range is writable (all COW-shared): MADV_COLLAPSE fails with -EINVAL', ref);
       return '-EINVAL';
     }
