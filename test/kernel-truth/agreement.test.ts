@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { compare, loadRecordings, loadSimCore, type Agreement, type CowTableRow } from './agreement.js';
 
 const recordings = loadRecordings();
-const KERNELS = ['5.10', '6.1', '6.12'];
+const KERNELS = ['5.10', '6.1', '6.12', '7.3'];
 // sim-core is written in parallel: until sim-core/index.ts exists the comparisons are skipped, not passed.
 const simMissing = !existsSync(new URL('../../sim-core/index.ts', import.meta.url));
 
