@@ -20,10 +20,12 @@ export interface Behaviour {
 }
 
 /**
- * The switches. Commit ids marked "[unverified id]" come from the reference notes, not from a
- * commit page (84209e87c696, 8ac268436e6d and 19eaf44954df were checked against later mainline
- * commits that cite them); "since" values were checked against the two trees we read (Debian 6.1.192 has
- * none of these, 6.12.117 has all) and, where noted, are recalled rather than verified.
+ * The switches. With none on, the model is Linux 5.10 (BASELINE). Commit ids marked "[unverified id]"
+ * come from the reference notes, not from a commit page (84209e87c696, 8ac268436e6d and 19eaf44954df
+ * were checked against later mainline commits that cite them). "since"/"until" values were checked
+ * against the trees we read (Debian 5.10.262, 6.1, 6.12.117/118, 7.2.12, 7.3.4: a switch is on in
+ * exactly those of them newer than its since and older than its until) and, where noted, are
+ * recalled rather than verified for the releases between them.
  */
 const BEHAVIOURS = [
   {
