@@ -267,8 +267,8 @@ export class Kernel {
   readonly version: string;
   readonly v: Version;
   readonly on: ReadonlySet<string>;
-  /** the source tree cited in traces: the one of the two we read that is closest to `version` */
-  readonly tree: '6.1' | '6.12';
+  /** the source tree cited in traces: the one of the trees we read that is closest to `version` */
+  readonly tree: '5.10' | '6.1' | '6.12' | '7.3';
   /**
    * Set for kernels older than the model's baseline: sim-core's oldest behaviour is 5.10's (the copy
    * of pinned pages at fork, 5.9, is not a switch).
@@ -280,7 +280,8 @@ export class Kernel {
     this.v = parseVersion(spec.version);
     this.version = spec.version.trim();
     this.on = behavioursFor(spec);
-    this.tree = atLeast(this.v, '6.2') ? '6.12' : '6.1';
+    const m = modelledVersion(spec.version);
+    this.tree = atLeast(m, '7.2') ? '7.3' : atLeast(m, '6.2') ? '6.12' : atLeast(m, '6.1') ? '6.1' : '5.10';
     this.outsideRange = outsideKnownRange(spec.version)?.note;
     this.belowBaseline = atLeast(modelledVersion(spec.version), BASELINE)
       ? undefined
@@ -293,9 +294,9 @@ export class Kernel {
   has(name: BehaviourName): boolean {
     return this.on.has(name);
   }
-  /** A function's name in the cited tree, for functions renamed between 6.1 and 6.12. */
+  /** A function's (or file's) name in the cited tree, for those renamed or moved between 6.1 and 6.12 (5.10 has 6.1's, 7.3 6.12's). */
   fn(in61: string, in612: string): string {
-    return this.tree === '6.1' ? in61 : in612;
+    return this.tree === '6.1' || this.tree === '5.10' ? in61 : in612;
   }
   /** "mm/gup.c follow_page_pte() (6.12)" */
   ref(file: string, fn: string): string {

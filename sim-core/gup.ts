@@ -402,7 +402,7 @@ function followPageMask(mm: Mm, vma: Vma, vpn: number, flags: Flags): Follow {
       : leaf.level === 'pmd'
         ? k.fn('follow_trans_huge_pmd()', 'follow_huge_pmd()')
         : 'follow_huge_pud()';
-  const file = hugetlb61 ? 'mm/hugetlb.c' : leaf && leaf.level === 'pmd' && k.tree === '6.1' ? 'mm/huge_memory.c' : 'mm/gup.c';
+  const file = hugetlb61 ? 'mm/hugetlb.c' : leaf && leaf.level === 'pmd' ? k.fn('mm/huge_memory.c', 'mm/gup.c') : 'mm/gup.c';
   const ref = k.ref(file, fname.slice(0, -2));
   if (!leaf || leaf.entry.type !== 'present') {
     t.add(fname, `-> ${leaf ? 'swapped out' : 'nothing mapped'} at ${va(vpn)}: fault it in`, ref);
@@ -418,7 +418,7 @@ function followPageMask(mm: Mm, vma: Vma, vpn: number, flags: Flags): Follow {
   const index = e.index + (vpn - leaf.base);
   if (!e.writable) {
     const u = gupMustUnshare(mm, vma, flags, e.folio, leaf.level === 'pte' ? e.index : index);
-    t.add('gup_must_unshare()', `-> ${u.must}: ${u.why}`, k.ref(k.tree === '6.1' ? 'include/linux/mm.h' : 'mm/internal.h', 'gup_must_unshare'));
+    t.add('gup_must_unshare()', `-> ${u.must}: ${u.why}`, k.ref(k.fn('include/linux/mm.h', 'mm/internal.h'), 'gup_must_unshare'));
     if (u.must) {
       t.add(fname, '-> -EMLINK: break COW first (unshare fault), then retry', ref);
       return { need: 'unshare' };
@@ -544,7 +544,7 @@ function fastOne(mm: Mm, vpn: number, flags: Flags): { folio: Folio; index: numb
   }
   if (!e.writable) {
     const u = gupMustUnshare(mm, null, flags, e.folio, leaf.level === 'pte' ? e.index : index);
-    t.add('gup_must_unshare()', `-> ${u.must}: ${u.why}`, k.ref(k.tree === '6.1' ? 'include/linux/mm.h' : 'mm/internal.h', 'gup_must_unshare'));
+    t.add('gup_must_unshare()', `-> ${u.must}: ${u.why}`, k.ref(k.fn('include/linux/mm.h', 'mm/internal.h'), 'gup_must_unshare'));
     if (u.must) return bail('gup_must_unshare() says unshare first, which needs the slow path');
   }
   const count = levelPages(leaf.level) - (vpn - leaf.base);
