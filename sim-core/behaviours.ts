@@ -153,6 +153,15 @@ const BEHAVIOURS = [
       'Anonymous pages carry PG_anon_exclusive: a write fault reuses an exclusive page whatever its reference count (so a pinned page stays the process\'s), GUP unshares only pages not marked exclusive, fork() copies only exclusive maybe-pinned pages. Before (5.10): do_wp_page() reuses only a page with page_count() == 1 mapped once; any extra reference, a pin included, makes it copy.',
   },
   {
+    name: 'longterm-migrate-movable',
+    since: '5.13',
+    commit: 'd1e153fea2a8 "mm/gup: migrate pinned pages out of movable zone" [id and release recalled; 5.10.262 has check_and_migrate_cma_pages()]',
+    kernelFile: 'mm/gup.c',
+    kernelFunction: 'check_and_migrate_movable_pages',
+    summary:
+      'FOLL_LONGTERM migrates pages out of ZONE_MOVABLE as well as CMA before pinning them (GUP-fast leaves both to the slow path). Before (5.10): only CMA pages; a ZONE_MOVABLE page is pinned where it is and its memory block can no longer be offlined.',
+  },
+  {
     name: 'hugetlb-fork-copy-pinned',
     since: '5.12',
     commit: '4eae4efa2c29 "hugetlb: do early cow when page pinned on src mm" [id and release recalled; absent in 5.10.262]',

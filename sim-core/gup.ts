@@ -199,9 +199,11 @@ function gupLongtermLocked(call: GupCall, flags: Flags, offset = 0): GupOutcome 
   if (!flags.has('FOLL_PIN')) return fail('-EINVAL', ERRNO['-EINVAL']!, 'WARN: FOLL_LONGTERM without FOLL_PIN');
   for (let round = 0; ; round++) {
     const out = getUserPagesLocked(call, flags, offset);
-    const unpinnable = [...new Set(out.pins.map((p) => p.folio).filter((f) => !folioIsLongtermPinnable(f)))];
+    const unpinnable = [...new Set(out.pins.map((p) => p.folio).filter((f) => !longtermPinnable(k, f)))];
     if (unpinnable.length === 0) {
-      if (out.pins.length) t.add('check_and_migrate_movable_pages()', '-> every pinned folio may be pinned long-term where it is (not in ZONE_MOVABLE/CMA)', ref);
+      if (out.pins.some((p) => !folioIsLongtermPinnable(p.folio))) {
+        t.add('check_and_migrate_cma_pages()', '-> 5.10 migrates only CMA pages: the page in ZONE_MOVABLE is pinned where it is (its memory block can no longer be offlined)', k.ref('mm/gup.c', 'check_and_migrate_cma_pages'));
+      } else if (out.pins.length) t.add('check_and_migrate_movable_pages()', '-> every pinned folio may be pinned long-term where it is (not in ZONE_MOVABLE/CMA)', ref);
       return out;
     }
     for (const p of out.pins) release(mm, p);
@@ -215,6 +217,14 @@ function gupLongtermLocked(call: GupCall, flags: Flags, offset = 0): GupOutcome 
       t.add('check_and_migrate_movable_pages()', `-> ${f.name} is in ZONE_MOVABLE/CMA: unpinned and migrated to ${moved.name}; -EAGAIN, pin the range again`, ref, () => describePins(mm.machine));
     }
   }
+}
+
+/**
+ * folio_is_longterm_pinnable(): not in ZONE_MOVABLE or CMA. 5.10 (is_migrate_cma_page()) asks only
+ * about CMA; the model's movable page ('anon-movable') is then taken to be in ZONE_MOVABLE.
+ */
+function longtermPinnable(k: Kernel, f: Folio): boolean {
+  return !k.has('longterm-migrate-movable') || folioIsLongtermPinnable(f);
 }
 
 /**
@@ -536,7 +546,7 @@ function fastOne(mm: Mm, vpn: number, flags: Flags): { folio: Folio; index: numb
   if (flags.has('FOLL_WRITE') && !e.writable) return bail('FOLL_WRITE and the entry is read-only (pte_access_permitted() fails)');
   if (leaf.level === 'pte' && e.special) return bail('pte_special(): the shared zeropage has no page GUP-fast may grab');
   const index = e.index + (vpn - leaf.base);
-  if (flags.has('FOLL_LONGTERM') && flags.has('FOLL_PIN') && !folioIsLongtermPinnable(e.folio)) return bail(`${k.fn('try_grab_folio', 'try_grab_folio_fast')}() refuses a long-term pin of a folio in ZONE_MOVABLE/CMA`);
+  if (flags.has('FOLL_LONGTERM') && flags.has('FOLL_PIN') && !longtermPinnable(k, e.folio)) return bail(`${k.fn('try_grab_folio', 'try_grab_folio_fast')}() refuses a long-term pin of a folio in ZONE_MOVABLE/CMA`);
   if (k.has('longterm-write-file-fast-bail') && flags.has('FOLL_PIN') && flags.has('FOLL_LONGTERM') && flags.has('FOLL_WRITE')) {
     const f = e.folio;
     const ok = f.anon || f.hugetlb || (f.file !== null && f.file.isShmem);

@@ -60,3 +60,13 @@ test('hugetlb-force-write-refused: FOLL_FORCE|FOLL_WRITE on a R/O private hugetl
     assert.equal(mm.pt.pmd.get(mem)?.writable, false, version);
   }
 });
+
+test('longterm-migrate-movable: 5.10 pins a ZONE_MOVABLE page where it is, 6.1 migrates it first', () => {
+  for (const path of ['slow', 'fast'] as const) {
+    const pin = (version: string) => simulate({ kernel: { version }, memory: 'anon-movable', mapping: 'private', flags: ['FOLL_LONGTERM'], path });
+    const [old, now] = [pin('5.10'), pin('6.1')];
+    assert.ok(!fns(old.trace).includes('migrated'), `5.10 ${path}: ${fns(old.trace)}`);
+    assert.ok(fns(now.trace).includes('migrated'), `6.1 ${path}`);
+    if (path === 'slow') assert.ok(old.trace.some((s) => s.fn === 'check_and_migrate_cma_pages()'));
+  }
+});
