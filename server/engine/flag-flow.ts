@@ -38,6 +38,11 @@ export interface FlagTerm {
   node?: SyntaxNode;
   /** The macro the token came through, if any. */
   macro?: string;
+  /**
+   * Set when the flag is not a FOLL_ name but a pre-4.9 `int write` argument: a literal 1 or a
+   * boolean expression, which is FOLL_WRITE only because FOLL_WRITE is 1 on every kernel.
+   */
+  legacy?: 'literal' | 'boolean';
 }
 
 export interface UnknownTerm {
@@ -407,9 +412,18 @@ export class FlagFlow {
       case 'identifier':
         return this.evaluateName(n.text, n, state, scope);
       case 'number_literal':
-        return /^0+[uUlL]*$|^0[xX]0+[uUlL]*$/.test(n.text) ? [emptyValue()] : [unknownValue(n, scope, 'a numeric flag value')];
+        if (/^0+[uUlL]*$|^0[xX]0+[uUlL]*$/.test(n.text)) return [emptyValue()];
+        // The pre-4.9 `int write` argument: 1 is FOLL_WRITE, the one flag with the same value (0x01) on every kernel.
+        if (/^(0[xX]0*)?0*1[uUlL]*$/.test(n.text)) return [legacyWrite(n, scope, 'literal')];
+        return [unknownValue(n, scope, 'a numeric flag value (only 1, FOLL_WRITE, means the same on every kernel)')];
+      case 'true':
+        return [legacyWrite(n, scope, 'literal')];
+      case 'false':
+        return [emptyValue()];
       case 'binary_expression': {
         const op = field(n, 'operator')?.text;
+        // A comparison or logical expression is 0 or 1: `dir != DMA_TO_DEVICE` as an `int write`.
+        if (op && BOOLEAN_OPERATORS.has(op)) return booleanWrite(n, scope);
         const left = field(n, 'left');
         const right = field(n, 'right');
         if (!left || !right) return [unknownValue(n, scope, 'incomplete expression')];
@@ -430,6 +444,7 @@ export class FlagFlow {
         return [...withConds(yes, c(false)), ...withConds(this.evaluate(alternative, state, scope), c(true))].slice(0, MAX_STATES);
       }
       case 'unary_expression':
+        if (field(n, 'operator')?.text === '!') return booleanWrite(n, scope);
         if (field(n, 'operator')?.text === '~') {
           const inner = this.evaluate(field(n, 'argument') ?? n, state, scope);
           return inner.map((v) => ({
@@ -501,6 +516,19 @@ export class FlagFlow {
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
+
+const BOOLEAN_OPERATORS = new Set(['==', '!=', '<', '>', '<=', '>=', '&&', '||']);
+
+function legacyWrite(node: SyntaxNode, scope: Scope, legacy: 'literal' | 'boolean', conds: Cond[] = []): FlowValue {
+  const term: FlagTerm = { flag: 'FOLL_WRITE', loc: loc(node, scope), node: scope.delta === 0 ? node : undefined, macro: scope.macro, legacy };
+  return { flags: new Map([['FOLL_WRITE', [term]]]), unknown: [], conds };
+}
+
+/** A boolean expression as flags: FOLL_WRITE where it holds, nothing where it does not. */
+function booleanWrite(node: SyntaxNode, scope: Scope): FlowValue[] {
+  const cond = (negated: boolean): Cond[] => [{ text: condText(node), negated, node: scope.delta === 0 ? node : undefined }];
+  return [legacyWrite(node, scope, 'boolean', cond(false)), { ...emptyValue(), conds: cond(true) }];
+}
 
 function loc(node: SyntaxNode, scope: Scope): Loc {
   return { start: node.startIndex + scope.delta, end: node.endIndex + scope.delta };

@@ -54,3 +54,14 @@ test('flag flow: flags the entry point adds are kept apart from the caller\'s', 
   const noPages = (await analyze('long f(struct mm_struct *mm) { return get_user_pages_remote(mm, 0, 1, 0, NULL, NULL); }', '6.12')).calls[0]!;
   assert.deepEqual(noPages.impliedFlags, ['FOLL_REMOTE', 'FOLL_TOUCH']);
 });
+
+test('the pre-4.9 `int write`: a literal 1 is FOLL_WRITE, a boolean expression FOLL_WRITE or nothing, with no unknown part', async () => {
+  const one = (await analyze('int f(unsigned long a, struct page **p)\n{\n\treturn get_user_pages_fast(a, 1, 1, p);\n}\n', '6.12')).calls[0]!;
+  assert.deepEqual(one.flagSets.map((s) => [s.flags, s.unknown]), [[['FOLL_WRITE'], []]]);
+  const dir = (await analyze('int f(unsigned long a, int d, struct page **p)\n{\n\treturn get_user_pages_fast(a, 1, d != DMA_TO_DEVICE, p);\n}\n', '6.12')).calls[0]!;
+  assert.deepEqual(dir.flagSets.map((s) => s.flags.join('|')).sort(), ['', 'FOLL_WRITE']);
+  assert.ok(dir.flagSets.every((s) => s.unknown.length === 0));
+  // Any other number is a different flag set on different kernels: unknown, said so.
+  const three = (await analyze('int f(unsigned long a, struct page **p)\n{\n\treturn get_user_pages_fast(a, 1, 3, p);\n}\n', '6.12')).calls[0]!;
+  assert.match(three.flagSets[0]!.unknown.join(), /3/);
+});

@@ -1,0 +1,33 @@
+import { runRuleTests } from '../rule-tester.js';
+
+runRuleTests('legacy-write-flag', {
+  valid: [
+    { name: 'FOLL_WRITE written as a flag', code: 'int f(unsigned long a, struct page **p)\n{\n\treturn get_user_pages_fast(a, 1, FOLL_WRITE, p);\n}\n' },
+    { name: 'no flags: 0', code: 'int f(unsigned long a, struct page **p)\n{\n\treturn pin_user_pages_fast(a, 1, 0, p);\n}\n' },
+    { name: 'a 1 that is the page count, not the flags', code: 'int f(unsigned long a, struct page **p)\n{\n\treturn pin_user_pages_fast(a, 1, FOLL_LONGTERM, p);\n}\n' },
+    {
+      name: 'a conditional FOLL_WRITE in a ternary (the form the fix writes)',
+      code: 'int f(unsigned long a, int dir, struct page **p)\n{\n\treturn get_user_pages_fast(a, 1, (dir != DMA_TO_DEVICE) ? FOLL_WRITE : 0, p);\n}\n',
+    },
+  ],
+  invalid: [
+    {
+      name: 'the pre-4.9 `int write` as a literal 1',
+      code: 'int f(unsigned long buf, int n, struct page **pages)\n{\n\treturn get_user_pages_fast(buf, n, 1 /* write */, pages);\n}\n',
+      findings: [{ line: 3, severity: 'information', message: /`1` passed as the flags of get_user_pages_fast\(\)/ }],
+      output: 'int f(unsigned long buf, int n, struct page **pages)\n{\n\treturn get_user_pages_fast(buf, n, FOLL_WRITE /* write */, pages);\n}\n',
+    },
+    {
+      name: 'a boolean expression: FOLL_WRITE where it holds',
+      code: 'int f(unsigned long a, int direction, struct page **page)\n{\n\treturn get_user_pages_fast(a, 1, direction != DMA_TO_DEVICE, page);\n}\n',
+      findings: [{ line: 3, message: /`direction != DMA_TO_DEVICE` passed as the flags/ }],
+      output: 'int f(unsigned long a, int direction, struct page **page)\n{\n\treturn get_user_pages_fast(a, 1, (direction != DMA_TO_DEVICE) ? FOLL_WRITE : 0, page);\n}\n',
+    },
+    {
+      name: 'a negation through a local',
+      code: 'int f(unsigned long a, bool ro, struct page **p)\n{\n\tint write = !ro;\n\n\treturn pin_user_pages_fast(a, 1, write, p);\n}\n',
+      findings: [{ line: 3 }],
+      output: 'int f(unsigned long a, bool ro, struct page **p)\n{\n\tint write = (!ro) ? FOLL_WRITE : 0;\n\n\treturn pin_user_pages_fast(a, 1, write, p);\n}\n',
+    },
+  ],
+});
