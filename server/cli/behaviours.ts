@@ -66,7 +66,7 @@ export const behavioursCommand: Command = {
     if (spec) lines.push(`Linux ${spec.version}${spec.with ? ` with ${spec.with.join(', ')}` : ''}${spec.without ? ` without ${spec.without.join(', ')}` : ''}:`, '');
     for (const b of list) {
       const state = 'on' in b ? (b.on ? '  [on]' : '  [off]') : '';
-      lines.push(`${b.name}  (since ${b.since})${state}`);
+      lines.push(`${b.name}  (since ${b.since}${b.until ? `, until ${b.until}` : ''})${state}`);
       lines.push(`    ${b.kernelFile} ${b.kernelFunction}()`);
       lines.push(`    ${b.summary}`);
       lines.push(`    commit: ${b.commit}`);

@@ -68,8 +68,20 @@ test('behaviours lists the switches, and which are on for a kernel', async () =>
   assert.match(all.out, /mm\/internal\.h gup_must_unshare\(\)/);
   const j = JSON.parse((await cli('behaviours', '--kernel', '6.1', '--json')).out) as { behaviours: Array<{ name: string; on: boolean; commit: string }> };
   assert.equal(j.behaviours.find((b) => b.name === 'unshare-longterm-ro-cow')!.on, false);
-  const k612 = JSON.parse((await cli('behaviours', '--kernel', '6.12', '--json')).out) as { behaviours: Array<{ name: string; on: boolean }> };
-  assert.ok(k612.behaviours.every((b) => b.on));
+  const onIn = async (version: string): Promise<Map<string, boolean>> => {
+    const r = JSON.parse((await cli('behaviours', '--kernel', version, '--json')).out) as { behaviours: Array<{ name: string; on: boolean }> };
+    return new Map(r.behaviours.map((b) => [b.name, b.on]));
+  };
+  // 5.10 is the model's baseline: no switch on
+  assert.ok([...(await onIn('5.10')).values()].every((on) => !on));
+  const k612 = await onIn('6.12');
+  for (const n of ['unshare-longterm-ro-cow', 'anon-exclusive', 'wp-never-reuse-large-folio', 'hugetlb-force-write-refused']) assert.equal(k612.get(n), true, n);
+  for (const n of ['collapse-ro-anon', 'wp-reuse-large-anon-folio']) assert.equal(k612.get(n), false, n);
+  // a behaviour with an `until` is off again from that release on, and says so
+  const k73 = await onIn('7.3');
+  for (const n of ['wp-never-reuse-large-folio', 'hugetlb-force-write-refused']) assert.equal(k73.get(n), false, n);
+  assert.equal([...k73.values()].filter((on) => !on).length, 2);
+  assert.match(all.out, /^wp-never-reuse-large-folio {2}\(since 6\.8, until 6\.15\)$/m);
 });
 
 test('simulate prints the trace and the verdict', async () => {
