@@ -197,6 +197,15 @@ const BEHAVIOURS = [
     summary:
       'check_vma_flags() refuses (-EFAULT) FOLL_FORCE|FOLL_WRITE on a hugetlb mapping without VM_WRITE, and hugetlb_wp() refuses such a write fault. In 5.10 and again in 7.3 the write is done on a private copy and the entry stays read-only (7.3 make_huge_pte(): writable only with VM_WRITE).',
   },
+  {
+    name: 'hugetlb-wp-needs-vm-write',
+    since: '6.0',
+    commit: 'came with hugetlb-force-write-refused [not verified separately]; 7.3 make_huge_pte(vma, folio, try_mkwrite) and set_huge_ptep_maybe_writable() check VM_WRITE',
+    kernelFile: 'mm/hugetlb.c',
+    kernelFunction: 'hugetlb_wp',
+    summary:
+      'A hugetlb write fault maps the page writable only in a VM_WRITE mapping. Before (5.10): hugetlb_cow() maps the reused or copied page writable even for a FOLL_FORCE write into a read-only private mapping, which the process can then write through.',
+  },
   // ---- 6.12 -> 7.3 (checked against Debian's 6.12.118, 7.2.12 and 7.3.4 trees and a real 7.3.4 run) ----
   {
     name: 'huge-zero-wp-pmd-thp',

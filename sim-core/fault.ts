@@ -504,9 +504,10 @@ function hugetlbWp(mm: Mm, vma: Vma, base: number, level: 'pmd' | 'pud', ff: Fau
     t.add('hugetlb_wp()', '-> write fault without VM_WRITE: VM_FAULT_SIGSEGV (no FOLL_FORCE on hugetlb)', ref);
     return 'sigsegv';
   }
-  // A FOLL_FORCE write (no VM_WRITE; 5.10, 7.3) gets its page but the entry stays read-only
-  // (7.3 set_huge_ptep_maybe_writable(), make_huge_pte(): writable only with VM_WRITE).
-  const mayWrite = !unshare && (vma.flags & VM_WRITE) !== 0;
+  // A FOLL_FORCE write (no VM_WRITE; 5.10, 7.3): 7.3 keeps the entry read-only
+  // (set_huge_ptep_maybe_writable(), make_huge_pte(): writable only with VM_WRITE); 5.10's
+  // make_huge_pte(vma, page, 1) and set_huge_ptep_writable() map it writable all the same.
+  const mayWrite = !unshare && ((vma.flags & VM_WRITE) !== 0 || !k.has('hugetlb-wp-needs-vm-write'));
   if (vma.flags & VM_MAYSHARE) {
     if (unshare) return 'ok';
     e.writable = mayWrite;
@@ -521,7 +522,7 @@ function hugetlbWp(mm: Mm, vma: Vma, base: number, level: 'pmd' | 'pud', ff: Fau
       e.writable = mayWrite;
       e.dirty = true;
     }
-    t.add('hugetlb_wp()', `-> anonymous and mapped once (mapcount 1, refcount ${old.refcount}): reused${unshare ? ', stays read-only' : ', made writable'}`, ref, leafState(mm, base));
+    t.add('hugetlb_wp()', `-> anonymous and mapped once (mapcount 1, refcount ${old.refcount}): reused${mayWrite ? ', made writable' : ', stays read-only'}`, ref, leafState(mm, base));
     return 'ok';
   }
   const folio = mm.machine.alloc('anon', old.nr, { hugetlb: true });
@@ -536,7 +537,7 @@ function hugetlbWp(mm: Mm, vma: Vma, base: number, level: 'pmd' | 'pud', ff: Fau
   vma.anonVma = true;
   t.add(
     'hugetlb_wp()',
-    `-> ${old.anon ? `anonymous page mapped ${old.mapcount + 1} times` : `pagecache page ${old.name}`}: copied into a new exclusive anonymous huge page ${folio.name}${unshare ? ', read-only (unshare)' : ', writable'}`,
+    `-> ${old.anon ? `anonymous page mapped ${old.mapcount + 1} times` : `pagecache page ${old.name}`}: copied into a new exclusive anonymous huge page ${folio.name}${unshare ? ', read-only (unshare)' : mayWrite ? ', writable' : ', read-only (no VM_WRITE)'}`,
     ref,
     leafState(mm, base),
   );
