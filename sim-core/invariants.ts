@@ -1,5 +1,5 @@
 // The model's own bookkeeping rules, checked from scratch: reference and map counts add up, and
-// the exclusivity rules the kernel relies on (5.19+) hold. Tests run these after every step.
+// the exclusivity rules the kernel relies on (5.19+, 'anon-exclusive') hold. Tests run these after every step.
 import type { Machine } from './mm.js';
 import { type Folio, GUP_PIN_COUNTING_BIAS, pageAnonExclusive } from './page.js';
 import { isCowMapping } from './vma.js';
@@ -13,6 +13,8 @@ export function checkInvariants(machine: Machine): string[] {
     m.set(f, (m.get(f) ?? 0) + n);
   };
   const exclusiveOwners = new Map<string, string>();
+  // 5.10 keeps no PG_anon_exclusive: a writable COW entry is then any page do_wp_page() reused
+  const exclusivity = machine.kernel.has('anon-exclusive');
   for (const mm of machine.processes) {
     if (mm.exited) continue;
     for (const vma of mm.vmas) {
@@ -25,10 +27,10 @@ export function checkInvariants(machine: Machine): string[] {
           add(refs, f, 1);
           add(maps, f, 1);
         }
-        if (e.writable && isCowMapping(vma.flags) && !(f.anon && pageAnonExclusive(f, e.index))) {
-          problems.push(`${mm.name}: writable entry at 0x${(leaf.base * 0x1000).toString(16)} maps ${f.name}, which is not an exclusive anonymous page`);
+        if (e.writable && isCowMapping(vma.flags) && !(f.anon && (!exclusivity || pageAnonExclusive(f, e.index)))) {
+          problems.push(`${mm.name}: writable entry at 0x${(leaf.base * 0x1000).toString(16)} maps ${f.name}, which is not ${exclusivity ? "an exclusive" : "an"} anonymous page`);
         }
-        if (f.anon && pageAnonExclusive(f, e.index)) {
+        if (exclusivity && f.anon && pageAnonExclusive(f, e.index)) {
           const key = `${f.pfn}:${f.hugetlb || leaf.level !== 'pte' ? 0 : e.index}`;
           const other = exclusiveOwners.get(key);
           if (other && other !== mm.name) problems.push(`${f.name} is marked exclusive but mapped by ${other} and ${mm.name}`);
