@@ -3,6 +3,7 @@
 // every edit; the CLI calls it once per file, possibly in a worker).
 import type { Tree } from 'web-tree-sitter';
 import { analyzeCall, findEntryCalls, mentionsEntryPoint } from './call-sites.js';
+import { compiledOn } from './preproc-version.js';
 import { TextIndex, type OffsetEdit } from './edits.js';
 import { FlagFlow, indexFile } from './flag-flow.js';
 import { normalizeKernel } from './kernel-version.js';
@@ -42,8 +43,11 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
   const macros = new MacroTable(root, tree.language);
   try {
     const { callsByName, functions } = indexFile(root);
-    const flow = new FlagFlow({ root, macros, callsByName, functions, callersWanted: options.onCallersWanted });
-    const calls = findEntryCalls(root).map((call) => analyzeCall(call, kernel, flow, index));
+    const flow = new FlagFlow({ root, macros, callsByName, functions, kernel, callersWanted: options.onCallersWanted });
+    // A call in an #if arm the target kernel does not compile (LINUX_VERSION_CODE) is not a call on that kernel.
+    const calls = findEntryCalls(root)
+      .filter((call) => compiledOn(call, kernel))
+      .map((call) => analyzeCall(call, kernel, flow, index));
     const findings: Finding[] = [];
     let baseErrors: number | undefined;
     const parsesCleanly = (candidate: string, edits: readonly OffsetEdit[]): boolean => {

@@ -3,7 +3,8 @@
 // (sim-core/version.ts), so every command and the editor accept and refuse the same versions.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { compareReleases, releaseOf } from '../../sim-core/index.js';
+// sim-core/version.ts itself, not sim-core's index: the CLI launcher parses --kernel before loading the rest.
+import { compareReleases, releaseOf } from '../../sim-core/version.js';
 
 export interface KernelVersion {
   major: number;

@@ -140,7 +140,7 @@ test('FOLL_FORCE|FOLL_WRITE into a read-only private mapping goes through COW (p
 test('kernels older than the 6.1 baseline are modelled as 6.1, and say so', () => {
   const r = simulate({ kernel: { version: '5.10' }, memory: 'memfd', mapping: 'private', flags: P1 });
   assert.equal(r.verdict, 'incoherent');
-  assert.match(r.summary, /modelled as 6\.1/);
+  assert.match(r.summary, /modelled with 6\.1's behaviour/);
   assert.equal(r.trace[0]!.fn, 'note');
 });
 
