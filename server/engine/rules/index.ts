@@ -3,10 +3,11 @@ import { follForceMisuse } from './foll-force-misuse.js';
 import { longtermReadonly } from './longterm-readonly.js';
 import { longtermWithoutPin } from './longterm-without-pin.js';
 import { pinReleaseMismatch } from './pin-release-mismatch.js';
+import { redundantCallerFlag } from './redundant-caller-flag.js';
 import { rejectedFlags } from './rejected-flags.js';
 import type { Rule } from './rule.js';
 
-export const RULES: readonly Rule[] = [follForceMisuse, longtermReadonly, pinReleaseMismatch, longtermWithoutPin, rejectedFlags];
+export const RULES: readonly Rule[] = [follForceMisuse, longtermReadonly, pinReleaseMismatch, longtermWithoutPin, redundantCallerFlag, rejectedFlags];
 
 /** The public face of the rules: what the editor's settings, SARIF and `--help` list. */
 export const FINDING_RULES: readonly { code: string; title: string; link: string; fixable: boolean; description: string }[] = RULES.map(
