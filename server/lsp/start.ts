@@ -18,7 +18,7 @@ import {
 import { loadCParser, type CParser } from '../engine/parser.js';
 import { Analyzer, kernelNote } from './analysis.js';
 import { codeActionsFor } from './code-actions.js';
-import { toDiagnostic } from './diagnostics.js';
+import { diagnosticsOf } from './diagnostics.js';
 import { DocumentStore, pathOf, type OpenDocument } from './document-store.js';
 import { hoverAt } from './hover.js';
 import { requireDocument, requirePosition, requireRange, invalidParams } from './request-guards.js';
@@ -118,8 +118,9 @@ export function startServer(): Connection {
   const publish = (doc: OpenDocument) => {
     try {
       const analysis = analyzer.analyze(doc);
-      const diagnostics = analysis.findings.map((f) => toDiagnostic(f, doc.uri, analyzer.current));
+      const diagnostics = diagnosticsOf(analysis.findings, doc.uri, analyzer.current);
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.document.version, diagnostics });
+      showProjectWarnings();
     } catch (e) {
       connection.console.error(`pinsight: analysing ${doc.uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     }
@@ -155,7 +156,7 @@ export function startServer(): Connection {
   connection.onCodeAction((params) => {
     const doc = requireDocument(docs(), params);
     const range = requireRange(doc.document, params.range);
-    return codeActionsFor(doc.uri, doc.document.version, analyzer.analyze(doc), { range, context: params.context }, { documentChanges: support.documentChanges });
+    return codeActionsFor(doc.uri, doc.document.version, analyzer.analyze(doc), { range, context: params.context }, { documentChanges: support.documentChanges, text: doc.document.getText() });
   });
 
   connection.onExecuteCommand(async (params) => {
@@ -196,6 +197,11 @@ export function startServer(): Connection {
     }
   }
 
+  /** A `.pinsight.json` with bad content: one warning per file, as for a bad setting. */
+  function showProjectWarnings(): void {
+    for (const w of analyzer.takeProjectWarnings()) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `pinsight: ${w}` });
+  }
+
   function applySettings(raw: unknown): void {
     const { warnings } = analyzer.updateSettings(raw);
     const next = new Set(warnings);
@@ -216,6 +222,7 @@ export function startServer(): Connection {
       },
     };
     const summary = await scanner.run(progress);
+    showProjectWarnings();
     connection.console.info(`pinsight: scanned ${summary.files} C files (${summary.analysed} name an entry point, ${summary.withFindings} with findings)${summary.cancelled ? ', cancelled' : ''}`);
     return summary;
   }

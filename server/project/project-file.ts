@@ -152,11 +152,10 @@ export class ProjectFiles {
     return entry.result.config;
   }
 
-  /** Forgets every answer (the server's settings changed, or a project file was saved). */
+  /** Forgets every answer (the server's settings changed); a warning already given is not repeated. */
   clear(): void {
     this.byDir.clear();
     this.read.clear();
-    this.warned.clear();
   }
 
   private find(dir: string): string | undefined {
