@@ -2,13 +2,15 @@
 // place. A kernel version is the set of switches on from that version; model code asks
 // `kernel.has('name')`, never "which version is this?".
 import { SimError, unknownName } from './errors.js';
-import { atLeast, parseVersion, type Version } from './version.js';
+import { atLeast, outsideKnownRange, parseVersion, type Version } from './version.js';
 
 export interface Behaviour {
   /** the switch's name, e.g. 'unshare-longterm-ro-cow' */
   name: string;
   /** first mainline release with the behaviour ("X.Y") */
   since: string;
+  /** first mainline release where a later change replaced it again ("X.Y"), if any */
+  until?: string;
   /** the commit (id and subject) that introduced it */
   commit: string;
   kernelFile: string;
@@ -136,15 +138,30 @@ function checkNames(names: readonly string[] | undefined): void {
   for (const n of names ?? []) if (!NAMES.includes(n)) throw unknownName('behaviour', n, NAMES);
 }
 
+function holdsOn(b: Behaviour, v: Version): boolean {
+  return atLeast(v, b.since) && (b.until === undefined || !atLeast(v, b.until));
+}
+
+/** The first release a behaviour holds on ("6.2"), for messages that name it: never a literal in rule code. */
+export function firstReleaseWith(name: BehaviourName): string {
+  return BEHAVIOURS.find((b) => b.name === name)!.since;
+}
+
 /** The switches on for a kernel: those since its version, plus `with`, minus `without`. */
 export function behavioursFor(spec: KernelSpec): ReadonlySet<string> {
-  const v = parseVersion(spec.version);
+  const v = modelledVersion(spec.version);
   checkNames(spec.with);
   checkNames(spec.without);
-  const on = new Set<string>(BEHAVIOURS.filter((b) => atLeast(v, b.since)).map((b) => b.name));
+  const on = new Set<string>(BEHAVIOURS.filter((b) => holdsOn(b, v)).map((b) => b.name));
   for (const n of spec.with ?? []) on.add(n);
   for (const n of spec.without ?? []) on.delete(n);
   return on;
+}
+
+/** The version whose behaviours stand for `version`: itself, or the nearest known tree outside their range. */
+function modelledVersion(version: string): Version {
+  const outside = outsideKnownRange(version);
+  return parseVersion(outside ? outside.answeredAs : version);
 }
 
 /** A kernel as the model sees it: its switches, and how to cite the source it follows. */
@@ -159,14 +176,21 @@ export class Kernel {
    * changes, PG_anon_exclusive in 5.19 and the copy of pinned pages at fork in 5.9, are not switches).
    */
   readonly belowBaseline: string | undefined;
+  /** Set for versions outside the known trees' range: which tree answers for it, said in every output. */
+  readonly outsideRange: string | undefined;
   constructor(readonly spec: KernelSpec) {
     this.v = parseVersion(spec.version);
     this.version = spec.version.trim();
     this.on = behavioursFor(spec);
     this.tree = atLeast(this.v, '6.2') ? '6.12' : '6.1';
-    this.belowBaseline = atLeast(this.v, BASELINE)
+    this.outsideRange = outsideKnownRange(spec.version)?.note;
+    this.belowBaseline = atLeast(modelledVersion(spec.version), BASELINE)
       ? undefined
       : `Linux ${this.version} is older than sim-core's baseline (${BASELINE}): it is modelled with ${BASELINE}'s behaviour`;
+  }
+  /** What every output naming this kernel must also say: how it is answered, when not as itself. */
+  notes(): string[] {
+    return [this.outsideRange, this.belowBaseline].filter((n): n is string => n !== undefined);
   }
   has(name: BehaviourName): boolean {
     return this.on.has(name);

@@ -452,7 +452,7 @@ export function runCase(kernel: Kernel, machineConfig: MachineConfig, c: Case, t
 }
 
 /** Runs cow.c's matrix on the model for one kernel. */
-export function cowTable(opts: CowTableOptions): { kernel: string; thpSizesKb: number[]; hugetlbSizesKb: number[]; rows: CowRow[] } {
+export function cowTable(opts: CowTableOptions): { kernel: string; notes: string[]; thpSizesKb: number[]; hugetlbSizesKb: number[]; rows: CowRow[] } {
   const kernel = kernelFor(opts.kernel);
   const thpSizesKb = [...(opts.thpSizesKb ?? defaultThpSizesKb(kernel))].sort((a, b) => a - b);
   const hugetlbSizesKb = [...(opts.hugetlbSizesKb ?? [2048])].sort((a, b) => a - b);
@@ -467,5 +467,5 @@ export function cowTable(opts: CowTableOptions): { kernel: string; thpSizesKb: n
     if (opts.filter && !opts.filter(c.test, c.memory)) continue;
     rows.push(runCase(kernel, config, c, opts.trace ?? true));
   }
-  return { kernel: kernel.describe(), thpSizesKb, hugetlbSizesKb, rows };
+  return { kernel: kernel.describe(), notes: kernel.notes(), thpSizesKb, hugetlbSizesKb, rows };
 }

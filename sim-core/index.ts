@@ -1,6 +1,6 @@
 // sim-core's public API: an executed model of GUP, COW and pinning per kernel version.
 export { SimError } from './errors.js';
-export { type Behaviour, type BehaviourName, type KernelSpec, behaviours, behavioursFor } from './behaviours.js';
+export { type Behaviour, type BehaviourName, type KernelSpec, behaviours, behavioursFor, firstReleaseWith, kernelFor } from './behaviours.js';
 export { MEMORY_KINDS, type MemoryKindInfo, type Mapping } from './memory-kinds.js';
 export { type TraceStep, formatTrace } from './trace.js';
 export {
@@ -16,3 +16,14 @@ export {
 } from './scenario.js';
 export { type CowRow, type CowResult, type CowTableOptions, cowTable, defaultThpSizesKb } from './cow-tests.js';
 export { FOLL_FLAGS, GUP_APIS } from './gup.js';
+export {
+  type KnownTree,
+  KNOWN_TREES,
+  OLDEST_RELEASE,
+  compareReleases,
+  isVersion,
+  nearestTree,
+  newestRelease,
+  outsideKnownRange,
+  releaseOf,
+} from './version.js';

@@ -1,6 +1,6 @@
 // One scenario: map a memory kind, pin it through a GUP entry point with the caller's flags, then
 // do what the process does next, and say whether the pin still sees what the process sees.
-import { BASELINE, type KernelSpec, kernelFor } from './behaviours.js';
+import { type KernelSpec, kernelFor } from './behaviours.js';
 import { SimError, unknownName } from './errors.js';
 import { ForkFailed, fork } from './fork.js';
 import { FOLL_FLAGS, type FollFlag, GUP_APIS, type GupApi, type GupOutcome, gup } from './gup.js';
@@ -242,7 +242,7 @@ export function simulate(input: ScenarioInput): ScenarioResult {
   const machine = new Machine(kernel, { ...DEFAULT_MACHINE, thpSizesKb: [2048] }, new Tracer(input.trace ?? true));
   const t = machine.trace;
   const mm = machine.newMm('process');
-  if (kernel.belowBaseline) t.add('note', kernel.belowBaseline);
+  for (const note of kernel.notes()) t.add('note', note);
   t.add('setup', `${kind.name} in a ${mapping} mapping: ${kind.description}`);
   const vpn = kind.setup(mm, mapping);
   if (input.prot !== undefined && input.prot !== 'read-write' && input.prot !== 'read-only') throw unknownName('protection', input.prot, ['read-write', 'read-only']);
@@ -256,7 +256,7 @@ export function simulate(input: ScenarioInput): ScenarioResult {
   const gupStart = t.steps.length;
   const out = api === 'io_uring_register_buffers' ? pinViaIoUring(mm, vpn) : gup({ api, mm, start: vpn, nrPages: 1, flags, holder: 'driver' });
   const base = { api, flags: [...flags], trace: t.steps, snapshots };
-  const who = `${api}(${flags.join('|') || '0'}) on ${kind.name} (${mapping}${input.prot === 'read-only' ? ', read-only' : ''}), Linux ${kernel.describe()}${kernel.belowBaseline ? ` (modelled as ${BASELINE})` : ''}`;
+  const who = `${api}(${flags.join('|') || '0'}) on ${kind.name} (${mapping}${input.prot === 'read-only' ? ', read-only' : ''}), Linux ${kernel.describe()}${kernel.notes().length ? ` (${kernel.notes().join('; ')})` : ''}`;
   if (out.livelock) {
     return { ...base, verdict: 'error', errno: out.errno!, summary: `${who}: the pin would never return: GUP asks for an unshare fault that does not unshare (livelock).` };
   }

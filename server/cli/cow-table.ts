@@ -14,8 +14,8 @@ function sizes(text: string | undefined, option: string): number[] | undefined {
 }
 
 /** The selftest's TAP (tools/testing/selftests/kselftest.h formats; cow.c's [INFO]/[RUN] lines). */
-export function formatTap(kernel: string, thpSizesKb: number[], hugetlbSizesKb: number[], rows: readonly CowRow[]): string {
-  const out = [`# model: sim-core`, `# kernel: ${kernel}`, 'TAP version 13'];
+export function formatTap(kernel: string, thpSizesKb: number[], hugetlbSizesKb: number[], rows: readonly CowRow[], notes: readonly string[] = []): string {
+  const out = [`# model: sim-core`, `# kernel: ${kernel}`, ...notes.map((n) => `# note: ${n}`), 'TAP version 13'];
   // cow.c main(): what it detected, then ksft_set_plan()
   if (thpSizesKb.includes(2048)) out.push('# [INFO] detected PMD size: 2048 KiB');
   for (const kb of thpSizesKb) out.push(`# [INFO] detected THP size: ${kb} KiB`);
@@ -85,8 +85,8 @@ export const cowTableCommand: Command = {
     );
     if (values.json) {
       const rows = table.rows.map((r) => ({ test: r.test, memory: r.memory, result: r.result, message: r.message, ...(traceOn ? { trace: r.trace } : {}) }));
-      io.out(JSON.stringify({ kernel: table.kernel, thpSizesKb: table.thpSizesKb, hugetlbSizesKb: table.hugetlbSizesKb, rows }));
-    } else io.out(formatTap(table.kernel, table.thpSizesKb, table.hugetlbSizesKb, table.rows));
+      io.out(JSON.stringify({ kernel: table.kernel, ...(table.notes.length ? { notes: table.notes } : {}), thpSizesKb: table.thpSizesKb, hugetlbSizesKb: table.hugetlbSizesKb, rows }));
+    } else io.out(formatTap(table.kernel, table.thpSizesKb, table.hugetlbSizesKb, table.rows, table.notes));
     return EXIT_OK;
   },
 };

@@ -55,8 +55,8 @@ export function parseScanOptions(argv: string[]): ScanOptions {
   if (parsed.values.kernel !== undefined) {
     try {
       kernel = normalizeKernel(parsed.values.kernel);
-    } catch {
-      throw new UsageError(`--kernel: '${parsed.values.kernel}' is not a kernel version (expected e.g. 6.1 or 6.12)`);
+    } catch (error) {
+      throw new UsageError(`--kernel: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   const failOn = (parsed.values['fail-on'] ?? 'warning') as FailOn;

@@ -3,6 +3,12 @@ import { relative, isAbsolute } from 'node:path';
 import { ruleDocsUrl } from '../engine/rules/index.js';
 import type { CallSite, Finding, KernelRange } from '../engine/types.js';
 import { findingFingerprint } from '../project/baseline.js';
+import { kernelFor } from '../../sim-core/index.js';
+
+/** How the model answers for a kernel when not as itself (outside the known trees, below sim-core's baseline). */
+export function kernelNotes(kernel: string): string[] {
+  return kernelFor({ version: kernel }).notes();
+}
 
 export interface FileResult {
   /** Absolute path. */
@@ -48,7 +54,7 @@ function unresolvedOf(call: CallSite): string {
 }
 
 export function formatText(result: ScanResult, cwd: string, verbose = false): string {
-  const lines = [`pinsight: Linux ${result.kernel} (${result.kernelSource})`];
+  const lines = [`pinsight: Linux ${result.kernel} (${result.kernelSource})`, ...kernelNotes(result.kernel).map((n) => `pinsight: note: ${n}`)];
   let calls = 0;
   let findings = 0;
   let suppressed = 0;
@@ -84,8 +90,10 @@ export function formatText(result: ScanResult, cwd: string, verbose = false): st
 }
 
 export function toJson(result: ScanResult, cwd: string): unknown {
+  const notes = kernelNotes(result.kernel);
   return {
     kernel: result.kernel,
+    ...(notes.length ? { kernelNotes: notes } : {}),
     ...(result.kernels ? { kernels: result.kernels } : {}),
     calls: result.files.flatMap((file) =>
       file.calls.map((c) => ({

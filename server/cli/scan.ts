@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeFile, applyEdits, FINDING_RULES } from '../engine/index.js';
-import { findKernelMakefile } from '../engine/kernel-version.js';
+import { findKernelMakefile, normalizeKernel } from '../engine/kernel-version.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import type { FileAnalysis, Finding, TextEdit } from '../engine/types.js';
 import { failsRun } from '../project/policy.js';
@@ -101,7 +101,12 @@ function resolveKernel(given: string | undefined, paths: string[], cwd: string, 
   if (missing) throw new UsageError(`cannot tell the kernel version of '${missing.path}': no top Makefile with VERSION and PATCHLEVEL above it and no "kernel" in a .pinsight.json; pass --kernel V`);
   const versions = new Set(found.map((f) => f.version));
   if (versions.size > 1) throw new UsageError(`the PATHs are in trees of different kernels (${[...versions].join(', ')}); scan them separately or pass --kernel V`);
-  return { kernel: found[0]!.version!, source: found[0]!.source };
+  const first = found[0]!;
+  try {
+    return { kernel: normalizeKernel(first.version!), source: first.source };
+  } catch (error) {
+    throw new UsageError(`${first.source}: ${error instanceof Error ? error.message : String(error)}; pass --kernel V`);
+  }
 }
 
 /** Scans files (and fixes them in place with `fix`); exported for tests and benchmarks. */

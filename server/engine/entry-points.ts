@@ -111,23 +111,23 @@ const PIN_612_ZERO = validGupArgs('WARN_ON_ONCE, returns 0', [
 const FAST_612 = [...FAST_61, 'FOLL_PCI_P2PDMA', 'FOLL_HONOR_NUMA_FAULT'];
 
 const SIG_REMOTE = (from61: string, from612: string): SignatureBand[] => [
-  { from: '0.0', params: ['mm', 'start', 'nr_pages', 'gup_flags', 'pages', 'vmas', 'locked'], source: from61 },
+  { from: '5.6', params: ['mm', 'start', 'nr_pages', 'gup_flags', 'pages', 'vmas', 'locked'], source: from61 },
   { from: '6.5', params: ['mm', 'start', 'nr_pages', 'gup_flags', 'pages', 'locked'], source: from612 },
 ];
 const SIG_LOCKED = (from61: string, from612: string): SignatureBand[] => [
-  { from: '0.0', params: ['start', 'nr_pages', 'gup_flags', 'pages', 'vmas'], source: from61 },
+  { from: '5.6', params: ['start', 'nr_pages', 'gup_flags', 'pages', 'vmas'], source: from61 },
   { from: '6.5', params: ['start', 'nr_pages', 'gup_flags', 'pages'], source: from612 },
 ];
-const SIG_UNLOCKED = (source: string): SignatureBand[] => [{ from: '0.0', params: ['start', 'nr_pages', 'pages', 'gup_flags'], source }];
-const SIG_FAST = (source: string): SignatureBand[] => [{ from: '0.0', params: ['start', 'nr_pages', 'gup_flags', 'pages'], source }];
+const SIG_UNLOCKED = (source: string): SignatureBand[] => [{ from: '5.6', params: ['start', 'nr_pages', 'pages', 'gup_flags'], source }];
+const SIG_FAST = (source: string): SignatureBand[] => [{ from: '5.6', params: ['start', 'nr_pages', 'gup_flags', 'pages'], source }];
 const SIG_ACCESS = (first: string, source: string): SignatureBand[] => [
-  { from: '0.0', params: [first, 'addr', 'buf', 'len', 'gup_flags'], source },
+  { from: '5.6', params: [first, 'addr', 'buf', 'len', 'gup_flags'], source },
 ];
 
 // The debugger family reaches get_user_pages_remote() through __access_remote_vm()
 // (6.1 mm/memory.c:5723; 6.12 via get_user_page_vma_remote(), mm/memory.c:6627).
 const ACCESS_CHECKS: ChecksBand[] = [
-  { from: '0.0', adds: ['FOLL_TOUCH', 'FOLL_REMOTE', 'FOLL_GET'], rejects: GET_61, source: '__access_remote_vm() -> get_user_pages_remote() (6.1 mm/memory.c:5723)' },
+  { from: '5.6', adds: ['FOLL_TOUCH', 'FOLL_REMOTE', 'FOLL_GET'], rejects: GET_61, source: '__access_remote_vm() -> get_user_pages_remote() (6.1 mm/memory.c:5723)' },
   { from: '6.3', adds: ['FOLL_TOUCH', 'FOLL_REMOTE', 'FOLL_GET'], rejects: GET_612, source: '__access_remote_vm() -> get_user_page_vma_remote() (6.12 mm/memory.c:6627)' },
 ];
 
@@ -141,7 +141,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     summary: 'Takes page references (FOLL_GET) on the current mm; the caller holds mmap_lock. Release with put_page().',
     signatures: SIG_LOCKED('6.1 include/linux/mm.h:2095', '6.12 include/linux/mm.h:2573'),
     checks: [
-      { from: '0.0', adds: ['FOLL_TOUCH'], addsWithPages: ['FOLL_GET'], rejects: GET_61, source: '6.1 mm/gup.c:2327' },
+      { from: '5.6', adds: ['FOLL_TOUCH'], addsWithPages: ['FOLL_GET'], rejects: GET_61, source: '6.1 mm/gup.c:2327' },
       { from: '6.3', adds: ['FOLL_TOUCH'], addsWithPages: ['FOLL_GET'], rejects: GET_612, source: '6.12 mm/gup.c:2739' },
     ],
   },
@@ -154,7 +154,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     summary: 'Takes page references (FOLL_GET) on another mm; the caller holds its mmap_lock. Release with put_page().',
     signatures: SIG_REMOTE('6.1 include/linux/mm.h:2087', '6.12 include/linux/mm.h:2534'),
     checks: [
-      { from: '0.0', adds: ['FOLL_TOUCH', 'FOLL_REMOTE'], addsWithPages: ['FOLL_GET'], rejects: GET_61, source: '6.1 mm/gup.c:2280' },
+      { from: '5.6', adds: ['FOLL_TOUCH', 'FOLL_REMOTE'], addsWithPages: ['FOLL_GET'], rejects: GET_61, source: '6.1 mm/gup.c:2280' },
       { from: '6.3', adds: ['FOLL_TOUCH', 'FOLL_REMOTE'], addsWithPages: ['FOLL_GET'], rejects: GET_612, source: '6.12 mm/gup.c:2698' },
     ],
   },
@@ -168,7 +168,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     signatures: SIG_UNLOCKED('6.1 include/linux/mm.h:2101; 6.12 include/linux/mm.h:2577'),
     checks: [
       {
-        from: '0.0',
+        from: '5.6',
         adds: ['FOLL_TOUCH'],
         addsWithPages: ['FOLL_GET'],
         // 6.1 allows FOLL_PIN here: pin_user_pages_unlocked() calls it with FOLL_PIN set.
@@ -187,7 +187,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     summary: 'GUP-fast: takes page references (FOLL_GET) without mmap_lock, falling back to the slow path. Release with put_page().',
     signatures: SIG_FAST('6.1 include/linux/mm.h:2106; 6.12 include/linux/mm.h:2585'),
     checks: [
-      { from: '0.0', adds: ['FOLL_GET'], rejects: GET_61, fastAllowed: FAST_61, source: '6.1 mm/gup.c:3151' },
+      { from: '5.6', adds: ['FOLL_GET'], rejects: GET_61, fastAllowed: FAST_61, source: '6.1 mm/gup.c:3151' },
       { from: '6.3', adds: ['FOLL_GET'], rejects: GET_612, fastAllowed: FAST_612, source: '6.12 mm/gup.c:3540' },
     ],
   },
@@ -200,7 +200,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     summary: 'GUP-fast without fallback to the slow path: may return fewer pages. Release with put_page().',
     signatures: SIG_FAST('6.1 include/linux/mm.h:2162; 6.12 include/linux/mm.h:2636'),
     checks: [
-      { from: '0.0', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_61, source: '6.1 mm/gup.c:3106' },
+      { from: '5.6', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_61, source: '6.1 mm/gup.c:3106' },
       { from: '6.3', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: GET_612, fastAllowed: FAST_612, source: '6.12 mm/gup.c:3506' },
     ],
   },
@@ -210,9 +210,9 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     pins: false,
     fast: true,
     summary: 'One page through get_user_pages_fast_only() (static inline in include/linux/mm.h). Release with put_page().',
-    signatures: [{ from: '0.0', params: ['addr', 'gup_flags', 'pagep'], source: '6.1 include/linux/mm.h:2167; 6.12 include/linux/mm.h:2639' }],
+    signatures: [{ from: '5.6', params: ['addr', 'gup_flags', 'pagep'], source: '6.1 include/linux/mm.h:2167; 6.12 include/linux/mm.h:2639' }],
     checks: [
-      { from: '0.0', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_61, source: '6.1 include/linux/mm.h:2167' },
+      { from: '5.6', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_61, source: '6.1 include/linux/mm.h:2167' },
       { from: '6.3', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: GET_612, fastAllowed: FAST_612, source: '6.12 include/linux/mm.h:2639' },
     ],
   },
@@ -223,10 +223,10 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     fast: false,
     since: '6.5',
     summary: 'One page and its VMA from another mm, through get_user_pages_remote(). Release with put_page().',
-    signatures: [{ from: '0.0', params: ['mm', 'addr', 'gup_flags', 'vmap'], source: '6.12 include/linux/mm.h:2546' }],
+    signatures: [{ from: '5.6', params: ['mm', 'addr', 'gup_flags', 'vmap'], source: '6.12 include/linux/mm.h:2546' }],
     checks: [
       {
-        from: '0.0',
+        from: '5.6',
         adds: ['FOLL_TOUCH', 'FOLL_REMOTE', 'FOLL_GET'],
         rejects: [
           ...GET_612,
@@ -244,7 +244,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     summary: 'Takes FOLL_PIN pins on the current mm; the caller holds mmap_lock. Release with unpin_user_page*().',
     signatures: SIG_LOCKED('6.1 include/linux/mm.h:2098', '6.12 include/linux/mm.h:2575'),
     checks: [
-      { from: '0.0', adds: ['FOLL_PIN'], rejects: PIN_61, source: '6.1 mm/gup.c:3304' },
+      { from: '5.6', adds: ['FOLL_PIN'], rejects: PIN_61, source: '6.1 mm/gup.c:3304' },
       { from: '6.3', adds: ['FOLL_PIN'], rejects: PIN_612_ZERO, source: '6.12 mm/gup.c:3640' },
     ],
   },
@@ -256,7 +256,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     summary: 'Takes FOLL_PIN pins on another mm; the caller holds its mmap_lock. Release with unpin_user_page*().',
     signatures: SIG_REMOTE('6.1 include/linux/mm.h:2091', '6.12 include/linux/mm.h:2538'),
     checks: [
-      { from: '0.0', adds: ['FOLL_PIN', 'FOLL_TOUCH', 'FOLL_REMOTE'], rejects: PIN_61, source: '6.1 mm/gup.c:3266 (FOLL_LONGTERM with a `locked` pointer: WARN, -EINVAL, mm/gup.c:2204)' },
+      { from: '5.6', adds: ['FOLL_PIN', 'FOLL_TOUCH', 'FOLL_REMOTE'], rejects: PIN_61, source: '6.1 mm/gup.c:3266 (FOLL_LONGTERM with a `locked` pointer: WARN, -EINVAL, mm/gup.c:2204)' },
       { from: '6.3', adds: ['FOLL_PIN', 'FOLL_TOUCH', 'FOLL_REMOTE'], rejects: PIN_612_ZERO, source: '6.12 mm/gup.c:3606' },
     ],
   },
@@ -269,7 +269,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     signatures: SIG_UNLOCKED('6.1 include/linux/mm.h:2103; 6.12 include/linux/mm.h:2579'),
     checks: [
       {
-        from: '0.0',
+        from: '5.6',
         adds: ['FOLL_PIN', 'FOLL_TOUCH'],
         rejects: [
           ...PIN_61,
@@ -288,7 +288,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     summary: 'GUP-fast with FOLL_PIN pins, falling back to the slow path. Release with unpin_user_page*().',
     signatures: SIG_FAST('6.1 include/linux/mm.h:2108; 6.12 include/linux/mm.h:2587'),
     checks: [
-      { from: '0.0', adds: ['FOLL_PIN'], rejects: PIN_61, fastAllowed: FAST_61, source: '6.1 mm/gup.c:3187' },
+      { from: '5.6', adds: ['FOLL_PIN'], rejects: PIN_61, fastAllowed: FAST_61, source: '6.1 mm/gup.c:3187' },
       { from: '6.3', adds: ['FOLL_PIN'], rejects: PIN_612_EINVAL, fastAllowed: FAST_612, source: '6.12 mm/gup.c:3574' },
     ],
   },
@@ -302,7 +302,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     signatures: SIG_FAST('6.1 include/linux/mm.h:2164'),
     checks: [
       {
-        from: '0.0',
+        from: '5.6',
         adds: ['FOLL_PIN', 'FOLL_FAST_ONLY'],
         rejects: [{ flag: 'FOLL_GET', result: 'WARN_ON_ONCE, returns 0', check: 'pin_user_pages_fast_only() (6.1 mm/gup.c:3208)' }],
         fastAllowed: FAST_61,
@@ -317,8 +317,8 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     fast: false,
     since: '6.11',
     summary: 'Pins the page-cache folios of a shmem or hugetlbfs memfd by file offset, with FOLL_LONGTERM semantics. Release with unpin_folios().',
-    signatures: [{ from: '0.0', params: ['memfd', 'start', 'end', 'folios', 'max_folios', 'offset'], source: '6.12 include/linux/mm.h:2581' }],
-    checks: [{ from: '0.0', adds: ['FOLL_PIN', 'FOLL_LONGTERM'], rejects: [], source: '6.12 mm/gup.c:3700' }],
+    signatures: [{ from: '5.6', params: ['memfd', 'start', 'end', 'folios', 'max_folios', 'offset'], source: '6.12 include/linux/mm.h:2581' }],
+    checks: [{ from: '5.6', adds: ['FOLL_PIN', 'FOLL_LONGTERM'], rejects: [], source: '6.12 mm/gup.c:3700' }],
   },
   {
     name: 'access_process_vm',

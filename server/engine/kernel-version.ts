@@ -1,48 +1,46 @@
-// Kernel versions as the engine uses them: "6.1", "6.12" (major.minor; the sublevel never changes
-// GUP semantics within a stable series for what we model).
+// Kernel versions as the engine uses them: "6.1", "6.12" (the release series; the sublevel never
+// changes GUP semantics within a stable series for what we model). Parsing is sim-core's
+// (sim-core/version.ts), so every command and the editor accept and refuse the same versions.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { compareReleases, releaseOf } from '../../sim-core/index.js';
 
 export interface KernelVersion {
   major: number;
   minor: number;
 }
 
-/** "6.1", "6.12.117", "v6.2" -> {6, 1}; undefined when it is not a version. */
+/** "6.1", "6.12.117", "v6.2" -> {6, 1}; undefined when it is not a version pinsight answers for. */
 export function parseKernelVersion(text: string): KernelVersion | undefined {
-  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+~].*)?$/.exec(text.trim());
-  if (!m) return undefined;
-  return { major: Number(m[1]), minor: Number(m[2]) };
+  try {
+    const [major, minor] = releaseOf(text).split('.').map(Number);
+    return { major: major!, minor: minor! };
+  } catch {
+    return undefined;
+  }
 }
 
 // compareKernel runs for every entry point, flag and sim-core switch an analysis looks at.
-const parsed = new Map<string, KernelVersion | undefined>();
+const compared = new Map<string, number>();
 
-function parseCached(text: string): KernelVersion | undefined {
-  if (!parsed.has(text)) {
-    if (parsed.size >= 256) parsed.clear(); // versions come from settings too: keep it small
-    parsed.set(text, parseKernelVersion(text));
-  }
-  return parsed.get(text);
-}
-
-/** Negative when a < b, 0 when equal, positive when a > b (major.minor only). */
+/** Negative when a < b, 0 when equal, positive when a > b (release series only). */
 export function compareKernel(a: string, b: string): number {
-  const x = parseCached(a);
-  const y = parseCached(b);
-  if (!x || !y) throw new Error(`not a kernel version: '${x ? b : a}'`);
-  return x.major !== y.major ? x.major - y.major : x.minor - y.minor;
+  const key = `${a}|${b}`;
+  let c = compared.get(key);
+  if (c === undefined) {
+    if (compared.size >= 4096) compared.clear(); // versions come from settings too: keep it small
+    compared.set(key, (c = compareReleases(a, b)));
+  }
+  return c;
 }
 
 export function kernelAtLeast(version: string, since: string): boolean {
   return compareKernel(version, since) >= 0;
 }
 
-/** Normalises "6.12.117" to "6.12"; throws on a non-version. */
+/** Normalises "6.12.117" to "6.12"; throws a one-line message on anything else. */
 export function normalizeKernel(text: string): string {
-  const v = parseKernelVersion(text);
-  if (!v) throw new Error(`not a kernel version: '${text}' (expected e.g. 6.1 or 6.12)`);
-  return `${v.major}.${v.minor}`;
+  return releaseOf(text);
 }
 
 /** Reads VERSION and PATCHLEVEL from a kernel top Makefile's text. */

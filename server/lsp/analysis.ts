@@ -1,7 +1,7 @@
 // The engine as the server uses it: which kernel a file targets, and the analysis of an open
 // document, computed once per document version and settings.
 import { dirname } from 'node:path';
-import { analyzeTree, detectKernelVersion, FINDING_RULES } from '../engine/index.js';
+import { analyzeTree, detectKernelVersion, FINDING_RULES, parseKernelVersion } from '../engine/index.js';
 import type { Tree } from '../engine/parser.js';
 import type { FileAnalysis } from '../engine/types.js';
 import { applyPolicy, mergePolicies } from '../project/policy.js';
@@ -128,7 +128,11 @@ export class Analyzer {
   }
 
   private detect(dir: string): string | undefined {
-    if (!this.kernelByDir.has(dir)) this.kernelByDir.set(dir, detectKernelVersion(dir));
+    if (!this.kernelByDir.has(dir)) {
+      // A tree whose Makefile names a kernel pinsight does not answer for (4.19, say) counts as no tree.
+      const found = detectKernelVersion(dir);
+      this.kernelByDir.set(dir, found !== undefined && parseKernelVersion(found) ? found : undefined);
+    }
     return this.kernelByDir.get(dir);
   }
 }
