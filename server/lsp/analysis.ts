@@ -51,6 +51,12 @@ export class Analyzer {
     return taken;
   }
 
+  /** Forgets what was read of `.pinsight.json` files (one was written, changed or deleted). */
+  forgetProjectFiles(): void {
+    this.projects.clear();
+    this.generation++;
+  }
+
   /** The project file that governs a file (or the first workspace root), if any. */
   projectFor(path?: string): ProjectConfig | undefined {
     if (path) return this.projects.forPath(path);

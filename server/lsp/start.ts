@@ -5,6 +5,7 @@ import {
   CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   ErrorCodes,
   MessageType,
   ProposedFeatures,
@@ -16,6 +17,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { loadCParser, type CParser } from '../engine/parser.js';
+import { PROJECT_FILE_NAME } from '../project/project-file.js';
 import { Analyzer, kernelNote } from './analysis.js';
 import { codeActionsFor } from './code-actions.js';
 import { diagnosticsOf } from './diagnostics.js';
@@ -35,6 +37,7 @@ interface ClientSupport {
   workDoneProgress: boolean;
   documentChanges: boolean;
   workspaceFolders: boolean;
+  watchedFiles: boolean;
 }
 
 /** Starts the language server on the transport given on the command line. */
@@ -43,7 +46,7 @@ export function startServer(): Connection {
   const parserReady: Promise<CParser> = loadCParser();
   let store: DocumentStore | undefined;
   let roots: string[] = [];
-  let support: ClientSupport = { configuration: false, dynamicConfiguration: false, workDoneProgress: false, documentChanges: false, workspaceFolders: false };
+  let support: ClientSupport = { configuration: false, dynamicConfiguration: false, workDoneProgress: false, documentChanges: false, workspaceFolders: false, watchedFiles: false };
   const analyzer = new Analyzer(() => roots);
   let scanner: WorkspaceScanner | undefined;
   let shownWarnings = new Set<string>();
@@ -63,6 +66,7 @@ export function startServer(): Connection {
       workDoneProgress: caps.window?.workDoneProgress === true,
       documentChanges: caps.workspace?.workspaceEdit?.documentChanges === true,
       workspaceFolders: caps.workspace?.workspaceFolders === true,
+      watchedFiles: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     };
     // Settings passed at start-up (Neovim's init_options, for instance) count until the client sends others.
     applySettings((params.initializationOptions as { pinsight?: unknown } | undefined)?.pinsight);
@@ -83,6 +87,10 @@ export function startServer(): Connection {
     if (support.dynamicConfiguration) {
       await connection.client.register(DidChangeConfigurationNotification.type, { section: 'pinsight' });
     }
+    if (support.watchedFiles) {
+      // A .pinsight.json written, changed or deleted changes what every file reports.
+      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${PROJECT_FILE_NAME}` }] });
+    }
     if (support.workspaceFolders) {
       // Only callable after initialize, and only if the client sends these events.
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
@@ -93,6 +101,13 @@ export function startServer(): Connection {
     if (support.configuration) applySettings(await fetchSettings());
     revalidateAll();
     if (analyzer.current.scanOnStartup) void runScan();
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    if (!params.changes.some((c) => c.uri.endsWith(`/${PROJECT_FILE_NAME}`))) return;
+    analyzer.forgetProjectFiles();
+    revalidateAll();
+    if (analyzer.current.scanOnStartup && scanner) void runScan();
   });
 
   connection.onDidChangeConfiguration(async (params) => {
