@@ -5,7 +5,9 @@
 // - only the intended lines changed: replaying the fix passes in-process (the same preferred
 //   edits scan --fix takes), every line outside a pass's edit ranges is kept, and the replay ends
 //   on the very text the CLI wrote;
-// - a second `scan --fix` changes nothing.
+// - a second `scan --fix` changes nothing;
+// - it has no more findings of warning severity or above, per finding code, than before: a fix
+//   never leaves a problem the code did not have (the advice is right on the tree's own kernel).
 // Files it did not change must be byte-identical to the original.
 // usage: npm run fuzz -- --fix-safety [--tree DIR] [--force-flags]   (default: the cached linux-source-6.1)
 // --force-flags first turns every FOLL_WRITE of a GUP caller into FOLL_WRITE | FOLL_FORCE, so the
@@ -82,6 +84,13 @@ function replay(parser: CParser, path: string, text: string, kernel: string): { 
   return { text, problems };
 }
 
+/** Findings of warning severity or above, per code. */
+function warningCounts(analysis: { findings: { code: string; severity: string }[] }): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const f of analysis.findings) if (f.severity === 'error' || f.severity === 'warning') counts.set(f.code, (counts.get(f.code) ?? 0) + 1);
+  return counts;
+}
+
 function copyTree(from: string, to: string): void {
   const cp = spawnSync('cp', ['-a', from, to]);
   if (cp.status !== 0) throw new Error(`cp failed: ${cp.stderr}`);
@@ -150,6 +159,10 @@ export async function fixSafety(given: string, cli: string, log: (s: string) => 
       const replayed = replay(parser, join(copy, rel), before, kernel);
       problems.push(...replayed.problems.map((p) => `${rel}: ${p}`));
       if (replayed.text !== after) problems.push(`${rel}: the file on disk is not what the fix passes give`);
+      const had = warningCounts(analyzeFile(parser, join(tree, rel), before, { kernel }));
+      for (const [code, n] of warningCounts(analyzeFile(parser, join(copy, rel), after, { kernel }))) {
+        if (n > (had.get(code) ?? 0)) problems.push(`${rel}: ${n} ${code} finding(s) of warning severity or above after the fix, ${had.get(code) ?? 0} before`);
+      }
       if (statSync(join(copy, rel)).mode !== statSync(join(tree, rel)).mode) problems.push(`${rel}: mode changed`);
     }
     seconds.check = (performance.now() - t) / 1000;

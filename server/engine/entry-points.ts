@@ -19,6 +19,8 @@ export interface Rejection {
   result: string;
   /** Where the check lives, for hovers and messages. */
   check: string;
+  /** Refused only when this argument is passed non-NULL (6.1's FOLL_LONGTERM with `locked`). */
+  whenArg?: string;
 }
 
 interface SignatureBand {
@@ -77,6 +79,19 @@ export interface ResolvedEntryPoint {
   summary: string;
   source: string;
 }
+
+// 5.10: the same `is_valid_gup_flags()` (5.10 mm/gup.c:1772) and pin_* checks as 6.1; GUP-fast's
+// allow-list (internal_get_user_pages_fast(), 5.10 mm/gup.c:2732) has no FOLL_NOFAULT, which came
+// with 55b8fe703bc5 "gup: Introduce FOLL_NOFAULT flag to disable page faults" (5.16 [release recalled]).
+const FAST_510 = ['FOLL_WRITE', 'FOLL_LONGTERM', 'FOLL_FORCE', 'FOLL_PIN', 'FOLL_GET', 'FOLL_FAST_ONLY'];
+// 5.10 and 6.1: __get_user_pages_remote() refuses FOLL_LONGTERM together with a `locked` pointer
+// (5.10 mm/gup.c:1792, 6.1 mm/gup.c:2204); from 6.3 is_valid_gup_args() allows it (FOLL_UNLOCKABLE).
+const LONGTERM_WITH_LOCKED: Rejection = {
+  flag: 'FOLL_LONGTERM',
+  result: 'WARN_ON_ONCE, -EINVAL',
+  check: '__get_user_pages_remote() refuses FOLL_LONGTERM with a `locked` pointer (6.1 mm/gup.c:2204; 5.10 mm/gup.c:1792)',
+  whenArg: 'locked',
+};
 
 // 6.1: `is_valid_gup_flags()` (mm/gup.c:2171) WARNs and fails on FOLL_PIN and FOLL_LONGTERM for
 // the get_user_pages* family.
@@ -187,7 +202,8 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     summary: 'GUP-fast: takes page references (FOLL_GET) without mmap_lock, falling back to the slow path. Release with put_page().',
     signatures: SIG_FAST('6.1 include/linux/mm.h:2106; 6.12 include/linux/mm.h:2585'),
     checks: [
-      { from: '5.6', adds: ['FOLL_GET'], rejects: GET_61, fastAllowed: FAST_61, source: '6.1 mm/gup.c:3151' },
+      { from: '5.6', adds: ['FOLL_GET'], rejects: GET_61, fastAllowed: FAST_510, source: '5.10 mm/gup.c:2732 (internal_get_user_pages_fast())' },
+      { from: '5.16', adds: ['FOLL_GET'], rejects: GET_61, fastAllowed: FAST_61, source: '6.1 mm/gup.c:3151' },
       { from: '6.3', adds: ['FOLL_GET'], rejects: GET_612, fastAllowed: FAST_612, source: '6.12 mm/gup.c:3540' },
     ],
   },
@@ -200,7 +216,8 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     summary: 'GUP-fast without fallback to the slow path: may return fewer pages. Release with put_page().',
     signatures: SIG_FAST('6.1 include/linux/mm.h:2162; 6.12 include/linux/mm.h:2636'),
     checks: [
-      { from: '5.6', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_61, source: '6.1 mm/gup.c:3106' },
+      { from: '5.6', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_510, source: '5.10 mm/gup.c:2732 (internal_get_user_pages_fast())' },
+      { from: '5.16', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_61, source: '6.1 mm/gup.c:3106' },
       { from: '6.3', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: GET_612, fastAllowed: FAST_612, source: '6.12 mm/gup.c:3506' },
     ],
   },
@@ -212,7 +229,8 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     summary: 'One page through get_user_pages_fast_only() (static inline in include/linux/mm.h). Release with put_page().',
     signatures: [{ from: '5.6', params: ['addr', 'gup_flags', 'pagep'], source: '6.1 include/linux/mm.h:2167; 6.12 include/linux/mm.h:2639' }],
     checks: [
-      { from: '5.6', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_61, source: '6.1 include/linux/mm.h:2167' },
+      { from: '5.6', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_510, source: '5.10 mm/gup.c:2732 (internal_get_user_pages_fast())' },
+      { from: '5.16', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_61, source: '6.1 include/linux/mm.h:2167' },
       { from: '6.3', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: GET_612, fastAllowed: FAST_612, source: '6.12 include/linux/mm.h:2639' },
     ],
   },
@@ -237,6 +255,50 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     ],
   },
   {
+    name: 'get_user_pages_locked',
+    family: 'gup',
+    pins: false,
+    fast: false,
+    // In 5.10 (include/linux/mm.h:1767, mm/gup.c:1972), absent from 6.1.192; removed in between
+    // (release not verified).
+    removedIn: '6.1',
+    pinCounterpart: 'pin_user_pages_locked',
+    summary: 'Takes page references (FOLL_GET) on the current mm with mmap_lock held; may drop it (`*locked`). Release with put_page().',
+    signatures: [{ from: '5.6', params: ['start', 'nr_pages', 'gup_flags', 'pages', 'locked'], source: '5.10 include/linux/mm.h:1767' }],
+    checks: [
+      {
+        from: '5.6',
+        adds: ['FOLL_TOUCH'],
+        addsWithPages: ['FOLL_GET'],
+        rejects: [
+          { flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'get_user_pages_locked() (5.10 mm/gup.c:1982)' },
+          { flag: 'FOLL_PIN', result: 'WARN_ON_ONCE, -EINVAL', check: 'get_user_pages_locked() (5.10 mm/gup.c:1988)' },
+        ],
+        source: '5.10 mm/gup.c:1972',
+      },
+    ],
+  },
+  {
+    name: 'pin_user_pages_locked',
+    family: 'pup',
+    pins: true,
+    fast: false,
+    removedIn: '6.1',
+    summary: 'Takes FOLL_PIN pins on the current mm with mmap_lock held; may drop it (`*locked`). Release with unpin_user_page*().',
+    signatures: [{ from: '5.6', params: ['start', 'nr_pages', 'gup_flags', 'pages', 'locked'], source: '5.10 include/linux/mm.h:1769' }],
+    checks: [
+      {
+        from: '5.6',
+        adds: ['FOLL_PIN', 'FOLL_TOUCH'],
+        rejects: [
+          { flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'pin_user_pages_locked() (5.10 mm/gup.c:3028)' },
+          { flag: 'FOLL_GET', result: 'WARN_ON_ONCE, -EINVAL', check: 'pin_user_pages_locked() (5.10 mm/gup.c:3032)' },
+        ],
+        source: '5.10 mm/gup.c:3018',
+      },
+    ],
+  },
+  {
     name: 'pin_user_pages',
     family: 'pup',
     pins: true,
@@ -256,7 +318,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     summary: 'Takes FOLL_PIN pins on another mm; the caller holds its mmap_lock. Release with unpin_user_page*().',
     signatures: SIG_REMOTE('6.1 include/linux/mm.h:2091', '6.12 include/linux/mm.h:2538'),
     checks: [
-      { from: '5.6', adds: ['FOLL_PIN', 'FOLL_TOUCH', 'FOLL_REMOTE'], rejects: PIN_61, source: '6.1 mm/gup.c:3266 (FOLL_LONGTERM with a `locked` pointer: WARN, -EINVAL, mm/gup.c:2204)' },
+      { from: '5.6', adds: ['FOLL_PIN', 'FOLL_TOUCH', 'FOLL_REMOTE'], rejects: [...PIN_61, LONGTERM_WITH_LOCKED], source: '6.1 mm/gup.c:3266; 5.10 mm/gup.c:2949' },
       { from: '6.3', adds: ['FOLL_PIN', 'FOLL_TOUCH', 'FOLL_REMOTE'], rejects: PIN_612_ZERO, source: '6.12 mm/gup.c:3606' },
     ],
   },
@@ -288,7 +350,8 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     summary: 'GUP-fast with FOLL_PIN pins, falling back to the slow path. Release with unpin_user_page*().',
     signatures: SIG_FAST('6.1 include/linux/mm.h:2108; 6.12 include/linux/mm.h:2587'),
     checks: [
-      { from: '5.6', adds: ['FOLL_PIN'], rejects: PIN_61, fastAllowed: FAST_61, source: '6.1 mm/gup.c:3187' },
+      { from: '5.6', adds: ['FOLL_PIN'], rejects: PIN_61, fastAllowed: FAST_510, source: '5.10 mm/gup.c:2732 (internal_get_user_pages_fast())' },
+      { from: '5.16', adds: ['FOLL_PIN'], rejects: PIN_61, fastAllowed: FAST_61, source: '6.1 mm/gup.c:3187' },
       { from: '6.3', adds: ['FOLL_PIN'], rejects: PIN_612_EINVAL, fastAllowed: FAST_612, source: '6.12 mm/gup.c:3574' },
     ],
   },
@@ -303,6 +366,13 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     checks: [
       {
         from: '5.6',
+        adds: ['FOLL_PIN', 'FOLL_FAST_ONLY'],
+        rejects: [{ flag: 'FOLL_GET', result: 'WARN_ON_ONCE, returns 0', check: 'pin_user_pages_fast_only() (5.10 mm/gup.c:2896)' }],
+        fastAllowed: FAST_510,
+        source: '5.10 mm/gup.c:2896',
+      },
+      {
+        from: '5.16',
         adds: ['FOLL_PIN', 'FOLL_FAST_ONLY'],
         rejects: [{ flag: 'FOLL_GET', result: 'WARN_ON_ONCE, returns 0', check: 'pin_user_pages_fast_only() (6.1 mm/gup.c:3208)' }],
         fastAllowed: FAST_61,
@@ -319,6 +389,30 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     summary: 'Pins the page-cache folios of a shmem or hugetlbfs memfd by file offset, with FOLL_LONGTERM semantics. Release with unpin_folios().',
     signatures: [{ from: '5.6', params: ['memfd', 'start', 'end', 'folios', 'max_folios', 'offset'], source: '6.12 include/linux/mm.h:2581' }],
     checks: [{ from: '5.6', adds: ['FOLL_PIN', 'FOLL_LONGTERM'], rejects: [], source: '6.12 mm/gup.c:3700' }],
+  },
+  {
+    name: 'folio_add_pins',
+    family: 'pup',
+    pins: true,
+    fast: false,
+    // a2ad1b8101a3 "mm/gup: Add folio_add_pins()" (for iommufd; 6.14 [release recalled]); in 7.2 and
+    // 7.3 (mm/gup.c:3551), not in 6.12.
+    since: '6.14',
+    summary: 'Adds pins to a folio already pinned (e.g. by memfd_pin_folios()). Release with unpin_folio().',
+    signatures: [{ from: '5.6', params: ['folio', 'pins'], source: '7.3 include/linux/mm.h:3383' }],
+    checks: [{ from: '5.6', adds: ['FOLL_PIN'], rejects: [], source: '7.3 mm/gup.c:3551' }],
+  },
+  {
+    name: 'copy_remote_vm_str',
+    family: 'debugger',
+    pins: false,
+    fast: false,
+    // "mm: add copy_remote_vm_str()" (for BPF; 6.15 [release recalled]); in 7.2 and 7.3, not in
+    // 6.12. Its callers (kernel/bpf/helpers.c, kernel/trace/bpf_trace.c in 7.3) pass flags 0.
+    since: '6.15',
+    summary: 'Copies a NUL-terminated string from another task\'s memory (BPF helpers); debugger-style access.',
+    signatures: [{ from: '5.6', params: ['tsk', 'addr', 'buf', 'len', 'gup_flags'], source: '7.3 include/linux/mm.h:3329' }],
+    checks: [{ from: '5.6', adds: ['FOLL_TOUCH', 'FOLL_REMOTE', 'FOLL_GET'], rejects: GET_612, source: '__copy_remote_vm_str() -> get_user_page_vma_remote() (7.3 mm/memory.c:7355)' }],
   },
   {
     name: 'access_process_vm',
@@ -344,7 +438,12 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     pins: false,
     fast: false,
     summary: 'The worker behind access_remote_vm() and ptrace_access_vm().',
-    signatures: SIG_ACCESS('mm', '6.1 include/linux/mm.h:2084; 6.12 mm/memory.c:6606 (static)'),
+    // 5.10 still has a leading task argument (5.10 include/linux/mm.h:1750, mm/memory.c:5013); 6.1
+    // has none. The change lies between those trees (release not verified).
+    signatures: [
+      { from: '5.6', params: ['tsk', 'mm', 'addr', 'buf', 'len', 'gup_flags'], source: '5.10 include/linux/mm.h:1750' },
+      ...SIG_ACCESS('mm', '6.1 include/linux/mm.h:2084; 6.12 mm/memory.c:6606 (static)').map((b) => ({ ...b, from: '6.1' })),
+    ],
     checks: ACCESS_CHECKS,
   },
   {

@@ -87,7 +87,8 @@ test('didOpen publishes foll-force-misuse at the FOLL_FORCE line, with link and 
   assert.equal(d.range.start.line, FORCE_LINE);
   assert.equal(LINES[FORCE_LINE]!.slice(d.range.start.character, d.range.end.character), 'FOLL_FORCE');
   assert.equal(d.source, 'pinsight');
-  assert.equal(d.severity, 2);
+  // The fixture is a 6.1 tree: there the read-only idiom keeps the pin coherent, so it is a note.
+  assert.equal(d.severity, 3);
   assert.match(d.codeDescription.href, /^https:\/\//);
   assert.ok(d.relatedInformation.some((r: any) => r.location.uri === UMEM_URI && r.location.range.start.line === CALL_LINE));
   assert.ok(d.relatedInformation.some((r: any) => r.location.range.start.line === FORCE_LINE));
@@ -135,8 +136,8 @@ test('hover on gup_must_unshare in include/linux/mm.h names FOLL_LONGTERM, is_co
   await stop(client);
 });
 
-test('the preferred quick fix leaves the call with the flag sets upstream gave it', OPTS, async () => {
-  const { client } = await start();
+test('the preferred quick fix leaves the call with the flag sets upstream gave it (for a driver that targets 6.2)', OPTS, async () => {
+  const { client } = await start({ settings: { kernel: '6.2', scan: { onStartup: false } } });
   const published = await open(client);
   const diagnostic = published.params.diagnostics.find((x: any) => x.code === 'foll-force-misuse');
   const actions = await client.request('textDocument/codeAction', {
@@ -223,7 +224,7 @@ test('a bad setting is a warning and its default; a configuration change re-eval
   await client.waitFor((m) => m.method === 'window/showMessage' && /foll-force-misuse: "fatal"/.test(m.params.message), warnings);
   const first = await open(client);
   const d = first.params.diagnostics.find((x: any) => x.code === 'foll-force-misuse');
-  assert.equal(d.severity, 2, 'the rule\'s own severity stands');
+  assert.equal(d.severity, 3, 'the rule\'s own severity stands (a note on 6.1, where the idiom keeps the pin coherent)');
   const kernel = await client.request('pinsight/targetKernel', { textDocument: { uri: UMEM_URI } });
   assert.deepEqual([kernel.result.kernel, kernel.result.source, kernel.result.setting], ['6.1', 'detected', 'auto']);
 

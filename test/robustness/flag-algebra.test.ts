@@ -95,10 +95,12 @@ function distinct(sets: Flags[]): string[] {
   return [...new Set(sets.map(key))].sort();
 }
 
+// 6.12: the kernel where every FOLL_FORCE fix applies (before 6.2 the read-only idiom stays; see
+// test/engine/fix-properties.test.ts for the invariant there).
 function analyse(parser: CParser, text: string): FileAnalysis {
   const tree = parser.parse(text);
   try {
-    return analyzeTree(text, tree, { kernel: '6.1' });
+    return analyzeTree(text, tree, { kernel: '6.12' });
   } finally {
     tree.delete();
   }

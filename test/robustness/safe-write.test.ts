@@ -95,7 +95,7 @@ test('a failed write (a directory the user cannot write) leaves the file whole a
   const nobody = { uid: 65534, gid: 65534 };
   const reach = cliFor(nobody); // a checkout under a private directory is out of nobody's reach
   if ('skip' in reach) return t.skip(reach.skip);
-  const run = runCli(['scan', '--fix', '--kernel', '6.1', file], { ...nobody, cli: reach.cli, cwd: dir });
+  const run = runCli(['scan', '--fix', '--kernel', '6.12', file], { ...nobody, cli: reach.cli, cwd: dir });
   assert.equal(run.status, 1, run.stderr);
   assert.match(run.stderr, /cannot write it: EACCES/);
   assert.equal(run.stderr.trim().split('\n').length, 1);
@@ -106,7 +106,7 @@ test('a failed write (a directory the user cannot write) leaves the file whole a
 test('scan --fix fixes a driver in place; a second run changes nothing', () => {
   const file = join(dir, 'fixme.c');
   writeFileSync(file, DRIVER);
-  const first = runCli(['scan', '--fix', '--format', 'json', '--kernel', '6.1', file]);
+  const first = runCli(['scan', '--fix', '--format', 'json', '--kernel', '6.12', file]);
   assert.ok(first.status === 0 || first.status === 1, first.stderr);
   const fixed = readFileSync(file, 'utf8');
   assert.notEqual(fixed, DRIVER);
@@ -114,7 +114,7 @@ test('scan --fix fixes a driver in place; a second run changes nothing', () => {
   // Only the flag lines changed: every other line is as it was.
   const changed = DRIVER.split('\n').filter((l) => !fixed.split('\n').includes(l));
   assert.ok(changed.every((l) => /FOLL_|writable/.test(l)), `changed: ${JSON.stringify(changed)}`);
-  const second = runCli(['scan', '--fix', '--format', 'json', '--kernel', '6.1', file]);
+  const second = runCli(['scan', '--fix', '--format', 'json', '--kernel', '6.12', file]);
   assert.ok(second.status === 0 || second.status === 1, second.stderr);
   assert.equal(readFileSync(file, 'utf8'), fixed);
   assert.deepEqual(leftovers(dir), []);

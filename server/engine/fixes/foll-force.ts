@@ -19,19 +19,33 @@ import type { Fix } from '../types.js';
 import { applyOffsetEdits } from '../edits.js';
 import { guardingIf, invertCondition, removeFlagTokens, ternaryArm } from './flag-edits.js';
 
-export interface FixChoice {
-  preferred: Fix;
-  alternatives: Fix[];
+/**
+ * A fix and what it does to the pin. `needsReliableReadOnlyPin`: the fix takes away what the idiom
+ * gave the read-only case (a write fault that makes the pinned page the process's own), so it is
+ * right only where GUP breaks COW before a read-only long-term pin. `writeStays`: FOLL_WRITE stays
+ * on a path that had FOLL_FORCE, so a buffer the process mapped read-only then fails to pin.
+ */
+export interface FixCandidate {
+  fix: Fix;
+  needsReliableReadOnlyPin: boolean;
+  writeStays: boolean;
+}
+
+/** Pattern 1's shape: FOLL_FORCE|FOLL_WRITE only on the path where the buffer is read-only. */
+export function isReadOnlyIdiom(call: AnalyzedCall): boolean {
+  const forced = call.values.filter((v) => v.flags.has('FOLL_FORCE'));
+  return forced.length > 0 && forced.length < call.values.length && forced.some((v) => v.flags.has('FOLL_WRITE'));
 }
 
 function uniqueTerms(terms: FlagTerm[]): FlagTerm[] {
   return [...new Map(terms.map((t) => [t.loc.start, t])).values()].sort((a, b) => a.loc.start - b.loc.start);
 }
 
-export function follForceFix(context: RuleContext, call: AnalyzedCall): FixChoice | undefined {
+/** The fixes for FOLL_FORCE at `call`, preferred first, each with what it does to the pin. */
+export function follForceFixes(context: RuleContext, call: AnalyzedCall, writeStaysNote: string | undefined): FixCandidate[] {
   const values = call.values;
   const forced = values.filter((v) => v.flags.has('FOLL_FORCE'));
-  if (forced.length === 0) return undefined;
+  if (forced.length === 0) return [];
   const plain = values.filter((v) => !v.flags.has('FOLL_FORCE'));
   const forceTerms = uniqueTerms(forced.flatMap((v) => v.flags.get('FOLL_FORCE')!));
   const roWrite = uniqueTerms(forced.flatMap((v) => v.flags.get('FOLL_WRITE') ?? []));
@@ -41,12 +55,14 @@ export function follForceFix(context: RuleContext, call: AnalyzedCall): FixChoic
   const writeInAny = values.some((v) => v.flags.has('FOLL_WRITE'));
   const { text } = context;
   const removeForce = (): OffsetEdit[] => removeFlagTokens(text, forceTerms);
-  const make = (title: string, edits: OffsetEdit[] | undefined, preferred: boolean): Fix | undefined => {
-    if (!edits || edits.length === 0) return undefined;
+  const make = (title: string, edits: OffsetEdit[] | undefined, effect: { needsReliableReadOnlyPin: boolean; writeStays: boolean }): FixCandidate[] => {
+    if (!edits || edits.length === 0) return [];
     const result = applyOffsetEdits(text, edits);
-    if (result === undefined || !context.parsesCleanly(result, edits)) return undefined;
-    return { title, preferred, edits: edits.map((e) => ({ range: context.index.range(e.start, e.end), newText: e.newText })) };
+    if (result === undefined || !context.parsesCleanly(result, edits)) return [];
+    const fullTitle = effect.writeStays && writeStaysNote ? `${title}; ${writeStaysNote}` : title;
+    return [{ fix: { title: fullTitle, preferred: true, edits: edits.map((e) => ({ range: context.index.range(e.start, e.end), newText: e.newText })) }, ...effect }];
   };
+  const forcedWrite = forced.some((v) => v.flags.has('FOLL_WRITE'));
 
   // Pattern 1: FOLL_FORCE only where the buffer is read-only, FOLL_WRITE everywhere.
   if (!forceAll && roWrite.length > 0) {
@@ -61,40 +77,34 @@ export function follForceFix(context: RuleContext, call: AnalyzedCall): FixChoic
       }
       edits.push(...turned);
     }
-    const fix = converted
-      ? make('Drop FOLL_FORCE and set FOLL_WRITE only when the buffer is writable (as upstream did)', edits, true)
-      : undefined;
-    if (fix) return { preferred: fix, alternatives: [] };
-    const fallback = make('Drop FOLL_FORCE', removeForce(), true);
-    return fallback ? { preferred: fallback, alternatives: [] } : undefined;
+    const upstream = converted
+      ? make('Drop FOLL_FORCE and set FOLL_WRITE only when the buffer is writable (as upstream did)', edits, { needsReliableReadOnlyPin: true, writeStays: false })
+      : [];
+    if (upstream.length > 0) return upstream;
+    // Without the conversion, only FOLL_FORCE goes: the read-only path keeps FOLL_WRITE.
+    return make('Drop FOLL_FORCE', removeForce(), { needsReliableReadOnlyPin: true, writeStays: true });
   }
 
   // Pattern 4: FOLL_FORCE|FOLL_WRITE on every path.
   if (forceAll && writeInAll) {
-    const keep = make(
-      'Drop FOLL_FORCE (FOLL_WRITE stays; the call could pin read-only where the buffer is never written)',
-      removeForce(),
-      true,
-    );
+    const keep = make('Drop FOLL_FORCE (FOLL_WRITE stays)', removeForce(), { needsReliableReadOnlyPin: false, writeStays: true });
     const writeTerms = uniqueTerms(values.flatMap((v) => v.flags.get('FOLL_WRITE') ?? []));
     const indicator = call.fn ? readOnlyIndicator(context, call.fn) : undefined;
-    let conditional: Fix | undefined;
+    let conditional: FixCandidate[] = [];
     if (indicator && writeTerms.length === 1 && writeTerms[0]!.node) {
       const w = writeTerms[0]!;
       conditional = make(
         `Drop FOLL_FORCE and set FOLL_WRITE only when ${indicator.writable}`,
         [...removeForce(), { start: w.loc.start, end: w.loc.end, newText: `(${indicator.writable} ? FOLL_WRITE : 0)` }],
-        true,
+        { needsReliableReadOnlyPin: true, writeStays: false },
       );
     }
-    if (conditional) return { preferred: conditional, alternatives: keep ? [{ ...keep, preferred: false }] : [] };
-    return keep ? { preferred: keep, alternatives: [] } : undefined;
+    return [...conditional, ...keep];
   }
 
   // Patterns 2 and 3 (and mixed shapes): FOLL_FORCE goes, the rest stays as it is.
   const title = writeInAny ? 'Drop FOLL_FORCE (FOLL_WRITE stays conditional)' : 'Drop FOLL_FORCE';
-  const fix = make(title, removeForce(), true);
-  return fix ? { preferred: fix, alternatives: [] } : undefined;
+  return make(title, removeForce(), { needsReliableReadOnlyPin: false, writeStays: forcedWrite });
 }
 
 /** `if (!w) f |= FOLL_FORCE;` -> `if (w) f |= FOLL_WRITE;`; `w ? 0 : FOLL_FORCE` -> `w ? FOLL_WRITE : 0`. */

@@ -5,9 +5,17 @@
 // /proc/pid/mem, uprobes, exec's argument copy, an LSM reading them, core dumps) is legitimate:
 // it goes through the debugger family or get_user_pages_remote() without a pin, and is never
 // flagged here.
-import { kernelAtLeast } from '../kernel-version.js';
-import { follForceFix } from '../fixes/foll-force.js';
-import { anchorOf, type Rule } from './rule.js';
+//
+// The advice follows the target kernel, as sim-core computes it: where a read-only long-term pin is
+// not reliable (before 6.2's gup_must_unshare() change), FOLL_FORCE|FOLL_WRITE is what keeps the
+// read-only case coherent, so the rule says so as a note and offers no fix that would turn it into
+// a read-only pin. A fix that keeps FOLL_WRITE says what it costs: a buffer the process mapped
+// read-only then fails to pin (check_vma_flags(), mm/gup.c).
+import { follForceFixes, isReadOnlyIdiom } from '../fixes/foll-force.js';
+import { firstReliableRelease, readOnlyPinVerdict, refusalOnReadOnlyMapping } from '../reliability.js';
+import type { FlowValue } from '../flag-flow.js';
+import { KNOWN_TREES, compareReleases } from '../../../sim-core/index.js';
+import { anchorOf, type AnalyzedCall, type Rule } from './rule.js';
 
 export const follForceMisuse: Rule = {
   meta: {
@@ -18,24 +26,26 @@ export const follForceMisuse: Rule = {
     description:
       'FOLL_FORCE passed to a pinning GUP call. FOLL_FORCE is for debugger access (ptrace, /proc/pid/mem): it lets a write ' +
       'go to a read-only private mapping through COW. Drivers used FOLL_FORCE|FOLL_WRITE to get a coherent read-only ' +
-      'long-term pin; since Linux 6.2 GUP unshares COW pages before a R/O FOLL_LONGTERM pin, so the hack is no longer needed.',
+      'long-term pin; from Linux 6.2 GUP unshares COW pages before a R/O FOLL_LONGTERM pin, so the hack is no longer needed. ' +
+      'Before 6.2 it is still the only way to get that pin, and pinsight says so instead of offering to remove it.',
     messages: {
       idiom:
-        'FOLL_FORCE reaches {callee}(){longterm}: the FOLL_FORCE|FOLL_WRITE idiom for read-only long-term pins. ' +
-        'FOLL_FORCE is for debugger access (ptrace, /proc/pid/mem); in a driver it lets the pin write through a mapping ' +
-        'the process made read-only. {since}',
+        'FOLL_FORCE on {callee}(){longterm}: not needed for a coherent pin on Linux {kernel}{since}; FOLL_FORCE is for debuggers. ' +
+        'In a driver it lets the pin write through a mapping the process made read-only.{writeStays}{shortTerm}',
       force:
-        'FOLL_FORCE reaches {callee}(){longterm}: FOLL_FORCE is for debugger access (ptrace, /proc/pid/mem) and overrides ' +
-        "the mapping's permissions; a driver's pin should honour them. {since}",
-      since62: 'Since Linux 6.2 GUP breaks COW before a read-only FOLL_LONGTERM pin, so the pin is reliable without it.',
-      before62:
-        'Upstream removed it in 6.2, where GUP breaks COW before a read-only FOLL_LONGTERM pin (84209e87c696); on {kernel} ' +
-        'the fix needs that change too (see longterm-readonly).',
-      shortTerm: 'A short-term pin needs no FOLL_FORCE on any kernel (upstream removed it in 6.2).',
+        "FOLL_FORCE on {callee}(){longterm}: FOLL_FORCE is for debuggers and overrides the mapping's permissions; a driver's pin should honour them.{shortTerm}",
+      shortTerm: ' A short-term pin needs no FOLL_FORCE on any kernel.',
+      keep:
+        'FOLL_FORCE|FOLL_WRITE on {callee}() keeps this read-only long-term pin coherent on Linux {kernel}; keep it until the driver requires {until}. ' +
+        'Without it the read-only pin of {kinds} in a private writable mapping is lost on the next write (GUP breaks COW first only from {until}, 84209e87c696).',
+      since: ' (GUP breaks COW before a read-only long-term pin since {release})',
+      writeStays: ' Dropping it keeps FOLL_WRITE: a buffer mapped read-only then fails to pin ({errno}).',
+      writeStaysFix: 'a buffer mapped read-only then fails to pin ({errno})',
     },
     severity: () => 'warning',
   },
   check(context) {
+    const { messages } = follForceMisuse.meta;
     for (const call of context.calls) {
       if (call.entry.family === 'debugger') continue;
       const forced = call.values.filter((v) => v.flags.has('FOLL_FORCE'));
@@ -46,26 +56,72 @@ export const follForceMisuse: Rule = {
       const first = terms.sort((a, b) => a.loc.start - b.loc.start)[0]!;
       const withWrite = forced.some((v) => v.flags.has('FOLL_WRITE')) || call.values.some((v) => v.flags.has('FOLL_WRITE'));
       const longterm = forced.some((v) => v.flags.has('FOLL_LONGTERM'));
-      const { messages } = follForceMisuse.meta;
-      const since = !longterm
-        ? messages.shortTerm!
-        : kernelAtLeast(context.kernel, '6.2')
-          ? messages.since62!
-          : messages.before62!.replace('{kernel}', context.kernel);
-      const fix = follForceFix(context, call);
-      // The finding sits on the FOLL_FORCE token when it is in this file's code, else on the call.
+      // What a buffer mapped read-only gets once FOLL_FORCE is gone and FOLL_WRITE stays: sim-core's answer.
+      const afterFix = forced.filter((v) => v.flags.has('FOLL_WRITE')).map((v) => [...v.flags.keys()].filter((f) => f !== 'FOLL_FORCE'));
+      const errno = afterFix.map((flags) => refusalOnReadOnlyMapping(context.kernel, flags, call.entry.name, call.entry.fast)).find((e) => e);
+      const candidates = follForceFixes(context, call, errno ? messages.writeStaysFix!.replace('{errno}', errno) : undefined);
+      const readOnly = longterm ? readOnlyCase(context.kernel, call, forced) : undefined;
+      // A fix that takes the idiom away from the read-only case is right only where a read-only long-term pin is reliable.
+      const safe = candidates.filter((c) => !(c.needsReliableReadOnlyPin && readOnly?.unreliable));
       const at = anchorOf(call, terms.find((t) => anchorOf(call, t).start === t.loc.start) ?? first);
+      const related = [
+        { range: call.site.range, message: `the pinning call ${call.site.callee}()` },
+        ...terms.map((t) => ({ range: context.index.range(t.loc.start, t.loc.end), message: `FOLL_FORCE set here${t.macro ? ` (through ${t.macro})` : ''}` })),
+      ];
+      const idiomNeeded = readOnly?.unreliable && (candidates.length > 0 ? safe.length === 0 : isReadOnlyIdiom(call));
+      if (idiomNeeded) {
+        // Before the kernel that breaks COW for read-only long-term pins, the idiom is what makes the pin coherent.
+        context.report({
+          messageId: 'keep',
+          severity: 'information',
+          data: { callee: call.site.callee, kernel: context.kernel, until: readOnly!.until ?? 'a later kernel', kinds: readOnly!.kinds },
+          start: at.start,
+          end: at.end,
+          related,
+          fixes: [],
+        });
+        continue;
+      }
       context.report({
         messageId: withWrite ? 'idiom' : 'force',
-        data: { callee: call.site.callee, longterm: longterm ? ' with FOLL_LONGTERM' : '', since },
+        data: {
+          callee: call.site.callee,
+          kernel: context.kernel,
+          longterm: longterm ? ' with FOLL_LONGTERM' : '',
+          since: readOnly?.reliableSince ? messages.since!.replace('{release}', readOnly.reliableSince) : '',
+          writeStays: safe[0]?.writeStays && errno ? messages.writeStays!.replace('{errno}', errno) : '',
+          shortTerm: longterm ? '' : messages.shortTerm!,
+        },
+        fixes: safe.map((c, i) => ({ ...c.fix, preferred: i === 0 })),
         start: at.start,
         end: at.end,
-        related: [
-          { range: call.site.range, message: `the pinning call ${call.site.callee}()` },
-          ...terms.map((t) => ({ range: context.index.range(t.loc.start, t.loc.end), message: `FOLL_FORCE set here${t.macro ? ` (through ${t.macro})` : ''}` })),
-        ],
-        fixes: fix ? [fix.preferred, ...fix.alternatives] : [],
+        related,
       });
     }
   },
 };
+
+/**
+ * The read-only case of a forced long-term pin, as sim-core sees it on `kernel`: the caller's flags
+ * without FOLL_FORCE and FOLL_WRITE. `unreliable` when such a pin is lost on some memory kind;
+ * `until` the first release where it is not; `reliableSince` the release that made it reliable.
+ */
+function readOnlyCase(
+  kernel: string,
+  call: AnalyzedCall,
+  forced: FlowValue[],
+): { unreliable: boolean; kinds: string; until?: string; reliableSince?: string } {
+  const flags = [...new Set(forced.flatMap((v) => [...v.flags.keys()]))].filter((f) => f !== 'FOLL_FORCE' && f !== 'FOLL_WRITE');
+  // A get_user_pages*() call with FOLL_LONGTERM is refused outright (longterm-without-pin): what
+  // matters is the pin it is meant to be, its pin_user_pages*() counterpart.
+  const entry = call.entry.pins ? call.entry.name : (call.entry.pinCounterpart ?? call.entry.name);
+  const verdict = readOnlyPinVerdict(kernel, flags, entry, call.entry.fast);
+  if (!verdict.modelled) return { unreliable: false, kinds: '' };
+  if (verdict.unreliable.length > 0) {
+    const until = firstReliableRelease(kernel, flags, entry, call.entry.fast);
+    return { unreliable: true, kinds: verdict.unreliable.map((u) => u.kind).join(', '), ...(until ? { until } : {}) };
+  }
+  // Reliable here: name the release that made it so, when the model knows an older kernel where it was not.
+  const since = firstReliableRelease(KNOWN_TREES[0], flags, entry, call.entry.fast);
+  return { unreliable: false, kinds: '', ...(since && compareReleases(kernel, since) >= 0 ? { reliableSince: since } : {}) };
+}

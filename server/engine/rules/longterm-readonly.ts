@@ -5,8 +5,7 @@
 // unshares first and the pin is reliable; a side effect is that the pin now populates exclusive
 // anonymous pages (instead of pinning the shared zeropage), which count against memlock limits.
 // Which memory kinds are affected, and why, is sim-core's answer (reliability.ts), not a list here.
-import { kernelAtLeast } from '../kernel-version.js';
-import { readOnlyPinVerdict } from '../reliability.js';
+import { firstReliableRelease, readOnlyPinVerdict } from '../reliability.js';
 import { anchorOf, type Rule } from './rule.js';
 
 export const longtermReadonly: Rule = {
@@ -21,14 +20,20 @@ export const longtermReadonly: Rule = {
       'page table. From 6.2 it is reliable, and populates anonymous pages that count against memlock limits.',
     messages: {
       unreliable:
-        'Read-only long-term pin through {callee}(){path}: on Linux {kernel} it is not reliable in a private writable (COW) mapping of {kinds}: the process\'s next write replaces the pinned page in its page table. For example, {why} Linux 6.2 makes GUP break COW before such a pin (84209e87c696); before it, drivers used FOLL_FORCE|FOLL_WRITE.',
+        "Read-only long-term pin through {callee}(){path}: not reliable in a private writable (COW) mapping of {kinds}: on Linux {kernel} the process's next write replaces the pinned page. " +
+        'To keep it coherent there, pass FOLL_WRITE (FOLL_FORCE|FOLL_WRITE if read-only mappings must be accepted: the idiom drivers used before {fixedIn}){requires}. For example, {why}',
+      requires: ', or require Linux {fixedIn}, where GUP breaks COW first (84209e87c696)',
       unmodelled:
-        'Read-only long-term pin through {callee}(){path}: pinsight\'s model does not cover Linux {kernel}; before 6.2 such a pin is not reliable in private writable (COW) mappings of non-anonymous memory (84209e87c696).',
+        "Read-only long-term pin through {callee}(){path}: pinsight's model does not cover this call on Linux {kernel}; a read-only long-term pin is reliable in private writable (COW) mappings only where GUP breaks COW first (84209e87c696).",
       reliable:
-        'Read-only long-term pin through {callee}(){path}: reliable on Linux {kernel} (GUP breaks COW before pinning, since 6.2). Note: in a private mapping it now populates exclusive anonymous pages instead of pinning the shared zeropage, and those count against the memlock limit (RLIMIT_MEMLOCK, e.g. for VFIO).',
+        'Read-only long-term pin through {callee}(){path}: reliable on Linux {kernel} (GUP breaks COW before pinning). Note: in a private mapping it populates exclusive anonymous pages instead of pinning the shared zeropage, and those count against the memlock limit (RLIMIT_MEMLOCK, e.g. for VFIO).',
     },
-    // The severity of a finding comes from sim-core's verdict; this is the rule's default.
-    severity: (kernel) => (kernelAtLeast(kernel, '6.2') ? 'information' : 'warning'),
+    // The severity of a finding comes from sim-core's verdict; the rule's default is the verdict for
+    // a plain pin_user_pages(FOLL_LONGTERM) on the kernel.
+    severity: (kernel) => {
+      const v = readOnlyPinVerdict(kernel, ['FOLL_LONGTERM'], 'pin_user_pages', false);
+      return v.modelled && v.unreliable.length === 0 ? 'information' : 'warning';
+    },
   },
   check(context) {
     for (const call of context.calls) {
@@ -40,6 +45,8 @@ export const longtermReadonly: Rule = {
         const at = anchorOf(call, term);
         const verdict = readOnlyPinVerdict(context.kernel, [...value.flags.keys()], call.entry.name, call.entry.fast);
         const reliable = verdict.modelled && verdict.unreliable.length === 0;
+        // The release from which the same pin is reliable: sim-core's answer, run on later kernels.
+        const fixedIn = reliable ? undefined : firstReliableRelease(context.kernel, [...value.flags.keys()], call.entry.name, call.entry.fast);
         const path = call.site.flagSets.length > 1 && call.site.flagSets.find((s) => s.flags.join() === [...value.flags.keys()].sort().join())?.path;
         context.report({
           messageId: !verdict.modelled ? 'unmodelled' : reliable ? 'reliable' : 'unreliable',
@@ -47,6 +54,8 @@ export const longtermReadonly: Rule = {
           data: {
             callee: call.site.callee,
             kernel: context.kernel,
+            fixedIn: fixedIn ?? 'a later kernel',
+            requires: fixedIn ? longtermReadonly.meta.messages.requires!.replace(/\{fixedIn\}/g, fixedIn) : '',
             path: path ? ` when ${path}` : '',
             kinds: verdict.unreliable.map((u) => u.kind).join(', '),
             // One example, preferably a non-anonymous kind (the case the 6.2 series fixed).

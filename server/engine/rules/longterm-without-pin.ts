@@ -7,6 +7,7 @@
 import { entryPointAt } from '../entry-points.js';
 import { removeFlagToken } from '../fixes/flag-edits.js';
 import { acquiredKind, collectPageRefs, counterpartRelease, pagesKey } from '../page-refs.js';
+import { readOnlyPinVerdict } from '../reliability.js';
 import type { Fix } from '../types.js';
 import { anchorOf, type AnalyzedCall, type Rule, type RuleContext } from './rule.js';
 
@@ -100,5 +101,14 @@ function convertToPin(context: RuleContext, call: AnalyzedCall, refs: ReturnType
       edits.push({ range: context.index.range(name.startIndex, name.endIndex), newText: to });
     }
   }
-  return { title: `Use ${counterpart}() and release the pages with unpin_user_page*()`, preferred: true, edits };
+  // A path without FOLL_WRITE becomes a read-only long-term pin: where sim-core finds that unreliable
+  // on the target kernel, the conversion is offered but not preferred (scan --fix does not apply it).
+  const readOnly = call.values.filter((v) => v.flags.has('FOLL_LONGTERM') && !v.flags.has('FOLL_WRITE') && v.unknown.length === 0);
+  const pc = entryPointAt(counterpart, context.kernel)!;
+  const unreliable = readOnly.some((v) => readOnlyPinVerdict(context.kernel, [...v.flags.keys()], counterpart, pc.fast).unreliable.length > 0);
+  return {
+    title: `Use ${counterpart}() and release the pages with unpin_user_page*()${unreliable ? ` (its read-only case is not reliable on Linux ${context.kernel}: see longterm-readonly)` : ''}`,
+    preferred: !unreliable,
+    edits,
+  };
 }

@@ -4,7 +4,22 @@
 // put_page() leaves the page pinned forever (and folio_maybe_dma_pinned() true); unpin on a
 // FOLL_GET reference underflows it. Documentation/core-api/pin_user_pages.rst.
 import { counterpartRelease, acquiredKind, collectPageRefs } from '../page-refs.js';
+import { field, type SyntaxNode } from '../syntax.js';
 import type { Rule } from './rule.js';
+
+const within = (n: SyntaxNode, outer: SyntaxNode) => outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
+
+/** Whether `a` and `b` sit in the two arms of one if/else. */
+function inOtherArms(a: SyntaxNode, b: SyntaxNode): boolean {
+  for (let n = a.parent; n; n = n.parent) {
+    if (n.type !== 'if_statement') continue;
+    const then = field(n, 'consequence');
+    const other = field(n, 'alternative');
+    if (!then || !other) continue;
+    if ((within(a, then) && within(b, other)) || (within(a, other) && within(b, then))) return true;
+  }
+  return false;
+}
 
 export const pinReleaseMismatch: Rule = {
   meta: {
@@ -28,6 +43,10 @@ export const pinReleaseMismatch: Rule = {
     for (const release of refs.releases) {
       const kind = acquiredKind(refs, release.key);
       if (!kind || kind === release.kind) continue;
+      // The code releases the same pages both ways, one per arm of an if/else: it tells the kinds
+      // apart itself (tee_shm.c: unpin_user_pages() for user pages, put_page() for
+      // get_kernel_pages() ones, 5.10 drivers/tee/tee_shm.c release_registered_pages()).
+      if (refs.releases.some((other) => other.key === release.key && other.kind === kind && inOtherArms(release.call, other.call))) continue;
       const acquire = refs.acquired.get(release.key)![0]!.call;
       // The GUP core releasing what its own entry points took is not a driver's mistake.
       if (acquire.site.function && acquire.site.function === acquire.site.callee) continue;

@@ -4,14 +4,22 @@
 //   is_valid_gup_args() rejects INTERNAL_GUP_FLAGS (mm/internal.h:1349) with a WARN;
 // - GUP-fast's allow-list: 6.1 internal_get_user_pages_fast() (mm/gup.c:3038) and 6.12
 //   gup_fast_fallback() (mm/gup.c:3437) refuse e.g. FOLL_NOWAIT, FOLL_SPLIT_PMD, FOLL_ANON;
-// - FOLL_LONGTERM on *_unlocked() in 6.1 (get_user_pages_unlocked(), mm/gup.c:2367).
+// - FOLL_LONGTERM on *_unlocked() in 6.1 (get_user_pages_unlocked(), mm/gup.c:2367);
+// - FOLL_LONGTERM on pin_user_pages_remote() with a non-NULL `locked` before 6.3
+//   (__get_user_pages_remote(), 6.1 mm/gup.c:2204).
 // The call fails at run time (WARN_ON_ONCE and an error, or 0 pages): a driver developer wants
 // to know before a user hits it.
 import { entryPointAt } from '../entry-points.js';
 import { removeFlagToken } from '../fixes/flag-edits.js';
-import { anchorOf, type Rule } from './rule.js';
+import { anchorOf, type AnalyzedCall, type Rule } from './rule.js';
 
 const HANDLED_ELSEWHERE = new Set(['FOLL_PIN', 'FOLL_GET']);
+
+/** Whether the call passes NULL (or 0, or leaves it out) for the parameter named `param`. */
+function isNullArgument(call: AnalyzedCall, param: string): boolean {
+  const arg = call.args[call.entry.params.indexOf(param)];
+  return !arg || /^\(?\s*(NULL|0|\(\s*void\s*\*\s*\)\s*0)\s*\)?$/.test(arg.text);
+}
 
 export const rejectedFlags: Rule = {
   meta: {
@@ -37,7 +45,7 @@ export const rejectedFlags: Rule = {
         for (const [flag, terms] of value.flags) {
           if (reported.has(flag) || HANDLED_ELSEWHERE.has(flag)) continue;
           if (flag === 'FOLL_LONGTERM' && !call.entry.pins) continue; // longterm-without-pin
-          const rejection = call.entry.rejects.find((r) => r.flag === flag);
+          const rejection = call.entry.rejects.find((r) => r.flag === flag && (!r.whenArg || !isNullArgument(call, r.whenArg)));
           const notFast = call.entry.fastAllowed && !call.entry.fastAllowed.includes(flag);
           if (!rejection && !notFast) continue;
           reported.add(flag);

@@ -3,6 +3,31 @@ import { runRuleTests } from '../rule-tester.js';
 runRuleTests('pin-release-mismatch', {
   valid: [
     {
+      name: 'each arm of an if/else releases its own kind of pages (5.10 tee_shm.c shape: pinned user pages, get_kernel_pages() ones)',
+      kernel: '5.10',
+      code: [
+        'static int shm_register(struct my_shm *shm, unsigned long addr, struct kvec *kiov, int n, u32 flags)',
+        '{',
+        '\tif (flags & MY_SHM_USER_MAPPED)',
+        '\t\treturn pin_user_pages_fast(addr, n, FOLL_WRITE, shm->pages);',
+        '\treturn get_kernel_pages(kiov, n, 0, shm->pages);',
+        '}',
+        '',
+        'static void shm_release(struct my_shm *shm)',
+        '{',
+        '\tsize_t i;',
+        '',
+        '\tif (shm->flags & MY_SHM_USER_MAPPED) {',
+        '\t\tunpin_user_pages(shm->pages, shm->num_pages);',
+        '\t} else {',
+        '\t\tfor (i = 0; i < shm->num_pages; i++)',
+        '\t\t\tput_page(shm->pages[i]);',
+        '\t}',
+        '}',
+        '',
+      ].join('\n'),
+    },
+    {
       name: 'pinned pages unpinned',
       code: 'int f(struct ring *r, unsigned long a)\n{\n\tpin_user_pages_fast(a, r->nr, FOLL_WRITE, r->pages);\n\tunpin_user_pages(r->pages, r->nr);\n\treturn 0;\n}\n',
     },
