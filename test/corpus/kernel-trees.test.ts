@@ -1,6 +1,6 @@
-// The engine on Debian's real linux-source-6.1 and -6.12 trees (the Done-when of issue 4).
-// Runs when the trees are in the cache (~/.cache/pinsight/kernels, or $PINSIGHT_CACHE), or fetches
-// them first when PINSIGHT_CORPUS=1 (as .ci/run does). Kernel source is never copied into the
+// The engine on Debian's real kernel trees: 6.1 and 6.12 (the Done-when of issue 4), and 5.10, 7.2
+// and 7.3 when cached (issue 19). Runs when the trees are in the cache (~/.cache/pinsight/kernels,
+// or $PINSIGHT_CACHE), or fetches 6.1 and 6.12 first when PINSIGHT_CORPUS=1 (as .ci/run does). Kernel source is never copied into the
 // project: the --fix check works on a temporary copy of the files concerned.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,12 +41,16 @@ const setsKey = (sets: string[][]) => sets.map((s) => s.join('|')).sort().join('
 
 const ENTRY = new RegExp(`\\b(${ENTRY_POINTS.map((e) => e.name).join('|')})\\s*\\(`, 'g');
 
-test('6.1: every GUP/PUP call in the .c files is listed, with its flag sets', { skip }, async () => {
-  const result = await scanTree('6.1');
-  const listed = new Set(result.files.flatMap((f) => f.calls.map((c) => `${rel('6.1', f.path)}:${c.range.start.row + 1}:${c.callee}`)));
+/** Every tree this test can read: 6.1 and 6.12 always (CI fetches them), the others when cached. */
+const TREES = ['5.10', '6.1', '6.12', '7.2', '7.3'];
+const skipFor = (v: string) => (ready(v) ? false : `linux-source-${v} not cached (bash scripts/fetch-kernel.sh ${v})`);
+
+for (const version of TREES) test(`${version}: every GUP/PUP call in the .c files is listed, with its flag sets read from the right argument`, { skip: skipFor(version) }, async () => {
+  const result = await scanTree(version);
+  const listed = new Set(result.files.flatMap((f) => f.calls.map((c) => `${rel(version, f.path)}:${c.range.start.row + 1}:${c.callee}`)));
   const missing: string[] = [];
   let occurrences = 0;
-  for (const path of listSourceFiles([treeOf('6.1')], root).filter((p) => p.endsWith('.c'))) {
+  for (const path of listSourceFiles([treeOf(version)], root).filter((p) => p.endsWith('.c'))) {
     const text = readFileSync(path, 'latin1');
     if (!ENTRY.test(text)) continue;
     ENTRY.lastIndex = 0;
@@ -58,7 +62,7 @@ test('6.1: every GUP/PUP call in the .c files is listed, with its flag sets', { 
         if (/^(static\s+|extern\s+)?(inline\s+)?(const\s+)?(unsigned\s+)?(int|long|bool|struct page\s*\*)\s*$/.test(before)) continue;
         if (/\/\*|\/\/|^\s*\*/.test(before) || (before.split('"').length - 1) % 2 === 1) continue;
         occurrences++;
-        const key = `${rel('6.1', path)}:${i + 1}:${m[1]}`;
+        const key = `${rel(version, path)}:${i + 1}:${m[1]}`;
         if (!listed.has(key)) missing.push(key);
       }
     });
@@ -67,9 +71,9 @@ test('6.1: every GUP/PUP call in the .c files is listed, with its flag sets', { 
   assert.ok(occurrences > 100, `only ${occurrences} calls found by the byte search`);
   for (const file of result.files) {
     for (const call of file.calls) {
-      const entry = entryPointAt(call.callee, '6.1')!;
+      const entry = entryPointAt(call.callee, version)!;
       if (entry.flagsArg === undefined) continue;
-      assert.ok(call.flagSets.length > 0, `${rel('6.1', file.path)}:${call.range.start.row + 1} has no flag set`);
+      assert.ok(call.flagSets.length > 0, `${rel(version, file.path)}:${call.range.start.row + 1} has no flag set`);
     }
   }
 });
@@ -86,10 +90,27 @@ test('6.1: foll-force-misuse flags exactly the calls the 6.2 series fixed', { sk
   assert.deepEqual([...flagged].sort(), [...expected].sort());
 });
 
-test('6.12: no foll-force-misuse at all', { skip }, async () => {
-  const result = await scanTree('6.12');
-  assert.deepEqual(result.files.flatMap((f) => f.findings.filter((x) => x.code === 'foll-force-misuse').map((x) => `${rel('6.12', f.path)}:${x.range.start.row + 1}`)), []);
+for (const version of ['6.12', '7.2', '7.3']) test(`${version}: no foll-force-misuse at all (the debugger-style callers are legitimate)`, { skip: skipFor(version) }, async () => {
+  const result = await scanTree(version);
+  assert.deepEqual(result.files.flatMap((f) => f.findings.filter((x) => x.code === 'foll-force-misuse').map((x) => `${rel(version, f.path)}:${x.range.start.row + 1}`)), []);
   assert.ok(result.files.reduce((n, f) => n + f.calls.length, 0) > 100);
+});
+
+test('5.10: FOLL_FORCE is found at the series\' driver sites, the read-only idiom is a note, and no release mismatch where each branch releases its own pages', { skip: skipFor('5.10') }, async () => {
+  const result = await scanTree('5.10');
+  const forced = result.files.flatMap((f) => f.findings.filter((x) => x.code === 'foll-force-misuse').map((x) => ({ file: rel('5.10', f.path), x })));
+  for (const site of ['drivers/infiniband/core/umem.c', 'drivers/gpu/drm/etnaviv/etnaviv_gem.c', 'drivers/media/pci/ivtv/ivtv-udma.c', 'drivers/infiniband/hw/qib/qib_user_pages.c']) {
+    assert.ok(forced.some((f) => f.file === site), `no foll-force-misuse in ${site}`);
+  }
+  const umem = forced.find((f) => f.file === 'drivers/infiniband/core/umem.c')!.x;
+  assert.equal(umem.severity, 'information');
+  assert.deepEqual(umem.fixes, []);
+  assert.deepEqual(result.files.flatMap((f) => f.findings.filter((x) => x.code === 'pin-release-mismatch').map((x) => `${rel('5.10', f.path)}:${x.range.start.row + 1}`)), []);
+  // 5.10's own entry points: get_vaddr_frames() pins through pin_user_pages_locked(), ptrace through __access_remote_vm(tsk, mm, ...).
+  const calls = result.files.flatMap((f) => f.calls.map((c) => ({ file: rel('5.10', f.path), c })));
+  assert.ok(calls.some(({ file, c }) => file === 'mm/frame_vector.c' && c.callee === 'pin_user_pages_locked'));
+  const ptrace = calls.find(({ file, c }) => file === 'kernel/ptrace.c' && c.callee === '__access_remote_vm')!;
+  assert.ok(ptrace.c.flagSets.some((s) => s.flags.includes('FOLL_FORCE')), JSON.stringify(ptrace.c.flagSets));
 });
 
 test('6.12 shows the flag sets the series gave, where later commits did not change the driver again', { skip }, async () => {
@@ -159,9 +180,9 @@ test('scan --fix on a copy of the 6.1 files, as 6.1 code: no warning it did not 
   }
 });
 
-test('the entry-point table matches the declarations of both trees', { skip }, async () => {
+test('the entry-point table matches the declarations of every cached tree', { skip }, async () => {
   const parser = await loadCParser();
-  for (const version of ['6.1', '6.12']) {
+  for (const version of TREES.filter((v) => ready(v))) {
     const declared = new Map<string, string[]>();
     for (const header of ['include/linux/mm.h', 'include/linux/ptrace.h']) {
       const tree = parser.parse(readFileSync(join(treeOf(version), header), 'utf8'));
