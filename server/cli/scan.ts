@@ -38,7 +38,7 @@ export const scanCommand: Command = {
     const fast = fastScanWanted(options.fix); // server/scan, same result (issue 6)
     if (fast) checkPaths(options.paths, io.cwd);
     const files = fast ? [] : listSourceFiles(options.paths, io.cwd);
-    const { kernel, source } = resolveKernel(options.kernel, options.paths, io.cwd);
+    const { kernel, source } = resolveKernel(options.kernel, options.paths, io);
     const result = fast ? await scanFast(options.paths, io.cwd, kernel, source) : scan(await loadCParser(), files, kernel, source, options.fix);
     io.out(render(result, options.format, io));
     for (const w of result.warnings ?? []) io.err(`pinsight scan: ${w}`);
@@ -48,9 +48,13 @@ export const scanCommand: Command = {
   },
 };
 
-function resolveKernel(given: string | undefined, paths: string[], cwd: string): { kernel: string; source: string } {
+function resolveKernel(given: string | undefined, paths: string[], io: CliIO): { kernel: string; source: string } {
   if (given) return { kernel: given, source: '--kernel' };
-  const found = paths.map((p) => ({ path: p, tree: findKernelMakefile(resolve(cwd, p)) }));
+  const cwd = io.cwd;
+  const noted = new Set<string>();
+  // A Makefile that is a FIFO, a device or oversized is skipped with one line (several PATHs may pass it).
+  const note = (line: string) => noted.has(line) || (noted.add(line), io.err(`pinsight scan: ${line}`));
+  const found = paths.map((p) => ({ path: p, tree: findKernelMakefile(resolve(cwd, p), note) }));
   const missing = found.find((f) => !f.tree);
   if (missing) throw new UsageError(`cannot tell the kernel version of '${missing.path}': no top Makefile with VERSION and PATCHLEVEL above it; pass --kernel V`);
   const versions = new Set(found.map((f) => f.tree!.version));

@@ -30,7 +30,16 @@ export class Analyzer {
   private readonly kernelByDir = new Map<string, string | undefined>();
   private readonly cache = new WeakMap<OpenDocument, { key: string; text: string; analysis: FileAnalysis }>();
 
-  constructor(private readonly workspaceRoots: () => readonly string[]) {}
+  private readonly noted = new Set<string>();
+
+  /**
+   * `note` gets one line for each Makefile on the way up that was not read (a FIFO, a device,
+   * oversized: server/engine/safe-read.ts); the detection never blocks on one.
+   */
+  constructor(
+    private readonly workspaceRoots: () => readonly string[],
+    private readonly note: (line: string) => void = () => undefined,
+  ) {}
 
   /** Validates and applies a raw `pinsight` settings section; returns the warnings. */
   updateSettings(raw: unknown): ValidatedSettings {
@@ -89,8 +98,9 @@ export class Analyzer {
 
   private detect(dir: string): string | undefined {
     if (!this.kernelByDir.has(dir)) {
+      const note = (line: string) => this.noted.has(line) || (this.noted.add(line), this.note(line));
       // A tree whose Makefile names a kernel pinsight does not answer for (4.19, say) counts as no tree.
-      const found = detectKernelVersion(dir);
+      const found = detectKernelVersion(dir, note);
       this.kernelByDir.set(dir, found !== undefined && parseKernelVersion(found) ? found : undefined);
     }
     return this.kernelByDir.get(dir);
