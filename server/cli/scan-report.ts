@@ -2,6 +2,7 @@
 import { relative, isAbsolute } from 'node:path';
 import type { CallSite, Finding } from '../engine/types.js';
 import { kernelFor } from '../../sim-core/index.js';
+import { printable } from './printable.js';
 
 /** How the model answers for a kernel when not as itself (outside the known trees, below sim-core's baseline). */
 export function kernelNotes(kernel: string): string[] {
@@ -38,15 +39,16 @@ export function displayPath(path: string, cwd: string): string {
 const GCC_SEVERITY: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
 export function formatText(result: ScanResult, cwd: string): string {
-  const lines = [`pinsight: Linux ${result.kernel} (${result.kernelSource})`, ...kernelNotes(result.kernel).map((n) => `pinsight: note: ${n}`)];
+  // Paths and messages come from the tree (file names, identifiers, text): escaped (printable.ts).
+  const lines = [`pinsight: Linux ${result.kernel} (${printable(result.kernelSource)})`, ...kernelNotes(result.kernel).map((n) => `pinsight: note: ${n}`)];
   let calls = 0;
   let findings = 0;
   for (const file of result.files) {
     calls += file.calls.length;
     for (const f of file.findings) {
       findings++;
-      const at = `${displayPath(file.path, cwd)}:${f.range.start.row + 1}:${f.range.start.column + 1}`;
-      lines.push(`${at}: ${GCC_SEVERITY[f.severity]}: ${f.message} [${f.code}]`);
+      const at = `${printable(displayPath(file.path, cwd))}:${f.range.start.row + 1}:${f.range.start.column + 1}`;
+      lines.push(`${at}: ${GCC_SEVERITY[f.severity]}: ${printable(f.message)} [${f.code}]`);
     }
   }
   if (result.fixed) lines.push(`pinsight: fixed ${result.fixed.findings} finding(s) in ${result.fixed.files} file(s)`);

@@ -11,6 +11,7 @@ import { listSourceFiles } from './scan-files.js';
 import { checkPaths, scanFast } from './scan-fast.js';
 import { fastScanWanted, parseScanOptions, type Format } from './scan-options.js';
 import { displayPath, formatText, toJson, type FileResult, type ScanResult } from './scan-report.js';
+import { printableJson } from './printable.js';
 import { toSarif } from './sarif.js';
 import { readForFix, writeFixed, type ReadForFix } from './safe-write.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
@@ -136,7 +137,7 @@ export function preferredEdits(analysis: FileAnalysis): { edits: TextEdit[]; cou
 }
 
 function render(result: ScanResult, format: Format, io: CliIO): string {
-  if (format === 'json') return JSON.stringify(toJson(result, io.cwd), null, 2);
-  if (format === 'sarif') return JSON.stringify(toSarif(result, io.cwd), null, 2);
+  if (format === 'json') return printableJson(toJson(result, io.cwd), 2);
+  if (format === 'sarif') return printableJson(toSarif(result, io.cwd), 2);
   return formatText(result, io.cwd);
 }
