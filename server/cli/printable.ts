@@ -24,8 +24,12 @@ export function printableLines(text: string): string {
   return text.replace(UNSAFE_BUT_NEWLINE, escape);
 }
 
+// What JSON.stringify leaves raw: it escapes C0 controls in strings itself (a raw C0 in its output is
+// the indentation's line break).
+const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 /** JSON.stringify, with the characters JSON leaves raw (DEL, C1, U+2028/9, bidi controls) as \uNNNN. */
 export function printableJson(value: unknown, indent?: number): string {
   // Outside strings JSON holds none of these characters, so the replacement only touches strings.
-  return JSON.stringify(value, null, indent).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, indent).replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
