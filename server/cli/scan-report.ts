@@ -26,7 +26,7 @@ export interface ScanResult {
   fixed?: { findings: number; files: number };
   /** Files the engine failed on (an internal error each); the scan goes on without them. */
   errors: string[];
-  /** Files --fix did not rewrite, and why (changed on disk meanwhile, not UTF-8). */
+  /** One line each: files --fix did not rewrite and why (changed on disk, not UTF-8, not writable), a cache that is off and why. */
   warnings?: string[];
 }
 
