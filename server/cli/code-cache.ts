@@ -65,7 +65,7 @@ export function requireWithCodeCache<T>(file: string, dir: string, tag: string):
 }
 
 const PURPOSE = 'code';
-/** A cache file larger than this is not read (the CLI's is ~2 MB). */
+/** A cache file larger than this is not read (the CLI's is ~0.5 MB). */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**

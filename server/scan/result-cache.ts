@@ -42,7 +42,7 @@ export const digestOf = (bytes: Uint8Array): string => createHash('sha1').update
 const MAX_FILES = 32;
 /** The names this cache writes (and the only ones pruning removes). */
 const CACHE_FILE = /^[0-9a-f]{24}\.json$/;
-/** A cache file larger than this is not read (the results of a whole 6.12 tree take ~2 MB). */
+/** A cache file larger than this is not read (the results of a whole 6.12 tree take ~140 KB). */
 const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 const PURPOSE = 'scan-results';
 
