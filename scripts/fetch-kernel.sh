@@ -6,6 +6,7 @@
 # cache: $PINSIGHT_CACHE (default ~/.cache/pinsight)/kernels/linux-source-V/
 # prints the path of each unpacked tree, one per line.
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0;; esac  # the comment above
 CACHE=${PINSIGHT_CACHE:-$HOME/.cache/pinsight}
 versions=("$@"); [ ${#versions[@]} -gt 0 ] || versions=(6.1 6.12)
 mkdir -p "$CACHE/kernels"

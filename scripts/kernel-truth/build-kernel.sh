@@ -9,6 +9,7 @@
 #
 # usage: build-kernel.sh 6.1|6.12
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0;; esac  # the comment above
 source "$(dirname "$0")/common.sh"
 V=${1:-}
 case "$V" in 6.1|6.12) ;; *) die "usage: build-kernel.sh 6.1|6.12";; esac

@@ -5,6 +5,7 @@
 #
 # usage: build-selftests.sh KERNEL_BUILD_DIR_6_12      (its usr/include holds the uapi headers)
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0;; esac  # the comment above
 source "$(dirname "$0")/common.sh"
 KBUILD=${1:?usage: build-selftests.sh KERNEL_BUILD_DIR_6_12}
 [ -d "$KBUILD/usr/include/linux" ] || die "$KBUILD/usr/include missing (make headers)"

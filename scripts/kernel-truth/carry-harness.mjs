@@ -10,6 +10,9 @@
 import { readFileSync, writeFileSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { answerHelp } from '../help.mjs';
+
+answerHelp(import.meta.url);
 
 const [src61, src612, scratch] = process.argv.slice(2);
 if (!src61 || !src612 || !scratch) {

@@ -51,6 +51,8 @@ export function parseScanOptions(argv: string[]): ScanOptions {
   const format = (parsed.values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${parsed.values.format}' (expected ${FORMATS.join(', ')})`);
   if (parsed.positionals.length === 0) throw new UsageError('no PATH given (usage: pinsight scan [options] PATH...)');
+  // An empty argument (an unset shell variable) would resolve to the current directory and scan it.
+  if (parsed.positionals.includes('')) throw new UsageError('an empty PATH (usage: pinsight scan [options] PATH...)');
   let kernel: string | undefined;
   if (parsed.values.kernel !== undefined) {
     try {

@@ -4,6 +4,7 @@ import { ruleDocsUrl } from '../engine/rules/index.js';
 import type { CallSite, Finding, KernelRange } from '../engine/types.js';
 import { findingFingerprint } from '../project/baseline.js';
 import { kernelFor } from '../../sim-core/index.js';
+import { printable } from './printable.js';
 
 /** How the model answers for a kernel when not as itself (outside the known trees, below sim-core's baseline). */
 export function kernelNotes(kernel: string): string[] {
@@ -29,7 +30,7 @@ export interface ScanResult {
   fixed?: { findings: number; files: number };
   /** Files the engine failed on (an internal error each); the scan goes on without them. */
   errors: string[];
-  /** Files --fix did not rewrite, and why (changed on disk meanwhile, not UTF-8). */
+  /** One line each: files --fix did not rewrite and why (changed on disk, not UTF-8, not writable), a cache that is off and why. */
   warnings?: string[];
 }
 
@@ -50,11 +51,12 @@ export function isPartlyUnresolved(call: CallSite): boolean {
 }
 
 function unresolvedOf(call: CallSite): string {
-  return [...new Set(call.flagSets.flatMap((s) => s.unknown))].join(', ');
+  return printable([...new Set(call.flagSets.flatMap((s) => s.unknown))].join(', '));
 }
 
 export function formatText(result: ScanResult, cwd: string, verbose = false): string {
-  const lines = [`pinsight: Linux ${result.kernel} (${result.kernelSource})`, ...kernelNotes(result.kernel).map((n) => `pinsight: note: ${n}`)];
+  // Paths and messages come from the tree (file names, identifiers, text): escaped (printable.ts).
+  const lines = [`pinsight: Linux ${result.kernel} (${printable(result.kernelSource)})`, ...kernelNotes(result.kernel).map((n) => `pinsight: note: ${n}`)];
   let calls = 0;
   let findings = 0;
   let suppressed = 0;
@@ -62,10 +64,10 @@ export function formatText(result: ScanResult, cwd: string, verbose = false): st
   for (const file of result.files) {
     calls += file.calls.length;
     for (const c of file.calls) {
-      const at = `${displayPath(file.path, cwd)}:${c.range.start.row + 1}:${c.range.start.column + 1}`;
+      const at = `${printable(displayPath(file.path, cwd))}:${c.range.start.row + 1}:${c.range.start.column + 1}`;
       if (isPartlyUnresolved(c)) unresolved.push(`${at} ${c.callee}() (${unresolvedOf(c)})`);
       if (verbose) {
-        const sets = c.flagSets.map((s) => `{${[...s.flags, ...s.unknown.map((u) => `?${u}`)].join('|') || '0'}}`).join(' ');
+        const sets = printable(c.flagSets.map((s) => `{${[...s.flags, ...s.unknown.map((u) => `?${u}`)].join('|') || '0'}}`).join(' '));
         lines.push(`${at}: call: ${c.callee}() ${sets}${isPartlyUnresolved(c) ? ` [unresolved: ${unresolvedOf(c)}]` : ''}`);
       }
     }
@@ -75,8 +77,8 @@ export function formatText(result: ScanResult, cwd: string, verbose = false): st
         continue;
       }
       findings++;
-      const at = `${displayPath(file.path, cwd)}:${f.range.start.row + 1}:${f.range.start.column + 1}`;
-      lines.push(`${at}: ${GCC_SEVERITY[f.severity]}: ${f.message} [${f.code}]`);
+      const at = `${printable(displayPath(file.path, cwd))}:${f.range.start.row + 1}:${f.range.start.column + 1}`;
+      lines.push(`${at}: ${GCC_SEVERITY[f.severity]}: ${printable(f.message)} [${f.code}]`);
     }
   }
   if (!verbose && unresolved.length > 0) {

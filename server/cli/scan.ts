@@ -15,6 +15,7 @@ import { listSourceFiles } from './scan-files.js';
 import { checkPaths, scanFast } from './scan-fast.js';
 import { fastScanWanted, parseScanOptions, type Format } from './scan-options.js';
 import { displayPath, formatText, toJson, type FileResult, type ScanResult } from './scan-report.js';
+import { printable, printableJson } from './printable.js';
 import { toSarif } from './sarif.js';
 import { applyScanPolicy, cliPolicy, keptFindings, type PolicyContext } from './scan-policy.js';
 import { readForFix, writeFixed, type ReadForFix } from './safe-write.js';
@@ -61,14 +62,14 @@ export const scanCommand: Command = {
     if (fast) checkPaths(options.paths, io.cwd);
     const files = fast ? [] : listSourceFiles(options.paths, io.cwd);
     const roots = options.paths.map((p) => projectOf(policy.projects, resolve(io.cwd, p)));
-    const { kernel, source } = resolveKernel(options.kernel, options.paths, io.cwd, roots);
+    const { kernel, source } = resolveKernel(options.kernel, options.paths, io, roots);
     const kernels = roots.find((r) => r?.kernels)?.kernels;
     const keep = (path: string, findings: readonly Finding[]) => keptFindings(path, findings, policy).filter((f) => !f.suppressed);
     const scanned = fast ? await scanFast(options.paths, io.cwd, kernel, source) : scan(await loadCParser(), files, kernel, source, options.fix, keep);
     const result = { ...applyScanPolicy(scanned, policy, { read: options.baseline, write: options.writeBaseline }), ...(kernels ? { kernels } : {}) };
     io.out(render(result, options.format, io, options.verbose));
     for (const file of result.files) {
-      for (const f of file.findings) if (f.ignoredSuppression) io.err(`pinsight scan: warning: ${displayPath(file.path, io.cwd)}:${f.ignoredSuppression.line}: ${f.ignoredSuppression.message}`);
+      for (const f of file.findings) if (f.ignoredSuppression) io.err(`pinsight scan: warning: ${printable(displayPath(file.path, io.cwd))}:${f.ignoredSuppression.line}: ${printable(f.ignoredSuppression.message)}`);
     }
     for (const w of result.warnings ?? []) io.err(`pinsight scan: ${w}`);
     for (const e of result.errors) io.err(`pinsight scan: internal error: ${e}`);
@@ -89,12 +90,16 @@ function projectOf(projects: ProjectFiles, path: string): ProjectConfig | undefi
 }
 
 /** --kernel, else each PATH's project file's `kernel` or its tree's top Makefile; all PATHs must agree. */
-function resolveKernel(given: string | undefined, paths: string[], cwd: string, projects: readonly (ProjectConfig | undefined)[]): { kernel: string; source: string } {
+function resolveKernel(given: string | undefined, paths: string[], io: CliIO, projects: readonly (ProjectConfig | undefined)[]): { kernel: string; source: string } {
   if (given) return { kernel: given, source: '--kernel' };
+  const cwd = io.cwd;
+  const noted = new Set<string>();
+  // A Makefile that is a FIFO, a device or oversized is skipped with one line (several PATHs may pass it).
+  const note = (line: string) => noted.has(line) || (noted.add(line), io.err(`pinsight scan: ${line}`));
   const found = paths.map((p, i) => {
     const project = projects[i];
     if (project?.kernel) return { path: p, version: project.kernel, source: displayPath(project.path, cwd) };
-    const tree = findKernelMakefile(resolve(cwd, p));
+    const tree = findKernelMakefile(resolve(cwd, p), note);
     return { path: p, version: tree?.version, source: tree ? displayPath(tree.makefile, cwd) : '' };
   });
   const missing = found.find((f) => !f.version);
@@ -186,7 +191,7 @@ export function preferredEdits(analysis: FileAnalysis): { edits: TextEdit[]; cou
 }
 
 function render(result: ScanResult, format: Format, io: CliIO, verbose: boolean): string {
-  if (format === 'json') return JSON.stringify(toJson(result, io.cwd), null, 2);
-  if (format === 'sarif') return JSON.stringify(toSarif(result, io.cwd), null, 2);
+  if (format === 'json') return printableJson(toJson(result, io.cwd), 2);
+  if (format === 'sarif') return printableJson(toSarif(result, io.cwd), 2);
   return formatText(result, io.cwd, verbose);
 }

@@ -39,8 +39,16 @@ export class Analyzer {
 
   private readonly projects: ProjectFiles;
   private projectWarnings: string[] = [];
+  private readonly noted = new Set<string>();
 
-  constructor(private readonly workspaceRoots: () => readonly string[]) {
+  /**
+   * `note` gets one line for each Makefile on the way up that was not read (a FIFO, a device,
+   * oversized: server/engine/safe-read.ts); the detection never blocks on one.
+   */
+  constructor(
+    private readonly workspaceRoots: () => readonly string[],
+    private readonly note: (line: string) => void = () => undefined,
+  ) {
     this.projects = new ProjectFiles(FINDING_CODES, (w) => this.projectWarnings.push(w), PROJECT_FILE_MAX_AGE_MS);
   }
 
@@ -135,8 +143,9 @@ export class Analyzer {
 
   private detect(dir: string): string | undefined {
     if (!this.kernelByDir.has(dir)) {
+      const note = (line: string) => this.noted.has(line) || (this.noted.add(line), this.note(line));
       // A tree whose Makefile names a kernel pinsight does not answer for (4.19, say) counts as no tree.
-      const found = detectKernelVersion(dir);
+      const found = detectKernelVersion(dir, note);
       this.kernelByDir.set(dir, found !== undefined && parseKernelVersion(found) ? found : undefined);
     }
     return this.kernelByDir.get(dir);

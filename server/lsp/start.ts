@@ -47,7 +47,8 @@ export function startServer(): Connection {
   let store: DocumentStore | undefined;
   let roots: string[] = [];
   let support: ClientSupport = { configuration: false, dynamicConfiguration: false, workDoneProgress: false, documentChanges: false, workspaceFolders: false, watchedFiles: false };
-  const analyzer = new Analyzer(() => roots);
+  // A Makefile not read (a FIFO, a device, oversized) is a line in the log, never a wait.
+  const analyzer = new Analyzer(() => roots, (line) => connection.console.warn(`pinsight: ${line}`));
   let scanner: WorkspaceScanner | undefined;
   let shownWarnings = new Set<string>();
 

@@ -37,6 +37,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const BAD_USAGE: [string, () => string[]][] = [
   ['an unknown command', () => ['frobnicate']],
   ['scan without a PATH', () => ['scan']],
+  ['scan "" (an empty PATH would scan the current directory)', () => ['scan', '--kernel', '6.1', '']],
+  ['an empty PATH among good ones', () => ['scan', '--kernel', '6.1', join(dir, 'ok.c'), '']],
   ['an unknown option', () => ['scan', '--frobnicate', join(dir, 'ok.c')]],
   ['--format without a value', () => ['scan', join(dir, 'ok.c'), '--format']],
   ['an unknown format', () => ['scan', '--format', 'xml', '--kernel', '6.1', join(dir, 'ok.c')]],

@@ -11,13 +11,24 @@ export { jsonScanProblem, stackTraceLines, usageProblem } from '../../scripts/fu
 export const CLI = process.env.PINSIGHT_CLI ?? join(__dirname, '../../dist/cli.js');
 
 export function runCli(args: string[], options: SpawnSyncOptions & { timeoutMs?: number; cli?: string } = {}): Omit<CliRun, 'ms'> {
-  const cli = options.cli ?? CLI;
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  let cli = options.cli ?? CLI;
+  let env = options.env;
+  if (options.uid !== undefined && options.uid !== process.getuid?.()) {
+    // Another user: a CLI that user can read (cliFor), and a home of its own (root's caches are not
+    // that user's: the caches are off, quietly, since they cannot be made there).
+    if (!options.cli) {
+      const reach = cliFor({ uid: options.uid, gid: options.gid ?? options.uid });
+      if ('cli' in reach) cli = reach.cli;
+    }
+    env = { ...(options.env ?? process.env), HOME: dirname(cli), PINSIGHT_CACHE: '', XDG_CONFIG_HOME: '' };
+  }
   const r = spawnSync(process.execPath, [cli, ...args], {
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
     maxBuffer: 256 * 1024 * 1024,
     ...options,
+    env,
   });
   const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
   return { status: r.status, signal: r.signal, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), timedOut };
