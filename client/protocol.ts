@@ -8,7 +8,7 @@ export const SIMULATE_REQUEST = 'pinsight/simulate';
 
 export interface TargetKernelResult {
   kernel: string;
-  source: 'setting' | 'detected' | 'fallback';
+  source: 'setting' | 'project' | 'detected' | 'fallback';
   setting: string;
   note: string;
 }

@@ -13,6 +13,7 @@
 # state in a temporary directory, built from the Debian archive addresses the machine already
 # uses, so the machine's apt configuration and lists are never touched by it.
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0;; esac  # the comment above
 CACHE=${PINSIGHT_CACHE:-$HOME/.cache/pinsight}
 KNOWN="5.10 6.1 6.12 7.2 7.3"
 

@@ -5,6 +5,9 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { answerHelp } from './help.mjs';
+
+answerHelp(import.meta.url);
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type * as CliMain from './cli-main.js';
 import { requireWithCodeCache, type LoadedModule } from './cli/code-cache.js';
 import { startScanEarly } from './cli/early-start.js';
+import { printableLines } from './cli/printable.js';
 import { cacheRoot } from './scan/cache-files.js';
 import { preferQuickWasm } from './scan/v8-flags.js';
 
@@ -15,11 +16,13 @@ const early = startScanEarly(argv, process.cwd());
 // A one-shot scan compiles its wasm quickly (scan/v8-flags.ts). V8 rejects a code cache made under
 // other flags: set them before the CLI's code is compiled, and keep a cache per set of flags.
 const main = loadMain(early && preferQuickWasm() ? 'liftoff' : 'default');
+if (main.warning) process.stderr.write(printableLines(`pinsight: ${main.warning}\n`));
 if (early?.ripgrep) main.exports.offerRipgrepRun(early.ripgrep);
 
 const io = {
   out: (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
-  err: (text: string) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+  // Warnings and errors name paths from the tree: no terminal escapes from them (cli/printable.ts).
+  err: (text: string) => process.stderr.write(printableLines(text.endsWith('\n') ? text : text + '\n')),
   cwd: process.cwd(),
 };
 

@@ -41,6 +41,11 @@ export const RULES: Rule[] = [
     forbids: (t) => lspOrEditor(t) || under(t, 'server/lsp/', 'client/'),
   },
   {
+    scope: 'server/project/',
+    why: 'project policy (.pinsight.json, baselines, suppression policy) is shared by the CLI and the server: no LSP, no CLI',
+    forbids: (t) => lspOrEditor(t) || under(t, 'server/lsp/', 'server/cli/', 'client/'),
+  },
+  {
     scope: 'server/cli/',
     why: 'the CLI is a view on the engine: no LSP, no VS Code',
     forbids: (t) => lspOrEditor(t) || under(t, 'server/lsp/', 'client/'),

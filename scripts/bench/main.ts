@@ -13,9 +13,12 @@ import { findRipgrep } from '../../server/scan/ripgrep.js';
 import { editLatency, extensionLoad, hoverLatency, serverStartup, type Latency } from './editor.js';
 import { fmtMB, fmtMs, fmtTriple, pairedRatio, table } from './measure.js';
 import { measureParsers, measureRead } from './parsers.js';
+import { answerHelp } from '../help.mjs';
 import { FIRST_RUN, measureTree, scalingTable, subsetTree, treeTable, type Tools, type TreeFigures } from './tree-scan.js';
 
 const root = join(__dirname, '../..');
+
+answerHelp(__filename);
 const SECTIONS = ['tree', 'scaling', 'parsers', 'read', 'editor'] as const;
 
 function options() {

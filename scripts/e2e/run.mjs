@@ -6,6 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { answerHelp } from '../help.mjs';
+
+answerHelp(import.meta.url);
 
 const root = new URL('../..', import.meta.url).pathname;
 const wanted = process.argv.slice(2);

@@ -60,6 +60,8 @@ export function jsonScanProblem(run: Omit<CliRun, 'ms'>): string | undefined {
     return `stdout is not JSON: ${(e as Error).message}`;
   }
   if (!Array.isArray(json.calls) || !Array.isArray(json.findings)) return 'JSON without calls[] and findings[]';
-  if ((json.findings.length > 0) !== (run.status === 1)) return `exit ${run.status} with ${json.findings.length} finding(s)`;
+  // The default --fail-on is warning: exit 1 exactly when an error or warning is not suppressed.
+  const failing = (json.findings as { severity?: string; suppressed?: unknown }[]).filter((f) => (f.severity === 'error' || f.severity === 'warning') && !f.suppressed);
+  if ((failing.length > 0) !== (run.status === 1)) return `exit ${run.status} with ${failing.length} error/warning finding(s) of ${json.findings.length}`;
   return undefined;
 }

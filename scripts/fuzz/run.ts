@@ -1,5 +1,6 @@
 // `npm run fuzz -- [--seed N] [--count N] [--only I,J] [--targets engine,server,cli] [--server-every N]
-//   [--cli-every N] [--no-giants] [--corpus kernel|fixtures] [--out DIR] [--budget-ms N] [--no-minimize]`
+//   [--cli-every N] [--no-giants] [--corpus kernel|fixtures] [--out DIR] [--budget-ms N] [--hang-ms N]
+//   [--dist DIR] [--no-minimize]`  (RELIABILITY.md explains each)
 // `npm run fuzz -- --fix-safety [--tree DIR] [--force-flags]`: scan --fix over a copy of a whole tree (fix-safety.ts).
 // Prints what it ran and what it found; exit 0 when nothing failed, 1 otherwise, 2 on bad usage.
 import { join } from 'node:path';
@@ -7,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { defaultFixSafetyTree, fixSafety, fixSafetyAvailable } from './fix-safety.js';
 import { runFuzz, summarize, type FuzzOptions } from './fuzz.js';
+import { answerHelp } from '../help.mjs';
+
+answerHelp(__filename);
 
 function usage(message: string): never {
   process.stderr.write(`fuzz: ${message}\n`);

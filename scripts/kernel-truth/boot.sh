@@ -7,6 +7,7 @@
 #   --huge-1g: 8 GiB of guest memory and two 1 GiB hugetlb pages reserved at boot (with 4 GiB the
 #              1 GiB pages silently fail to allocate); takes minutes instead of seconds under TCG.
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0;; esac  # the comment above
 source "$(dirname "$0")/common.sh"
 BZIMAGE=${1:?usage: boot.sh BZIMAGE INITRAMFS LOG [--huge-1g]}
 INITRD=${2:?initramfs}

@@ -10,6 +10,7 @@
 #
 # usage: build-kernel.sh 5.10|6.1|6.12|7.3
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0;; esac  # the comment above
 source "$(dirname "$0")/common.sh"
 V=${1:-}
 case "$V" in 5.10|6.1|6.12|7.3) ;; *) die "usage: build-kernel.sh 5.10|6.1|6.12|7.3";; esac

@@ -7,6 +7,7 @@
 #
 # usage: build-selftests.sh [6.12|7.3]      (default 6.12)
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0;; esac  # the comment above
 source "$(dirname "$0")/common.sh"
 TV=${1:-6.12}
 case "$TV" in 6.12|7.3) ;; *) die "usage: build-selftests.sh [6.12|7.3]";; esac

@@ -16,6 +16,9 @@
 import { readFileSync, writeFileSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { answerHelp } from '../help.mjs';
+
+answerHelp(import.meta.url);
 
 const args = process.argv.slice(2);
 const into510 = args[0] === '--into-5.10';

@@ -5,6 +5,7 @@
 #
 # usage: make-initramfs.sh KERNEL_BUILD_DIR SELFTEST_DIR OUT.cpio.gz
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0;; esac  # the comment above
 source "$(dirname "$0")/common.sh"
 KBUILD=${1:?usage: make-initramfs.sh KERNEL_BUILD_DIR SELFTEST_DIR OUT.cpio.gz}
 BIN=${2:?selftest dir}

@@ -16,6 +16,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { answerHelp } from '../help.mjs';
+
+answerHelp(import.meta.url);
 
 const here = new URL('.', import.meta.url).pathname;
 const repo = join(here, '../..');

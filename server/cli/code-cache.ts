@@ -8,15 +8,20 @@
 // $PINSIGHT_CACHE/code/<bundle>-<tag>-node<version>-<digest of code, Node and tag>.bin. V8 checks its
 // version, flags and the source's length and rejects a cache that does not fit. It is written
 // once, after a run that had none or had one rejected, to a temporary file renamed into place.
-// A cache file another user could have written is not used (ownedAndPrivate). Any failure falls
+// It is run as code, so it is used only from a directory no other user can change (a refused
+// directory turns it off with one warning) and only if it starts with the HMAC of the rest under
+// the user's key (server/scan/cache-key.ts, kept outside the cache): a file written by anything
+// else (a cache restored by CI, another program, damage) is never given to V8. Any failure falls
 // back to a plain require(): the cache only ever saves time.
 // PINSIGHT_CODE_CACHE=0 turns it off.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { writeCacheFile } from '../scan/cache-files.js';
+import { readRegularFile } from '../engine/safe-read.js';
+import { cacheWarning, prepareCacheDir, pruneCacheFiles, writeCacheFile } from '../scan/cache-files.js';
+import { cacheKey, cacheMac, MAC_BYTES, macMatches } from '../scan/cache-key.js';
 
 export interface LoadedModule<T> {
   exports: T;
@@ -24,6 +29,8 @@ export interface LoadedModule<T> {
   cache: 'off' | 'none' | 'used' | 'rejected';
   /** Writes the cache when this run had none (or V8 rejected it): call at the end of the run. */
   save(): void;
+  /** Why the cache is off, for one line on stderr (once per process and reason). */
+  warning?: string;
 }
 
 /**
@@ -32,18 +39,21 @@ export interface LoadedModule<T> {
  * different caches instead of overwriting each other's.
  */
 export function requireWithCodeCache<T>(file: string, dir: string, tag: string): LoadedModule<T> {
-  const plain = (): LoadedModule<T> => ({ exports: require(file) as T, cache: 'off', save: () => undefined });
+  const plain = (warning?: string): LoadedModule<T> => ({ exports: require(file) as T, cache: 'off', save: () => undefined, warning });
   if (process.env.PINSIGHT_CODE_CACHE === '0') return plain();
+  const place = prepareCacheDir(dir);
+  const key = place.dir ? cacheKey() : undefined;
+  if (!place.dir || !key?.key) return plain(cacheWarning(place.refused ?? key?.refused));
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
   } catch {
     return plain(); // let require() report it
   }
-  const key = createHash('sha1').update(process.version).update(process.arch).update(tag).update(source).digest('hex');
+  const digest = createHash('sha1').update(process.version).update(process.arch).update(tag).update(source).digest('hex');
   // The Node version is in the name too: two Nodes used in turn (nvm) keep a cache each.
-  const cacheFile = join(dir, `${basename(file, '.js')}-${tag}-node${process.versions.node}-${key.slice(0, 16)}.bin`);
-  const cachedData = readChecked(cacheFile);
+  const cacheFile = join(place.dir, `${basename(file, '.js')}-${tag}-node${process.versions.node}-${digest.slice(0, 16)}.bin`);
+  const cachedData = readAuthentic(cacheFile, key.key);
   // The wrapper Node's CommonJS loader puts around a module (a shebang line is a comment to it).
   const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.replace(/^#!.*/, '')}\n});`;
   const script = new Script(wrapped, { filename: file, cachedData });
@@ -51,45 +61,34 @@ export function requireWithCodeCache<T>(file: string, dir: string, tag: string):
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   const cache = !cachedData ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
-  return { exports: module.exports, cache, save: () => cache !== 'used' && writeCache(script, cacheFile) };
+  return { exports: module.exports, cache, save: () => cache !== 'used' && writeCache(script, cacheFile, key.key) };
 }
 
-// V8 checks a cache's version, flags and length but (in release builds) not its bytes, and damaged
-// bytecode could crash the process: the file starts with a digest of what follows.
-const DIGEST = 20;
-
-function readChecked(cacheFile: string): Buffer | undefined {
-  try {
-    if (!ownedAndPrivate(cacheFile) || !ownedAndPrivate(dirname(cacheFile))) return undefined;
-    const file = readFileSync(cacheFile);
-    const data = file.subarray(DIGEST);
-    return file.length > DIGEST && createHash('sha1').update(data).digest().equals(file.subarray(0, DIGEST)) ? data : undefined;
-  } catch {
-    return undefined; // none yet
-  }
-}
+const PURPOSE = 'code';
+/** A cache file larger than this is not read (the CLI's is ~0.5 MB). */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
- * The cache is run as code: only from a file and directory that no other user could have written
- * ($PINSIGHT_CACHE may point into a shared directory). POSIX only; elsewhere the owner check is void.
+ * The cached data of `cacheFile` if this user's pinsight wrote it: V8 checks a cache's version,
+ * flags and length but (in release builds) not its bytes, and bytecode from anywhere else, damaged
+ * or planted, would run as the user.
  */
-function ownedAndPrivate(path: string): boolean {
-  const stat = statSync(path);
-  if (process.platform === 'win32' || typeof process.getuid !== 'function') return true;
-  return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
+function readAuthentic(cacheFile: string, key: Buffer): Buffer | undefined {
+  const read = readRegularFile(cacheFile, { maxBytes: MAX_CACHE_BYTES, noFollow: true });
+  if (!read.bytes || read.bytes.length <= MAC_BYTES) return undefined; // none yet, or not ours to read
+  const data = read.bytes.subarray(MAC_BYTES);
+  return macMatches(key, PURPOSE, basename(cacheFile), data, read.bytes.subarray(0, MAC_BYTES)) ? data : undefined;
 }
 
-function writeCache(script: Script, cacheFile: string): void {
+function writeCache(script: Script, cacheFile: string, key: Buffer): void {
   try {
     const data = script.createCachedData();
-    writeCacheFile(cacheFile, Buffer.concat([createHash('sha1').update(data).digest(), data]), true);
-    const dir = dirname(cacheFile);
+    writeCacheFile(cacheFile, Buffer.concat([cacheMac(key, PURPOSE, basename(cacheFile), data), data]));
     // Caches of earlier builds (other digests) of the same bundle, tag and Node are dead weight, as
     // are temporary files a killed run left.
     const prefix = basename(cacheFile).replace(/[0-9a-f]{16}\.bin$/, '');
-    for (const name of readdirSync(dir)) {
-      if (name.startsWith(prefix) && join(dir, name) !== cacheFile) rmSync(join(dir, name), { force: true });
-    }
+    const ours = (name: string) => name.startsWith(prefix) && /^[0-9a-f]{16}\.bin$/.test(name.slice(prefix.length));
+    pruneCacheFiles(dirname(cacheFile), ours, (name) => name === basename(cacheFile));
   } catch {
     // read-only home, full disk: the next run compiles as this one did
   }

@@ -3,7 +3,8 @@
 // Columns are UTF-16 code units, SARIF's default columnKind, as everywhere in the engine.
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, relative } from 'node:path';
-import { RULES } from '../engine/index.js';
+import { RULES, ruleDocsUrl } from '../engine/index.js';
+import { findingFingerprint } from '../project/baseline.js';
 import type { Finding, Range, Severity } from '../engine/types.js';
 import { PINSIGHT_VERSION } from './main.js';
 import type { ScanResult } from './scan-report.js';
@@ -31,8 +32,12 @@ export function toSarif(result: ScanResult, cwd: string): unknown {
     name: r.meta.code.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
     shortDescription: { text: r.meta.title },
     fullDescription: { text: r.meta.description },
-    helpUri: r.meta.link,
-    help: { text: `${r.meta.description} See ${r.meta.link}`, markdown: `${r.meta.description}\n\nSee [${r.meta.link}](${r.meta.link}).` },
+    // One page per rule (docs/rules/<code>.md); the kernel's own documentation is linked from it and from help.
+    helpUri: ruleDocsUrl(r.meta.code),
+    help: {
+      text: `${r.meta.description} See ${ruleDocsUrl(r.meta.code)} and ${r.meta.link}`,
+      markdown: `${r.meta.description}\n\nSee [docs/rules/${r.meta.code}.md](${ruleDocsUrl(r.meta.code)}) and [${r.meta.link}](${r.meta.link}).`,
+    },
     defaultConfiguration: { level: LEVEL[r.meta.severity(result.kernel)] },
     properties: { tags: ['linux-kernel', 'gup'], fixable: r.meta.fixable },
   }));
@@ -47,6 +52,17 @@ export function toSarif(result: ScanResult, cwd: string): unknown {
         level: LEVEL[f.severity],
         message: { text: f.message },
         locations: [location],
+        // Line-independent (server/engine/fingerprint.ts + the file): alerts stay put when lines shift.
+        partialFingerprints: { 'pinsightFingerprint/v1': findingFingerprint(file.path, f, cwd) },
+        ...(f.suppressed
+          ? {
+              suppressions: [
+                f.suppressed.kind === 'inline'
+                  ? { kind: 'inSource', status: 'accepted', justification: f.suppressed.reason }
+                  : { kind: 'external', status: 'accepted', justification: f.suppressed.reason },
+              ],
+            }
+          : {}),
         ...(f.related.length
           ? {
               relatedLocations: f.related.map((r, i) => ({
@@ -89,7 +105,7 @@ export function toSarif(result: ScanResult, cwd: string): unknown {
           },
         },
         originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(cwd.endsWith('/') ? cwd : `${cwd}/`).href } },
-        invocations: [{ executionSuccessful: true, properties: { kernel: result.kernel, kernelSource: result.kernelSource } }],
+        invocations: [{ executionSuccessful: true, properties: { kernel: result.kernel, kernelSource: result.kernelSource, ...(result.kernels ? { kernels: result.kernels } : {}) } }],
         results,
         properties: { kernel: result.kernel, kernelSource: result.kernelSource, filesScanned: result.filesScanned },
       },

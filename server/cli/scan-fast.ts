@@ -20,7 +20,7 @@ export function checkPaths(paths: readonly string[], cwd: string): void {
 export async function scanFast(paths: readonly string[], cwd: string, kernel: string, kernelSource: string): Promise<ScanResult> {
   preferQuickWasm(); // a one-shot process: see server/scan/v8-flags.ts
   const tree = await scanTree(paths, { kernel, cwd, cache: resultCache() });
-  return { kernel, kernelSource, files: tree.files, filesScanned: tree.filesScanned, errors: tree.errors };
+  return { kernel, kernelSource, files: tree.files, filesScanned: tree.filesScanned, errors: tree.errors, warnings: tree.warnings };
 }
 
 /** The result cache (server/scan/result-cache.ts), when running from the bundle and not turned off. */

@@ -2,6 +2,7 @@
 // reads it before the rest of the CLI is loaded to start ripgrep early (early-start.ts).
 import { parseArgs } from 'node:util';
 import { normalizeKernel } from '../engine/kernel-version.js';
+import { FAIL_ON, type FailOn } from '../project/policy.js';
 import { UsageError } from './usage-error.js';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -12,6 +13,16 @@ export interface ScanOptions {
   kernel?: string;
   fix: boolean;
   paths: string[];
+  /** Findings at or above this level make the exit status 1 (notes never, by default). */
+  failOn: FailOn;
+  /** Codes not to report (`--disable a,b --disable c`); checked against the engine's codes by scan.ts. */
+  disable: string[];
+  /** `CODE=LEVEL` as given; scan.ts checks them. */
+  severity: string[];
+  baseline?: string;
+  writeBaseline?: string;
+  /** Text output lists every call with its flag sets. */
+  verbose: boolean;
 }
 
 /** Throws UsageError for anything `pinsight scan` does not take. */
@@ -22,7 +33,17 @@ export function parseScanOptions(argv: string[]): ScanOptions {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { format: { type: 'string' }, kernel: { type: 'string' }, fix: { type: 'boolean' } },
+      options: {
+        format: { type: 'string' },
+        kernel: { type: 'string' },
+        fix: { type: 'boolean' },
+        'fail-on': { type: 'string' },
+        disable: { type: 'string', multiple: true },
+        severity: { type: 'string', multiple: true },
+        baseline: { type: 'string' },
+        'write-baseline': { type: 'string' },
+        verbose: { type: 'boolean', short: 'v' },
+      },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
@@ -30,6 +51,8 @@ export function parseScanOptions(argv: string[]): ScanOptions {
   const format = (parsed.values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${parsed.values.format}' (expected ${FORMATS.join(', ')})`);
   if (parsed.positionals.length === 0) throw new UsageError('no PATH given (usage: pinsight scan [options] PATH...)');
+  // An empty argument (an unset shell variable) would resolve to the current directory and scan it.
+  if (parsed.positionals.includes('')) throw new UsageError('an empty PATH (usage: pinsight scan [options] PATH...)');
   let kernel: string | undefined;
   if (parsed.values.kernel !== undefined) {
     try {
@@ -38,7 +61,21 @@ export function parseScanOptions(argv: string[]): ScanOptions {
       throw new UsageError(`--kernel: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  return { format, kernel, fix: parsed.values.fix ?? false, paths: parsed.positionals };
+  const failOn = (parsed.values['fail-on'] ?? 'warning') as FailOn;
+  if (!FAIL_ON.includes(failOn)) throw new UsageError(`--fail-on: '${parsed.values['fail-on']}' is not one of ${FAIL_ON.join(', ')}`);
+  const disable = (parsed.values.disable ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d.length > 0);
+  return {
+    format,
+    kernel,
+    fix: parsed.values.fix ?? false,
+    paths: parsed.positionals,
+    failOn,
+    disable,
+    severity: parsed.values.severity ?? [],
+    baseline: parsed.values.baseline,
+    writeBaseline: parsed.values['write-baseline'],
+    verbose: parsed.values.verbose ?? false,
+  };
 }
 
 /** Whether this run takes the fast path (server/scan; not for --fix, which rewrites files one by one). */

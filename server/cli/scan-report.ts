@@ -1,7 +1,10 @@
 // The result of a scan, and its text and JSON forms. Lines and columns are 1-based here.
 import { relative, isAbsolute } from 'node:path';
-import type { CallSite, Finding } from '../engine/types.js';
+import { ruleDocsUrl } from '../engine/rules/index.js';
+import type { CallSite, Finding, KernelRange } from '../engine/types.js';
+import { findingFingerprint } from '../project/baseline.js';
 import { kernelFor } from '../../sim-core/index.js';
+import { printable } from './printable.js';
 
 /** How the model answers for a kernel when not as itself (outside the known trees, below sim-core's baseline). */
 export function kernelNotes(kernel: string): string[] {
@@ -17,15 +20,17 @@ export interface FileResult {
 
 export interface ScanResult {
   kernel: string;
-  /** Where the version came from: "--kernel" or the Makefile's path. */
+  /** Where the version came from: "--kernel", the Makefile's path or the `.pinsight.json`'s. */
   kernelSource: string;
+  /** The supported range of kernels a `.pinsight.json` gives (not yet used by the rules). */
+  kernels?: KernelRange;
   files: FileResult[];
   /** How many files were read (before the prefilter). */
   filesScanned: number;
   fixed?: { findings: number; files: number };
   /** Files the engine failed on (an internal error each); the scan goes on without them. */
   errors: string[];
-  /** Files --fix did not rewrite, and why (changed on disk meanwhile, not UTF-8). */
+  /** One line each: files --fix did not rewrite and why (changed on disk, not UTF-8, not writable), a cache that is off and why. */
   warnings?: string[];
 }
 
@@ -37,20 +42,52 @@ export function displayPath(path: string, cwd: string): string {
 
 const GCC_SEVERITY: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-export function formatText(result: ScanResult, cwd: string): string {
-  const lines = [`pinsight: Linux ${result.kernel} (${result.kernelSource})`, ...kernelNotes(result.kernel).map((n) => `pinsight: note: ${n}`)];
+/** How many unresolved calls the text output names without -v. */
+const UNRESOLVED_SHOWN = 10;
+
+/** Whether part of a call's flags could not be resolved (a struct field, a parameter from another file). */
+export function isPartlyUnresolved(call: CallSite): boolean {
+  return call.flagSets.some((s) => s.unknown.length > 0);
+}
+
+function unresolvedOf(call: CallSite): string {
+  return printable([...new Set(call.flagSets.flatMap((s) => s.unknown))].join(', '));
+}
+
+export function formatText(result: ScanResult, cwd: string, verbose = false): string {
+  // Paths and messages come from the tree (file names, identifiers, text): escaped (printable.ts).
+  const lines = [`pinsight: Linux ${result.kernel} (${printable(result.kernelSource)})`, ...kernelNotes(result.kernel).map((n) => `pinsight: note: ${n}`)];
   let calls = 0;
   let findings = 0;
+  let suppressed = 0;
+  const unresolved: string[] = [];
   for (const file of result.files) {
     calls += file.calls.length;
+    for (const c of file.calls) {
+      const at = `${printable(displayPath(file.path, cwd))}:${c.range.start.row + 1}:${c.range.start.column + 1}`;
+      if (isPartlyUnresolved(c)) unresolved.push(`${at} ${c.callee}() (${unresolvedOf(c)})`);
+      if (verbose) {
+        const sets = printable(c.flagSets.map((s) => `{${[...s.flags, ...s.unknown.map((u) => `?${u}`)].join('|') || '0'}}`).join(' '));
+        lines.push(`${at}: call: ${c.callee}() ${sets}${isPartlyUnresolved(c) ? ` [unresolved: ${unresolvedOf(c)}]` : ''}`);
+      }
+    }
     for (const f of file.findings) {
+      if (f.suppressed) {
+        suppressed++;
+        continue;
+      }
       findings++;
-      const at = `${displayPath(file.path, cwd)}:${f.range.start.row + 1}:${f.range.start.column + 1}`;
-      lines.push(`${at}: ${GCC_SEVERITY[f.severity]}: ${f.message} [${f.code}]`);
+      const at = `${printable(displayPath(file.path, cwd))}:${f.range.start.row + 1}:${f.range.start.column + 1}`;
+      lines.push(`${at}: ${GCC_SEVERITY[f.severity]}: ${printable(f.message)} [${f.code}]`);
     }
   }
+  if (!verbose && unresolved.length > 0) {
+    const more = unresolved.length - UNRESOLVED_SHOWN;
+    lines.push(`pinsight: flags partly unresolved at ${unresolved.slice(0, UNRESOLVED_SHOWN).join('; ')}${more > 0 ? `; and ${more} more (-v lists every call)` : ''}`);
+  }
   if (result.fixed) lines.push(`pinsight: fixed ${result.fixed.findings} finding(s) in ${result.fixed.files} file(s)`);
-  lines.push(`pinsight: ${result.filesScanned} file(s), ${calls} GUP/PUP call(s), ${findings} finding(s)`);
+  const extra = [unresolved.length > 0 ? `, ${unresolved.length} call(s) with flags partly unresolved` : '', suppressed > 0 ? `, ${suppressed} suppressed` : ''].join('');
+  lines.push(`pinsight: ${result.filesScanned} file(s), ${calls} GUP/PUP call(s), ${findings} finding(s)${extra}`);
   return lines.join('\n');
 }
 
@@ -59,6 +96,7 @@ export function toJson(result: ScanResult, cwd: string): unknown {
   return {
     kernel: result.kernel,
     ...(notes.length ? { kernelNotes: notes } : {}),
+    ...(result.kernels ? { kernels: result.kernels } : {}),
     calls: result.files.flatMap((file) =>
       file.calls.map((c) => ({
         file: displayPath(file.path, cwd),
@@ -71,6 +109,7 @@ export function toJson(result: ScanResult, cwd: string): unknown {
         impliedFlags: c.impliedFlags,
         // Beside flagSets, one entry per set: what could not be resolved, and on which path.
         flagSetDetails: c.flagSets.map((s) => ({ flags: s.flags, unknown: s.unknown, path: s.path ?? null })),
+        partlyUnresolved: isPartlyUnresolved(c),
       })),
     ),
     findings: result.files.flatMap((file) =>
@@ -85,6 +124,11 @@ export function toJson(result: ScanResult, cwd: string): unknown {
         message: f.message,
         link: f.link,
         fixable: f.fixes.some((x) => x.preferred),
+        docs: ruleDocsUrl(f.code),
+        fingerprint: findingFingerprint(file.path, f, cwd),
+        // { kind: "inline" | "baseline", reason, line? } when a comment or a baseline silences it.
+        suppressed: f.suppressed ?? null,
+        ...(f.ignoredSuppression ? { ignoredSuppression: f.ignoredSuppression } : {}),
       })),
     ),
   };

@@ -1,17 +1,23 @@
 // `pinsight scan [--format text|json|sarif] [--kernel V] [--fix] PATH...`
 // Lists every GUP/PUP call with its flag sets and reports the findings, for a file, a driver or a
-// whole kernel tree. Exit codes: 0 no findings, 1 findings, 2 bad usage or internal error.
+// whole kernel tree. Exit codes: 0 no findings at or above --fail-on (warning), 1 such findings, 2 bad
+// usage or internal error.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { analyzeFile, applyEdits } from '../engine/index.js';
+import { analyzeFile, applyEdits, FINDING_RULES } from '../engine/index.js';
 import { findKernelMakefile, normalizeKernel } from '../engine/kernel-version.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
-import type { FileAnalysis, TextEdit } from '../engine/types.js';
+import type { FileAnalysis, Finding, TextEdit } from '../engine/types.js';
+import { failsRun } from '../project/policy.js';
+import { ProjectFiles, type ProjectConfig } from '../project/project-file.js';
 import type { CliIO, Command } from './command.js';
 import { listSourceFiles } from './scan-files.js';
 import { checkPaths, scanFast } from './scan-fast.js';
 import { fastScanWanted, parseScanOptions, type Format } from './scan-options.js';
 import { displayPath, formatText, toJson, type FileResult, type ScanResult } from './scan-report.js';
+import { printable, printableJson } from './printable.js';
 import { toSarif } from './sarif.js';
+import { applyScanPolicy, cliPolicy, keptFindings, type PolicyContext } from './scan-policy.js';
 import { readForFix, writeFixed, type ReadForFix } from './safe-write.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
@@ -21,7 +27,8 @@ export const scanCommand: Command = {
   name: 'scan',
   summary: 'list GUP/PUP calls with their FOLL_* flag sets and report findings',
   usage: [
-    'usage: pinsight scan [--format text|json|sarif] [--kernel V] [--fix] PATH...',
+    'usage: pinsight scan [--format text|json|sarif] [--kernel V] [--fix] [--fail-on LEVEL] [--disable CODE]... [--severity CODE=LEVEL]...',
+    '                     [--baseline FILE] [--write-baseline FILE] [-v] PATH...',
     '',
     'Scans C files (directories: every .c and .h file below) for get_user_pages*/pin_user_pages*/access_process_vm',
     'calls, resolves the FOLL_* flags each can receive, and reports findings.',
@@ -30,41 +37,93 @@ export const scanCommand: Command = {
     '  --format F   text (gcc style, default), json, or sarif (SARIF 2.1.0)',
     '  --kernel V   target kernel (e.g. 6.1, 6.12); default: VERSION/PATCHLEVEL of the tree\'s top Makefile',
     '  --fix        apply the preferred fix of every finding, in place, then report what remains',
+    '  --fail-on L  error, warning (default), note or never: findings at or above L make the exit status 1',
+    '  --disable C  do not report finding code C (repeatable, or a comma list)',
+    '  --severity C=L  report code C as error, warning, note or hint',
+    '  --baseline F    findings whose fingerprints F lists are reported as suppressed and do not fail the run',
+    '  --write-baseline F  write the fingerprints of every finding to F (then they do not fail this run)',
+    '  -v, --verbose  text: list every call with its flag sets, marking what could not be resolved',
     '',
-    'exit status: 0 no findings, 1 findings, 2 bad usage or internal error',
+    `finding codes: ${FINDING_RULES.map((r) => r.code).join(', ')}`,
+    'A `.pinsight.json` at or above the scanned paths sets kernel, disable, severity and ignore; options win over it.',
+    'A comment `/* pinsight: ignore[CODE] reason */` on a finding\'s line or the line before silences it.',
+    '',
+    'exit status: 0 no findings at or above --fail-on, 1 such findings, 2 bad usage or internal error',
   ].join('\n'),
   async run(argv, io) {
     const options = parseScanOptions(argv);
+    const codes = FINDING_RULES.map((r) => r.code);
+    const policy: PolicyContext = {
+      cli: cliPolicy(options, codes),
+      projects: new ProjectFiles(codes, (w) => io.err(`pinsight scan: warning: ${w}`)),
+      cwd: io.cwd,
+    };
     const fast = fastScanWanted(options.fix); // server/scan, same result (issue 6)
     if (fast) checkPaths(options.paths, io.cwd);
     const files = fast ? [] : listSourceFiles(options.paths, io.cwd);
-    const { kernel, source } = resolveKernel(options.kernel, options.paths, io.cwd);
-    const result = fast ? await scanFast(options.paths, io.cwd, kernel, source) : scan(await loadCParser(), files, kernel, source, options.fix);
-    io.out(render(result, options.format, io));
+    const roots = options.paths.map((p) => projectOf(policy.projects, resolve(io.cwd, p)));
+    const { kernel, source } = resolveKernel(options.kernel, options.paths, io, roots);
+    const kernels = roots.find((r) => r?.kernels)?.kernels;
+    const keep = (path: string, findings: readonly Finding[]) => keptFindings(path, findings, policy).filter((f) => !f.suppressed);
+    const scanned = fast ? await scanFast(options.paths, io.cwd, kernel, source) : scan(await loadCParser(), files, kernel, source, options.fix, keep);
+    const result = { ...applyScanPolicy(scanned, policy, { read: options.baseline, write: options.writeBaseline }), ...(kernels ? { kernels } : {}) };
+    io.out(render(result, options.format, io, options.verbose));
+    for (const file of result.files) {
+      for (const f of file.findings) if (f.ignoredSuppression) io.err(`pinsight scan: warning: ${printable(displayPath(file.path, io.cwd))}:${f.ignoredSuppression.line}: ${printable(f.ignoredSuppression.message)}`);
+    }
     for (const w of result.warnings ?? []) io.err(`pinsight scan: ${w}`);
     for (const e of result.errors) io.err(`pinsight scan: internal error: ${e}`);
     if (result.errors.length > 0) return EXIT_USAGE;
-    return result.files.some((f) => f.findings.length > 0) ? EXIT_FINDINGS : EXIT_OK;
+    return result.files.some((f) => f.findings.some((x) => failsRun(x, options.failOn))) ? EXIT_FINDINGS : EXIT_OK;
   },
 };
 
-function resolveKernel(given: string | undefined, paths: string[], cwd: string): { kernel: string; source: string } {
-  if (given) return { kernel: given, source: '--kernel' };
-  const found = paths.map((p) => ({ path: p, tree: findKernelMakefile(resolve(cwd, p)) }));
-  const missing = found.find((f) => !f.tree);
-  if (missing) throw new UsageError(`cannot tell the kernel version of '${missing.path}': no top Makefile with VERSION and PATCHLEVEL above it; pass --kernel V`);
-  const versions = new Set(found.map((f) => f.tree!.version));
-  if (versions.size > 1) throw new UsageError(`the PATHs are in trees of different kernels (${[...versions].join(', ')}); scan them separately or pass --kernel V`);
-  const first = found[0]!.tree!;
+/** The project file that governs a PATH (a file or a directory). */
+function projectOf(projects: ProjectFiles, path: string): ProjectConfig | undefined {
+  let isDirectory = false;
   try {
-    return { kernel: normalizeKernel(first.version), source: `${displayPath(first.makefile, cwd)}` };
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    // a missing path: reported by the scan
+  }
+  return projects.forPath(path, isDirectory);
+}
+
+/** --kernel, else each PATH's project file's `kernel` or its tree's top Makefile; all PATHs must agree. */
+function resolveKernel(given: string | undefined, paths: string[], io: CliIO, projects: readonly (ProjectConfig | undefined)[]): { kernel: string; source: string } {
+  if (given) return { kernel: given, source: '--kernel' };
+  const cwd = io.cwd;
+  const noted = new Set<string>();
+  // A Makefile that is a FIFO, a device or oversized is skipped with one line (several PATHs may pass it).
+  const note = (line: string) => noted.has(line) || (noted.add(line), io.err(`pinsight scan: ${line}`));
+  const found = paths.map((p, i) => {
+    const project = projects[i];
+    if (project?.kernel) return { path: p, version: project.kernel, source: displayPath(project.path, cwd) };
+    const tree = findKernelMakefile(resolve(cwd, p), note);
+    return { path: p, version: tree?.version, source: tree ? displayPath(tree.makefile, cwd) : '' };
+  });
+  const missing = found.find((f) => !f.version);
+  if (missing) throw new UsageError(`cannot tell the kernel version of '${missing.path}': no top Makefile with VERSION and PATCHLEVEL above it and no "kernel" in a .pinsight.json; pass --kernel V`);
+  const versions = new Set(found.map((f) => f.version));
+  if (versions.size > 1) throw new UsageError(`the PATHs are in trees of different kernels (${[...versions].join(', ')}); scan them separately or pass --kernel V`);
+  const first = found[0]!;
+  try {
+    return { kernel: normalizeKernel(first.version!), source: first.source };
   } catch (error) {
-    throw new UsageError(`${displayPath(first.makefile, cwd)}: ${error instanceof Error ? error.message : String(error)}; pass --kernel V`);
+    throw new UsageError(`${first.source}: ${error instanceof Error ? error.message : String(error)}; pass --kernel V`);
   }
 }
 
 /** Scans files (and fixes them in place with `fix`); exported for tests and benchmarks. */
-export function scan(parser: CParser, files: string[], kernel: string, kernelSource: string, fix = false): ScanResult {
+export function scan(
+  parser: CParser,
+  files: string[],
+  kernel: string,
+  kernelSource: string,
+  fix = false,
+  /** The findings --fix may fix (the policy's, not suppressed); all when absent. */
+  fixable: (path: string, findings: readonly Finding[]) => Finding[] = (_, f) => [...f],
+): ScanResult {
   const results: FileResult[] = [];
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -86,11 +145,11 @@ export function scan(parser: CParser, files: string[], kernel: string, kernelSou
       errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
       continue;
     }
-    if (fix && analysis.findings.length > 0) {
+    if (fix && fixable(path, analysis.findings).length > 0) {
       const before = { text, analysis };
       let fixedHere = 0;
       for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-        const { edits, count } = preferredEdits(analysis);
+        const { edits, count } = preferredEdits({ ...analysis, findings: fixable(path, analysis.findings) });
         if (count === 0) break;
         text = applyEdits(text, edits);
         fixedHere += count;
@@ -131,8 +190,8 @@ export function preferredEdits(analysis: FileAnalysis): { edits: TextEdit[]; cou
   return { edits: chosen, count };
 }
 
-function render(result: ScanResult, format: Format, io: CliIO): string {
-  if (format === 'json') return JSON.stringify(toJson(result, io.cwd), null, 2);
-  if (format === 'sarif') return JSON.stringify(toSarif(result, io.cwd), null, 2);
-  return formatText(result, io.cwd);
+function render(result: ScanResult, format: Format, io: CliIO, verbose: boolean): string {
+  if (format === 'json') return printableJson(toJson(result, io.cwd), 2);
+  if (format === 'sarif') return printableJson(toSarif(result, io.cwd), 2);
+  return formatText(result, io.cwd, verbose);
 }

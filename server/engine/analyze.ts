@@ -3,6 +3,7 @@
 // every edit; the CLI calls it once per file, possibly in a worker).
 import type { Tree } from 'web-tree-sitter';
 import { analyzeCall, findEntryCalls, mentionsEntryPoint } from './call-sites.js';
+import { compiledOn } from './preproc-version.js';
 import { TextIndex, type OffsetEdit } from './edits.js';
 import { FlagFlow, indexFile } from './flag-flow.js';
 import { normalizeKernel } from './kernel-version.js';
@@ -12,13 +13,20 @@ import { MAX_NESTING, nestedDeeperThan } from './nesting.js';
 import { RULES } from './rules/index.js';
 import { formatMessage, type Report, type Rule, type RuleContext } from './rules/rule.js';
 import { countParseErrors, scratchReparse } from './scratch-parser.js';
-import type { FileAnalysis, Finding } from './types.js';
+import { fingerprintFindings } from './fingerprint.js';
+import { applyInlineSuppressions } from './suppressions.js';
+import type { FileAnalysis, Finding, KernelRange } from './types.js';
 
 export interface AnalyzeOptions {
   /** The target kernel: "6.1", "6.12", ... */
   kernel: string;
   /** The file's path, for messages; the analysis never reads it. */
   path?: string;
+  /**
+   * The kernels the project supports (`.pinsight.json`'s `kernels`): carried to the result only;
+   * the rules do not read it yet.
+   */
+  kernels?: KernelRange;
   /** Which finding codes to report (all when absent). */
   enabled?: (code: string) => boolean;
   /**
@@ -42,8 +50,11 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
   const macros = new MacroTable(root, tree.language);
   try {
     const { callsByName, functions } = indexFile(root);
-    const flow = new FlagFlow({ root, macros, callsByName, functions, callersWanted: options.onCallersWanted });
-    const calls = findEntryCalls(root).map((call) => analyzeCall(call, kernel, flow, index));
+    const flow = new FlagFlow({ root, macros, callsByName, functions, kernel, callersWanted: options.onCallersWanted });
+    // A call in an #if arm the target kernel does not compile (LINUX_VERSION_CODE) is not a call on that kernel.
+    const calls = findEntryCalls(root)
+      .filter((call) => compiledOn(call, kernel))
+      .map((call) => analyzeCall(call, kernel, flow, index));
     const findings: Finding[] = [];
     let baseErrors: number | undefined;
     const parsesCleanly = (candidate: string, edits: readonly OffsetEdit[]): boolean => {
@@ -74,7 +85,12 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
       rule.check(context);
     }
     findings.sort((a, b) => a.range.start.row - b.range.start.row || a.range.start.column - b.range.start.column);
-    return { calls: calls.map((c) => c.site), findings, kernel };
+    const sites = calls.map((c) => c.site);
+    if (findings.length > 0) {
+      fingerprintFindings(findings, root, index);
+      applyInlineSuppressions(findings, sites, text);
+    }
+    return { calls: sites, findings, kernel, ...(options.kernels ? { kernels: options.kernels } : {}) };
   } finally {
     macros.dispose();
   }

@@ -8,6 +8,7 @@
 // level). Whatever cannot be resolved (a struct field, a call's result, a parameter from another
 // file) becomes an explicit `unknown` part of the set, never a guess.
 import type { MacroTable } from './macros.js';
+import { armText, conditionHolds } from './preproc-version.js';
 import {
   callArguments,
   callName,
@@ -74,6 +75,8 @@ export interface FlowContext {
   callsByName: Map<string, SyntaxNode[]>;
   /** Function definitions by name in the file. */
   functions: Map<string, SyntaxNode>;
+  /** The target kernel, which decides `#if LINUX_VERSION_CODE ...` arms (preproc-version.ts). */
+  kernel?: string;
   /** Told each function whose callers resolveParameter looks at (AnalyzeOptions.onCallersWanted). */
   callersWanted?: (functionName: string) => void;
 }
@@ -238,10 +241,12 @@ export class FlagFlow {
       case 'preproc_elif':
       case 'preproc_elifdef': {
         const alternative = field(node, 'alternative');
-        if (alternative && contains(alternative, target)) return this.reach(alternative, target, states, scope, rel);
+        const holds = this.ctx.kernel ? conditionHolds(node, this.ctx.kernel) : undefined;
+        const armCond = (negated: boolean) => (holds === undefined && node.type !== 'preproc_else' ? addArmCond(states, node, negated) : states);
+        if (alternative && contains(alternative, target)) return this.reach(alternative, target, armCond(true), scope, rel);
         const cond = field(node, 'condition') ?? field(node, 'name');
-        const body = named(node).filter((c) => c !== cond && c !== alternative);
-        return this.reachSequence(body, target, states, scope, rel);
+        const body = named(node).filter((c) => c.id !== cond?.id && c.id !== alternative?.id);
+        return this.reachSequence(body, target, armCond(false), scope, rel);
       }
       default:
         // The statement that holds the call: assignments before it in the same statement are rare
@@ -326,13 +331,23 @@ export class FlagFlow {
       case 'preproc_else':
       case 'preproc_elif':
       case 'preproc_elifdef': {
-        // Both sides of an #if may be compiled: one path per side.
+        // The arm the target kernel compiles when the condition is a kernel version; otherwise both
+        // sides may be compiled: one path per side, each saying which arm it came through.
         const alternative = field(node, 'alternative');
         const cond = field(node, 'condition') ?? field(node, 'name');
-        let thenStates = states;
-        for (const child of named(node)) if (child !== cond && child !== alternative) thenStates = this.walk(child, thenStates, scope, rel);
-        const elseStates = alternative ? this.walk(alternative, states, scope, rel) : states;
-        return merge([...thenStates, ...elseStates]);
+        const holds = this.ctx.kernel ? conditionHolds(node, this.ctx.kernel) : undefined;
+        const decided = holds !== undefined || node.type === 'preproc_else';
+        const thenArm = (from: State[]) => {
+          let out = from;
+          // web-tree-sitter hands out a new object per access: compare nodes by id.
+          for (const child of named(node)) if (child.id !== cond?.id && child.id !== alternative?.id) out = this.walk(child, out, scope, rel);
+          return out;
+        };
+        const elseArm = (from: State[]) => (alternative ? this.walk(alternative, from, scope, rel) : from);
+        if (holds === true) return thenArm(states);
+        if (holds === false) return elseArm(states);
+        if (decided) return thenArm(states);
+        return merge([...thenArm(addArmCond(states, node, false)), ...elseArm(addArmCond(states, node, true))]);
       }
       default:
         return this.assignmentsIn(node, states, scope, rel);
@@ -516,6 +531,12 @@ export class FlagFlow {
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
+
+/** The path through an `#if` arm that the target kernel does not decide ("#ifdef DRV_HAS_ARG"). */
+function addArmCond(states: State[], node: SyntaxNode, otherArm: boolean): State[] {
+  const cond: Cond = { text: otherArm ? `#else of ${armText(node)}` : armText(node), negated: false };
+  return states.map((s) => ({ ...s, conds: [...s.conds, cond] }));
+}
 
 const BOOLEAN_OPERATORS = new Set(['==', '!=', '<', '>', '<=', '>=', '&&', '||']);
 

@@ -1,9 +1,11 @@
 // Kernel versions as the engine uses them: "6.1", "6.12" (the release series; the sublevel never
 // changes GUP semantics within a stable series for what we model). Parsing is sim-core's
 // (sim-core/version.ts), so every command and the editor accept and refuse the same versions.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { compareReleases, releaseOf } from '../../sim-core/index.js';
+// sim-core/version.ts itself, not sim-core's index: the CLI launcher parses --kernel before loading the rest.
+import { compareReleases, releaseOf } from '../../sim-core/version.js';
+import { readRegularFile } from './safe-read.js';
 
 export interface KernelVersion {
   major: number;
@@ -51,8 +53,20 @@ export function versionFromMakefile(text: string): string | undefined {
   return `${version[1]}.${patchlevel[1]}`;
 }
 
+/**
+ * A kernel's top Makefile is ~70 KB; VERSION and PATCHLEVEL are its first lines. A Makefile far
+ * larger than that is not one to read (it could be anything a cloned tree put there).
+ */
+export const MAX_MAKEFILE_BYTES = 1024 * 1024;
+
+/**
+ * Says why a Makefile on the way up was not read (a FIFO, a device, a symbolic link to either,
+ * oversized, unreadable), one line each; the walk goes on above it.
+ */
+export type MakefileNote = (line: string) => void;
+
 /** The kernel's top Makefile above `fileOrDir` and the version it sets, if any. */
-export function findKernelMakefile(fileOrDir: string): { version: string; makefile: string } | undefined {
+export function findKernelMakefile(fileOrDir: string, note?: MakefileNote): { version: string; makefile: string } | undefined {
   let dir = resolve(fileOrDir);
   try {
     if (!statSync(dir).isDirectory()) dir = dirname(dir);
@@ -61,13 +75,14 @@ export function findKernelMakefile(fileOrDir: string): { version: string; makefi
   }
   for (;;) {
     const makefile = join(dir, 'Makefile');
-    if (existsSync(makefile)) {
-      try {
-        const version = versionFromMakefile(readFileSync(makefile, 'utf8'));
-        if (version) return { version, makefile };
-      } catch {
-        // unreadable Makefile: keep walking up
-      }
+    // A FIFO or /dev/zero planted as Makefile would block or never end: only a regular file of
+    // bounded size is read (safe-read.ts).
+    const read = readRegularFile(makefile, { maxBytes: MAX_MAKEFILE_BYTES });
+    if (read.bytes) {
+      const version = versionFromMakefile(read.bytes.toString('utf8'));
+      if (version) return { version, makefile };
+    } else if (!read.missing) {
+      note?.(`${makefile}: ${read.reason}: not read for the kernel version`);
     }
     const parent = dirname(dir);
     if (parent === dir) return undefined;
@@ -79,6 +94,6 @@ export function findKernelMakefile(fileOrDir: string): { version: string; makefi
  * The kernel version of the tree that holds `fileOrDir`: walks up to the first Makefile that sets
  * VERSION and PATCHLEVEL (the kernel's top Makefile; the Makefiles of subdirectories set neither).
  */
-export function detectKernelVersion(fileOrDir: string): string | undefined {
-  return findKernelMakefile(fileOrDir)?.version;
+export function detectKernelVersion(fileOrDir: string, note?: MakefileNote): string | undefined {
+  return findKernelMakefile(fileOrDir, note)?.version;
 }

@@ -80,6 +80,23 @@ export interface Finding {
   link: string;
   related: RelatedInformation[];
   fixes: Fix[];
+  /**
+   * Line-independent identity of the finding within its file (server/engine/fingerprint.ts); the
+   * views add the file's path for SARIF partialFingerprints and baselines.
+   */
+  fingerprint?: string;
+  /** Set when a `pinsight: ignore[...]` comment or a baseline silences the finding. */
+  suppressed?: Suppression;
+  /** A `pinsight: ignore[...]` comment for this finding that does not apply (it gives no reason). */
+  ignoredSuppression?: { line: number; message: string };
+}
+
+export interface Suppression {
+  kind: 'inline' | 'baseline';
+  /** The comment's reason (inline), or the baseline file's path (baseline). */
+  reason: string;
+  /** 1-based line of the comment (inline). */
+  line?: number;
 }
 
 export interface FileAnalysis {
@@ -87,6 +104,14 @@ export interface FileAnalysis {
   findings: Finding[];
   /** The kernel version the analysis targeted ("6.1", "6.12", ...). */
   kernel?: string;
+  /** The range of kernels the project supports (`.pinsight.json`'s `kernels`), when given. */
+  kernels?: KernelRange;
   /** Why the file was not analysed (input nested deeper than any real code), when it was not. */
   skipped?: string;
+}
+
+/** A supported range of kernels, both ends included: `6.1..6.12`. */
+export interface KernelRange {
+  from: string;
+  to: string;
 }

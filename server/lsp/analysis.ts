@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 import { analyzeTree, detectKernelVersion, FINDING_RULES, parseKernelVersion } from '../engine/index.js';
 import type { Tree } from '../engine/parser.js';
 import type { FileAnalysis } from '../engine/types.js';
+import { applyPolicy, mergePolicies } from '../project/policy.js';
+import { isIgnored, ProjectFiles, projectPolicy, type ProjectConfig } from '../project/project-file.js';
 import { sliceForEngine } from '../scan/engine-reach.js';
 import type { OpenDocument } from './document-store.js';
 import { DEFAULT_SETTINGS, validateSettings, type Settings, type ValidatedSettings } from './settings.js';
@@ -14,12 +16,17 @@ import { DEFAULT_SETTINGS, validateSettings, type Settings, type ValidatedSettin
  */
 export const FALLBACK_KERNEL = '6.12';
 
-export type KernelSource = 'setting' | 'detected' | 'fallback';
+export type KernelSource = 'setting' | 'project' | 'detected' | 'fallback';
 
 export interface TargetKernel {
   kernel: string;
   source: KernelSource;
+  /** The `.pinsight.json` that gave the kernel (source 'project'). */
+  projectFile?: string;
 }
+
+/** How long the server trusts what it read of `.pinsight.json` files (they change while it runs). */
+export const PROJECT_FILE_MAX_AGE_MS = 2000;
 
 export const FINDING_CODES: readonly string[] = FINDING_RULES.map((r) => r.code);
 
@@ -30,7 +37,40 @@ export class Analyzer {
   private readonly kernelByDir = new Map<string, string | undefined>();
   private readonly cache = new WeakMap<OpenDocument, { key: string; text: string; analysis: FileAnalysis }>();
 
-  constructor(private readonly workspaceRoots: () => readonly string[]) {}
+  private readonly projects: ProjectFiles;
+  private projectWarnings: string[] = [];
+  private readonly noted = new Set<string>();
+
+  /**
+   * `note` gets one line for each Makefile on the way up that was not read (a FIFO, a device,
+   * oversized: server/engine/safe-read.ts); the detection never blocks on one.
+   */
+  constructor(
+    private readonly workspaceRoots: () => readonly string[],
+    private readonly note: (line: string) => void = () => undefined,
+  ) {
+    this.projects = new ProjectFiles(FINDING_CODES, (w) => this.projectWarnings.push(w), PROJECT_FILE_MAX_AGE_MS);
+  }
+
+  /** Warnings about `.pinsight.json` files read since the last call (each file's once). */
+  takeProjectWarnings(): string[] {
+    const taken = this.projectWarnings;
+    this.projectWarnings = [];
+    return taken;
+  }
+
+  /** Forgets what was read of `.pinsight.json` files (one was written, changed or deleted). */
+  forgetProjectFiles(): void {
+    this.projects.clear();
+    this.generation++;
+  }
+
+  /** The project file that governs a file (or the first workspace root), if any. */
+  projectFor(path?: string): ProjectConfig | undefined {
+    if (path) return this.projects.forPath(path);
+    const root = this.workspaceRoots()[0];
+    return root ? this.projects.forPath(root, true) : undefined;
+  }
 
   /** Validates and applies a raw `pinsight` settings section; returns the warnings. */
   updateSettings(raw: unknown): ValidatedSettings {
@@ -38,6 +78,7 @@ export class Analyzer {
     this.settings = validated.settings;
     this.generation++;
     this.kernelByDir.clear();
+    this.projects.clear();
     return validated;
   }
 
@@ -48,6 +89,8 @@ export class Analyzer {
   /** The kernel a file (or, without a path, the workspace) is analysed for. */
   targetKernel(path?: string): TargetKernel {
     if (this.settings.kernel !== 'auto') return { kernel: this.settings.kernel, source: 'setting' };
+    const project = this.projectFor(path);
+    if (project?.kernel) return { kernel: project.kernel, source: 'project', projectFile: project.path };
     const dirs = path ? [dirname(path)] : this.workspaceRoots();
     for (const dir of dirs) {
       const found = this.detect(dir);
@@ -56,8 +99,9 @@ export class Analyzer {
     return { kernel: FALLBACK_KERNEL, source: 'fallback' };
   }
 
-  isEnabled(code: string): boolean {
-    return !this.settings.disabledFindings.includes(code);
+  /** Whether a code is reported: off when the settings or the project file disable it. */
+  isEnabled(code: string, project?: ProjectConfig): boolean {
+    return !this.settings.disabledFindings.includes(code) && !(project?.disable.includes(code) ?? false);
   }
 
   /**
@@ -68,7 +112,8 @@ export class Analyzer {
    */
   analyze(doc: OpenDocument): FileAnalysis {
     const { kernel } = this.targetKernel(doc.path);
-    const key = `${doc.document.version}:${this.generation}:${kernel}`;
+    const project = this.projectFor(doc.path);
+    const key = `${doc.document.version}:${this.generation}:${kernel}:${project ? JSON.stringify(project) : ''}`;
     const text = doc.document.getText();
     const cached = this.cache.get(doc);
     // The text too: a client may send a change without a new version number (out of order, or a repeat).
@@ -79,18 +124,28 @@ export class Analyzer {
   }
 
   /** The analysis of any text with its tree (a file on disk, for the workspace scan). */
+  /**
+   * The analysis of any text with its tree (a file on disk, for the workspace scan), under the
+   * project file's policy and the settings (which win): codes off, severities, `ignore` globs.
+   */
   analyzeText(text: string, tree: Tree, path: string | undefined): FileAnalysis {
-    return analyzeTree(text, tree, {
+    const project = this.projectFor(path);
+    const analysis = analyzeTree(text, tree, {
       kernel: this.targetKernel(path).kernel,
       path,
-      enabled: (code: string) => this.isEnabled(code),
+      kernels: project?.kernels,
+      enabled: (code: string) => this.isEnabled(code, project),
     });
+    if (path && isIgnored(project, path)) return { ...analysis, findings: [] };
+    const policy = mergePolicies(projectPolicy(project), { disabled: new Set(this.settings.disabledFindings), severity: this.settings.severity });
+    return { ...analysis, findings: applyPolicy(analysis.findings, policy) };
   }
 
   private detect(dir: string): string | undefined {
     if (!this.kernelByDir.has(dir)) {
+      const note = (line: string) => this.noted.has(line) || (this.noted.add(line), this.note(line));
       // A tree whose Makefile names a kernel pinsight does not answer for (4.19, say) counts as no tree.
-      const found = detectKernelVersion(dir);
+      const found = detectKernelVersion(dir, note);
       this.kernelByDir.set(dir, found !== undefined && parseKernelVersion(found) ? found : undefined);
     }
     return this.kernelByDir.get(dir);
@@ -102,6 +157,8 @@ export function kernelNote(target: TargetKernel): string {
   switch (target.source) {
     case 'setting':
       return `kernel ${target.kernel} from the pinsight.kernel setting`;
+    case 'project':
+      return `kernel ${target.kernel} from ${target.projectFile ?? '.pinsight.json'}`;
     case 'detected':
       return `kernel ${target.kernel} from the kernel tree's top Makefile`;
     case 'fallback':

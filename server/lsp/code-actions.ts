@@ -1,6 +1,8 @@
 // The engine's fixes as quick fixes. The upstream-style fix (`preferred`) is marked isPreferred, so
-// VS Code's "auto fix" and Neovim's code-action menu offer it first.
+// VS Code's "auto fix" and Neovim's code-action menu offer it first. Last for each finding: a quick
+// fix that silences it with a `pinsight: ignore[code]` comment on the line before its call.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver';
+import { suppressionRows } from '../engine/index.js';
 import type { FileAnalysis, Finding, TextEdit } from '../engine/types.js';
 import { fromLspRange, rangesOverlap, toLspRange } from './convert.js';
 import { DIAGNOSTIC_SOURCE } from './diagnostics.js';
@@ -8,7 +10,12 @@ import { DIAGNOSTIC_SOURCE } from './diagnostics.js';
 export interface CodeActionOptions {
   /** The client accepts `documentChanges` (versioned edits); otherwise plain `changes` are sent. */
   documentChanges: boolean;
+  /** The document's text, to offer the suppression comment (none without it). */
+  text?: string;
 }
+
+/** What the suppression quick fix writes after the code; the reason is for the author to fill in. */
+export const SUPPRESSION_REASON_PLACEHOLDER = 'TODO: say why this is deliberate';
 
 export function codeActionsFor(
   uri: string,
@@ -22,7 +29,7 @@ export function codeActionsFor(
   const wanted = fromLspRange(params.range);
   const actions: CodeAction[] = [];
   for (const finding of analysis.findings) {
-    if (!rangesOverlap(finding.range, wanted) || finding.fixes.length === 0) continue;
+    if (finding.suppressed || !rangesOverlap(finding.range, wanted)) continue;
     const diagnostics = matchingDiagnostics(finding, params.context?.diagnostics ?? []);
     // Preferred fixes first: some clients show only the first action of a group.
     const fixes = [...finding.fixes].sort((a, b) => Number(b.preferred) - Number(a.preferred));
@@ -37,8 +44,33 @@ export function codeActionsFor(
           : { changes: { [uri]: fix.edits.map(toLspEdit) } },
       });
     }
+    const ignore = options.text !== undefined ? suppressionEdit(finding, analysis, options.text) : undefined;
+    if (ignore) {
+      actions.push({
+        title: `Suppress ${finding.code} here with a pinsight: ignore comment`,
+        kind: CodeActionKind.QuickFix,
+        isPreferred: false,
+        diagnostics,
+        edit: options.documentChanges ? { documentChanges: [{ textDocument: { uri, version }, edits: [ignore] }] } : { changes: { [uri]: [ignore] } },
+      });
+    }
   }
   return actions;
+}
+
+/**
+ * A line `/* pinsight: ignore[code] TODO... *\/` before the line the suppression rows start at (the
+ * call's first line when the finding is in a call), with that line's indentation.
+ */
+function suppressionEdit(finding: Finding, analysis: FileAnalysis, text: string): LspTextEdit | undefined {
+  const row = Math.min(...suppressionRows(finding, analysis.calls)) + 1;
+  const lines = text.split('\n');
+  if (row < 0 || row >= lines.length) return undefined;
+  const indent = /^[ \t]*/.exec(lines[row]!)![0];
+  return {
+    range: { start: { line: row, character: 0 }, end: { line: row, character: 0 } },
+    newText: `${indent}/* pinsight: ignore[${finding.code}] ${SUPPRESSION_REASON_PLACEHOLDER} */\n`,
+  };
 }
 
 function toLspEdit(e: TextEdit): LspTextEdit {

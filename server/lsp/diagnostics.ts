@@ -1,6 +1,9 @@
-// Findings as LSP diagnostics: code, a codeDescription link to the kernel documentation or commit,
-// and related information pointing at where a flag came from (the `flags |= FOLL_FORCE;` line).
+// Findings as LSP diagnostics: code, a codeDescription link to the rule's page (docs/rules/<code>.md,
+// which links the kernel documentation or commit), and related information pointing at where a flag
+// came from (the `flags |= FOLL_FORCE;` line). Findings a `pinsight: ignore` comment silences are
+// not published; a comment that does not apply (no reason) is pointed at.
 import type { Diagnostic } from 'vscode-languageserver';
+import { ruleDocsUrl } from '../engine/index.js';
 import type { Finding } from '../engine/types.js';
 import { toLspRange, toLspSeverity } from './convert.js';
 import type { Settings } from './settings.js';
@@ -15,14 +18,21 @@ export function toDiagnostic(finding: Finding, uri: string, settings: Pick<Setti
     source: DIAGNOSTIC_SOURCE,
     message: finding.message,
   };
-  if (isHttpUrl(finding.link)) diagnostic.codeDescription = { href: finding.link };
-  if (finding.related.length > 0) {
-    diagnostic.relatedInformation = finding.related.map((r) => ({
-      location: { uri, range: toLspRange(r.range) },
-      message: r.message,
-    }));
+  const docs = ruleDocsUrl(finding.code);
+  if (isHttpUrl(docs)) diagnostic.codeDescription = { href: docs };
+  else if (isHttpUrl(finding.link)) diagnostic.codeDescription = { href: finding.link };
+  const related = finding.related.map((r) => ({ location: { uri, range: toLspRange(r.range) }, message: r.message }));
+  if (finding.ignoredSuppression) {
+    const line = finding.ignoredSuppression.line - 1;
+    related.push({ location: { uri, range: { start: { line, character: 0 }, end: { line, character: 0 } } }, message: finding.ignoredSuppression.message });
   }
+  if (related.length > 0) diagnostic.relatedInformation = related;
   return diagnostic;
+}
+
+/** The diagnostics of a file's findings: those no comment or baseline suppresses. */
+export function diagnosticsOf(findings: readonly Finding[], uri: string, settings: Pick<Settings, 'severity'>): Diagnostic[] {
+  return findings.filter((f) => !f.suppressed).map((f) => toDiagnostic(f, uri, settings));
 }
 
 /** codeDescription.href must be a URI; a rule without a link must not produce a broken one. */

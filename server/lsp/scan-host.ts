@@ -5,7 +5,7 @@ import { mentionsEntryPoint } from '../engine/index.js';
 import { findRipgrep } from '../scan/ripgrep.js';
 import type { CParser } from '../engine/parser.js';
 import type { Analyzer } from './analysis.js';
-import { toDiagnostic } from './diagnostics.js';
+import { diagnosticsOf } from './diagnostics.js';
 import type { DocumentStore } from './document-store.js';
 import type { ScanHost } from './workspace-scan.js';
 import { pathToFileURL } from 'node:url';
@@ -28,7 +28,7 @@ export function createScanHost({ parser, analyzer, store, roots, publish }: Scan
       const tree = parser.parse(text);
       try {
         const uri = pathToFileURL(path).href;
-        return analyzer.analyzeText(text, tree, path).findings.map((f) => toDiagnostic(f, uri, analyzer.current));
+        return diagnosticsOf(analyzer.analyzeText(text, tree, path).findings, uri, analyzer.current);
       } finally {
         tree.delete();
       }

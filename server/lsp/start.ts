@@ -5,6 +5,7 @@ import {
   CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   ErrorCodes,
   MessageType,
   ProposedFeatures,
@@ -16,9 +17,10 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { loadCParser, type CParser } from '../engine/parser.js';
+import { PROJECT_FILE_NAME } from '../project/project-file.js';
 import { Analyzer, kernelNote } from './analysis.js';
 import { codeActionsFor } from './code-actions.js';
-import { toDiagnostic } from './diagnostics.js';
+import { diagnosticsOf } from './diagnostics.js';
 import { DocumentStore, pathOf, type OpenDocument } from './document-store.js';
 import { hoverAt } from './hover.js';
 import { requireDocument, requirePosition, requireRange, invalidParams } from './request-guards.js';
@@ -35,6 +37,7 @@ interface ClientSupport {
   workDoneProgress: boolean;
   documentChanges: boolean;
   workspaceFolders: boolean;
+  watchedFiles: boolean;
 }
 
 /** Starts the language server on the transport given on the command line. */
@@ -43,8 +46,9 @@ export function startServer(): Connection {
   const parserReady: Promise<CParser> = loadCParser();
   let store: DocumentStore | undefined;
   let roots: string[] = [];
-  let support: ClientSupport = { configuration: false, dynamicConfiguration: false, workDoneProgress: false, documentChanges: false, workspaceFolders: false };
-  const analyzer = new Analyzer(() => roots);
+  let support: ClientSupport = { configuration: false, dynamicConfiguration: false, workDoneProgress: false, documentChanges: false, workspaceFolders: false, watchedFiles: false };
+  // A Makefile not read (a FIFO, a device, oversized) is a line in the log, never a wait.
+  const analyzer = new Analyzer(() => roots, (line) => connection.console.warn(`pinsight: ${line}`));
   let scanner: WorkspaceScanner | undefined;
   let shownWarnings = new Set<string>();
 
@@ -63,6 +67,7 @@ export function startServer(): Connection {
       workDoneProgress: caps.window?.workDoneProgress === true,
       documentChanges: caps.workspace?.workspaceEdit?.documentChanges === true,
       workspaceFolders: caps.workspace?.workspaceFolders === true,
+      watchedFiles: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     };
     // Settings passed at start-up (Neovim's init_options, for instance) count until the client sends others.
     applySettings((params.initializationOptions as { pinsight?: unknown } | undefined)?.pinsight);
@@ -83,6 +88,10 @@ export function startServer(): Connection {
     if (support.dynamicConfiguration) {
       await connection.client.register(DidChangeConfigurationNotification.type, { section: 'pinsight' });
     }
+    if (support.watchedFiles) {
+      // A .pinsight.json written, changed or deleted changes what every file reports.
+      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${PROJECT_FILE_NAME}` }] });
+    }
     if (support.workspaceFolders) {
       // Only callable after initialize, and only if the client sends these events.
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
@@ -93,6 +102,13 @@ export function startServer(): Connection {
     if (support.configuration) applySettings(await fetchSettings());
     revalidateAll();
     if (analyzer.current.scanOnStartup) void runScan();
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    if (!params.changes.some((c) => c.uri.endsWith(`/${PROJECT_FILE_NAME}`))) return;
+    analyzer.forgetProjectFiles();
+    revalidateAll();
+    if (analyzer.current.scanOnStartup && scanner) void runScan();
   });
 
   connection.onDidChangeConfiguration(async (params) => {
@@ -118,8 +134,9 @@ export function startServer(): Connection {
   const publish = (doc: OpenDocument) => {
     try {
       const analysis = analyzer.analyze(doc);
-      const diagnostics = analysis.findings.map((f) => toDiagnostic(f, doc.uri, analyzer.current));
+      const diagnostics = diagnosticsOf(analysis.findings, doc.uri, analyzer.current);
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.document.version, diagnostics });
+      showProjectWarnings();
     } catch (e) {
       connection.console.error(`pinsight: analysing ${doc.uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     }
@@ -155,7 +172,7 @@ export function startServer(): Connection {
   connection.onCodeAction((params) => {
     const doc = requireDocument(docs(), params);
     const range = requireRange(doc.document, params.range);
-    return codeActionsFor(doc.uri, doc.document.version, analyzer.analyze(doc), { range, context: params.context }, { documentChanges: support.documentChanges });
+    return codeActionsFor(doc.uri, doc.document.version, analyzer.analyze(doc), { range, context: params.context }, { documentChanges: support.documentChanges, text: doc.document.getText() });
   });
 
   connection.onExecuteCommand(async (params) => {
@@ -196,6 +213,11 @@ export function startServer(): Connection {
     }
   }
 
+  /** A `.pinsight.json` with bad content: one warning per file, as for a bad setting. */
+  function showProjectWarnings(): void {
+    for (const w of analyzer.takeProjectWarnings()) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `pinsight: ${w}` });
+  }
+
   function applySettings(raw: unknown): void {
     const { warnings } = analyzer.updateSettings(raw);
     const next = new Set(warnings);
@@ -216,6 +238,7 @@ export function startServer(): Connection {
       },
     };
     const summary = await scanner.run(progress);
+    showProjectWarnings();
     connection.console.info(`pinsight: scanned ${summary.files} C files (${summary.analysed} name an entry point, ${summary.withFindings} with findings)${summary.cancelled ? ', cancelled' : ''}`);
     return summary;
   }

@@ -2,7 +2,7 @@
 // so the Problems panel covers the whole tree, not only the open files. It reports work-done progress, can be
 // cancelled (from the client's progress UI, by a new scan, or by shutdown), and yields to the event
 // loop between files so hovers and edits are served while it runs.
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../engine/safe-read.js';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
 import { NeedleSearch } from '../scan/needles.js';
@@ -59,7 +59,7 @@ export class WorkspaceScanner {
     const uri = pathToFileURL(path).href;
     let diagnostics: Diagnostic[] = [];
     try {
-      const text = await readFile(path, 'utf8');
+      const text = readSourceText(path);
       if (this.host.mayMatter(text)) diagnostics = this.host.analyzeFile(path, text);
     } catch {
       // deleted or unreadable: nothing to show
@@ -92,7 +92,7 @@ export class WorkspaceScanner {
       if (this.host.isOpen(uri)) continue;
       let text: string;
       try {
-        text = await readFile(path, 'utf8');
+        text = readSourceText(path);
       } catch {
         continue; // vanished or unreadable: nothing to report
       }
@@ -139,4 +139,14 @@ export class WorkspaceScanner {
     await walkDirectories(roots, (batch) => files.push(...batch));
     return { files, searched: files.length };
   }
+}
+
+/**
+ * A workspace file's text, if it is a regular file: listed as one, it may have become a FIFO or a
+ * link to a device since, and the server must never wait on one (server/engine/safe-read.ts).
+ */
+function readSourceText(path: string): string {
+  const read = readRegularFile(path, { maxBytes: Number.MAX_SAFE_INTEGER });
+  if (!read.bytes) throw new Error(read.reason);
+  return read.bytes.toString('utf8');
 }

@@ -1,7 +1,8 @@
 // One file of a whole-tree scan, read once: the bytes are searched for an entry point's name, and
 // only a file that names one is decoded, sliced (slice.ts) and parsed. The answer is the one
 // analyzeFile() (server/engine/analyze-file.ts) gives on the whole file; test/scan checks it.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { NONBLOCKING_READ } from '../engine/safe-read.js';
 import { analyzeTree, mentionsEntryPoint } from '../engine/index.js';
 import type { CParser } from '../engine/parser.js';
 import type { CallSite, Finding } from '../engine/types.js';
@@ -138,11 +139,14 @@ export class SourceAnalyzer {
   private read(path: string): Buffer | undefined {
     let fd: number;
     try {
-      fd = openSync(path, 'r');
+      // Listed as a regular file, but it may have been swapped for a FIFO or a device since: the
+      // open never waits (O_NONBLOCK), and fstat declines what is not a regular file.
+      fd = openSync(path, NONBLOCKING_READ);
     } catch {
       return undefined; // vanished or no permission: the plain scan skips it too
     }
     try {
+      if (!fstatSync(fd).isFile()) return undefined;
       let length = 0;
       for (;;) {
         if (length === this.buffer.length) {

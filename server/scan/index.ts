@@ -56,6 +56,8 @@ export interface TreeScan {
   milliseconds: number;
   /** When ripgrep finished, from the start. */
   prefilterMs?: number;
+  /** One line each: why the result cache is off (a directory or key another user could change). */
+  warnings: string[];
 }
 
 // Work that justifies starting the workers: this many listed files (Node path) or candidates (rg).
@@ -118,6 +120,7 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
     workers: runner.workersStarted,
     milliseconds: performance.now() - started,
     prefilterMs,
+    warnings: cache?.warning ? [cache.warning] : [],
   };
   if (process.env.PINSIGHT_SCAN_STATS === '1') process.stderr.write(statsLine(result) + '\n');
   return result;

@@ -123,18 +123,23 @@ test('6.12 shows the flag sets the series gave, where later commits did not chan
   }
 });
 
+/** A temporary copy of the 6.1 tree's top Makefile and the files the series changed. */
+function copySeriesFiles(): { copy: string; files: string[]; sources: string[] } {
+  const copy = mkdtempSync(join(tmpdir(), 'pinsight-corpus-fix-'));
+  const files = ['Makefile', ...new Set(SERIES_CALLS.map((c) => c.file61))];
+  for (const f of files) {
+    mkdirSync(dirname(join(copy, f)), { recursive: true });
+    copyFileSync(join(treeOf('6.1'), f), join(copy, f));
+  }
+  return { copy, files, sources: listSourceFiles([copy], root) };
+}
+
 // The series landed in 6.2: its fixes are right for a driver that targets 6.2 or later, so the 6.1
 // files are fixed as 6.2 code here. On 6.1 itself the read-only idiom stays (the next test).
 test('scan --fix on a copy of the 6.1 files, as 6.2 code, gives each call the series\' flag sets, idempotently', { skip }, async () => {
   const parser = await loadCParser();
-  const copy = mkdtempSync(join(tmpdir(), 'pinsight-corpus-fix-'));
+  const { copy, files, sources } = copySeriesFiles();
   try {
-    const files = ['Makefile', ...new Set(SERIES_CALLS.map((c) => c.file61))];
-    for (const f of files) {
-      mkdirSync(dirname(join(copy, f)), { recursive: true });
-      copyFileSync(join(treeOf('6.1'), f), join(copy, f));
-    }
-    const sources = listSourceFiles([copy], root);
     const first = scan(parser, sources, '6.2', 'corpus', true);
     assert.equal(first.fixed!.findings, SERIES_CALLS.length);
     for (const c of SERIES_CALLS) {
@@ -155,14 +160,8 @@ test('scan --fix on a copy of the 6.1 files, as 6.2 code, gives each call the se
 
 test('scan --fix on a copy of the 6.1 files, as 6.1 code: no warning it did not have before, and the read-only idiom stays as a note', { skip }, async () => {
   const parser = await loadCParser();
-  const copy = mkdtempSync(join(tmpdir(), 'pinsight-corpus-fix61-'));
+  const { copy, sources } = copySeriesFiles();
   try {
-    const files = ['Makefile', ...new Set(SERIES_CALLS.map((c) => c.file61))];
-    for (const f of files) {
-      mkdirSync(dirname(join(copy, f)), { recursive: true });
-      copyFileSync(join(treeOf('6.1'), f), join(copy, f));
-    }
-    const sources = listSourceFiles([copy], root);
     const warnings = (r: ReturnType<typeof scan>) => {
       const counts = new Map<string, number>();
       for (const f of r.files) for (const x of f.findings) if (x.severity === 'error' || x.severity === 'warning') counts.set(`${relative(copy, f.path)} ${x.code}`, (counts.get(`${relative(copy, f.path)} ${x.code}`) ?? 0) + 1);

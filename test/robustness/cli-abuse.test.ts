@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { jsonScanProblem, runCli, usageProblem } from './run-cli.js';
+import { cliFor, jsonScanProblem, runCli, usageProblem } from './run-cli.js';
 
 let dir: string;
 const GUP_CALL = 'static int f(unsigned long a, struct page **p)\n{\n\treturn pin_user_pages_fast(a, 1, FOLL_WRITE | FOLL_FORCE | FOLL_LONGTERM, p);\n}\n';
@@ -37,6 +37,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const BAD_USAGE: [string, () => string[]][] = [
   ['an unknown command', () => ['frobnicate']],
   ['scan without a PATH', () => ['scan']],
+  ['scan "" (an empty PATH would scan the current directory)', () => ['scan', '--kernel', '6.1', '']],
+  ['an empty PATH among good ones', () => ['scan', '--kernel', '6.1', join(dir, 'ok.c'), '']],
   ['an unknown option', () => ['scan', '--frobnicate', join(dir, 'ok.c')]],
   ['--format without a value', () => ['scan', join(dir, 'ok.c'), '--format']],
   ['an unknown format', () => ['scan', '--format', 'xml', '--kernel', '6.1', join(dir, 'ok.c')]],
@@ -78,9 +80,12 @@ for (const plain of [false, true]) {
     const unreadable = join(dir, plain ? 'secret-plain.c' : 'secret-fast.c');
     writeFileSync(unreadable, GUP_CALL);
     chmodSync(unreadable, 0o000);
-    // root reads anything: run the CLI as nobody then.
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     if (process.platform === 'win32') return t.skip('no POSIX permissions');
+    // root reads anything: run the CLI as nobody then (from where nobody can reach it).
+    const nobody = { uid: 65534, gid: 65534 };
+    const reach = process.getuid?.() === 0 ? cliFor(nobody) : { cli: undefined };
+    if ('skip' in reach) return t.skip(reach.skip);
+    const asNobody = process.getuid?.() === 0 ? { ...nobody, cli: reach.cli } : {};
     const run = runCli(['scan', '--kernel', '6.1', unreadable], { env, cwd: dir, timeoutMs: 30_000, ...asNobody });
     assert.equal(usageProblem(run), undefined, `stderr: ${run.stderr}`);
     assert.match(run.stderr, /cannot read/);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { FramingGuard } from '../../server/lsp/framing-guard.js';
+import { FramingGuard, MAX_BODY } from '../../server/lsp/framing-guard.js';
 import { LspClient } from '../../scripts/fuzz/lsp-client.js';
 
 const SERVER = process.env.PINSIGHT_LSP_SERVER ?? join(__dirname, '../../dist/server.js');
@@ -50,5 +50,23 @@ test('the server exits with one line on stderr on broken framing, and answers we
   client.write('Content-Length: abc\r\n\r\n{}');
   assert.equal(await client.exited, 1);
   assert.match(client.stderr, /^pinsight-lsp: broken LSP framing on stdin \(Content-Length "abc" is not a byte count\); exiting/);
+  assert.equal(client.stderr.trim().split('\n').length, 1);
+});
+
+// Issue 14: `Content-Length: 9999999999` made the server buffer for ever and never exit.
+test('a Content-Length over the limit is broken framing; the limit itself is not', () => {
+  for (const length of [MAX_BODY + 1, 9_999_999_999, 999_999_999_999_999]) {
+    const why = new FramingGuard().feed(Buffer.from(`Content-Length: ${length}\r\n\r\n{`));
+    assert.equal(why, `Content-Length ${length} is over the limit of ${MAX_BODY} bytes`);
+  }
+  assert.equal(new FramingGuard().feed(Buffer.from(`Content-Length: ${MAX_BODY}\r\n\r\n{"jsonrpc"`)), undefined);
+});
+
+test('the server exits with one line on a huge Content-Length instead of waiting for the body', { timeout: 60_000 }, async () => {
+  const client = new LspClient(SERVER);
+  await client.initialize();
+  client.write('Content-Length: 9999999999\r\n\r\n{"jsonrpc":"2.0"');
+  assert.equal(await client.exited, 1);
+  assert.match(client.stderr, /^pinsight-lsp: broken LSP framing on stdin \(Content-Length 9999999999 is over the limit of 67108864 bytes\); exiting/);
   assert.equal(client.stderr.trim().split('\n').length, 1);
 });

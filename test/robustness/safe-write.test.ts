@@ -3,11 +3,11 @@
 // overwritten; a file that is not valid UTF-8 is not rewritten; a second run changes nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readForFix, writeFixed } from '../../server/cli/safe-write.js';
-import { runCli } from './run-cli.js';
+import { cliFor, runCli } from './run-cli.js';
 
 let dir: string;
 const DRIVER = [
@@ -91,8 +91,12 @@ test('a failed write (a directory the user cannot write) leaves the file whole a
   const file = join(locked, 'driver.c');
   writeFileSync(file, DRIVER);
   chmodSync(file, 0o666); // writable in place, but the directory takes no temporary file
+  chownSync(file, 65534, 65534); // nobody's own file: only the directory stands in the way
   chmodSync(locked, 0o755);
-  const run = runCli(['scan', '--fix', '--kernel', '6.12', file], { uid: 65534, gid: 65534, cwd: dir });
+  const nobody = { uid: 65534, gid: 65534 };
+  const reach = cliFor(nobody); // a checkout under a private directory is out of nobody's reach
+  if ('skip' in reach) return t.skip(reach.skip);
+  const run = runCli(['scan', '--fix', '--kernel', '6.12', file], { ...nobody, cli: reach.cli, cwd: dir });
   assert.equal(run.status, 1, run.stderr);
   assert.match(run.stderr, /cannot write it: EACCES/);
   assert.equal(run.stderr.trim().split('\n').length, 1);
@@ -115,4 +119,54 @@ test('scan --fix fixes a driver in place; a second run changes nothing', () => {
   assert.ok(second.status === 0 || second.status === 1, second.stderr);
   assert.equal(readFileSync(file, 'utf8'), fixed);
   assert.deepEqual(leftovers(dir), []);
+});
+
+// Issue 14: a file the user may not write, in a directory the user may write, was replaced by the
+// rename and became the user's. Now it is named on stderr (one line) and left alone.
+test('scan --fix leaves a read-only file alone, even as root, and says so in one line', () => {
+  const file = join(dir, 'readonly.c');
+  writeFileSync(file, DRIVER);
+  chmodSync(file, 0o444);
+  const run = runCli(['scan', '--fix', '--kernel', '6.12', file], { cwd: dir });
+  assert.equal(run.status, 1, run.stderr); // the finding is still there
+  assert.match(run.stderr, /readonly\.c: read-only \(no write permission for anyone\): not fixed/);
+  assert.equal(run.stderr.trim().split('\n').length, 1);
+  assert.equal(readFileSync(file, 'utf8'), DRIVER);
+  assert.equal(statSync(file).mode & 0o777, 0o444);
+});
+
+for (const [what, mode, why] of [
+  ['a file the user may not write', 0o644, /you may not write it: not fixed/],
+  ['a file another user owns that the user may write', 0o666, /owned by another user \(uid 0\): replacing it would make it yours; not fixed/],
+] as const) {
+  test(`scan --fix as nobody, in a directory nobody may write: ${what} is left alone, owner and mode kept`, (t) => {
+    if (process.getuid?.() !== 0) return t.skip('needs root to run the CLI as another user');
+    const open = join(dir, `open-${mode.toString(8)}`);
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    const file = join(open, 'driver.c');
+    writeFileSync(file, DRIVER);
+    chmodSync(file, mode);
+    const run = runCli(['scan', '--fix', '--kernel', '6.12', file], { uid: 65534, gid: 65534, cwd: open });
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, why);
+    assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+    assert.equal(readFileSync(file, 'utf8'), DRIVER);
+    const stat = statSync(file);
+    assert.deepEqual([stat.uid, stat.gid, stat.mode & 0o777], [0, 0, mode]);
+    assert.deepEqual(leftovers(open), []);
+  });
+}
+
+test('scan --fix by root keeps the owner, group and mode of another user\'s file', (t) => {
+  if (process.getuid?.() !== 0) return t.skip('needs root to own files as another user');
+  const file = join(dir, 'nobodys.c');
+  writeFileSync(file, DRIVER);
+  chmodSync(file, 0o640);
+  chownSync(file, 65534, 65534);
+  const run = runCli(['scan', '--fix', '--kernel', '6.12', file], { cwd: dir });
+  assert.ok(run.status === 0 || run.status === 1, run.stderr);
+  assert.doesNotMatch(readFileSync(file, 'utf8'), /FOLL_FORCE/);
+  const stat = statSync(file);
+  assert.deepEqual([stat.uid, stat.gid, stat.mode & 0o777], [65534, 65534, 0o640]);
 });

@@ -3,7 +3,7 @@
 // it: 6.1's is_valid_gup_flags() (mm/gup.c:2171) and 6.12's is_valid_gup_args() (mm/gup.c:2624)
 // WARN and return -EINVAL. Also callers that pass FOLL_PIN or FOLL_GET themselves: the entry
 // point sets them, and from 6.3 is_valid_gup_args() rejects a caller's FOLL_PIN (an internal flag)
-// and FOLL_GET on a pin.
+// and FOLL_GET on a pin. (A caller's flag the kernel accepts but sets itself is redundant-caller-flag.)
 import { entryPointAt } from '../entry-points.js';
 import { removeFlagToken } from '../fixes/flag-edits.js';
 import { acquiredKind, collectPageRefs, counterpartRelease, pagesKey } from '../page-refs.js';
@@ -26,8 +26,6 @@ export const longtermWithoutPin: Rule = {
         '{callee}() with FOLL_LONGTERM: long-term pins must be FOLL_PIN pins; Linux {kernel} rejects this call ({result}, {check}). Use {counterpart}() and release the pages with unpin_user_page*().',
       callerFlagRejected:
         '{flag} passed to {callee}(): the entry point sets FOLL_PIN/FOLL_GET itself, and Linux {kernel} rejects a caller\'s {flag} here ({result}, {check}).',
-      callerFlagRedundant:
-        '{flag} passed to {callee}(): the entry point sets it itself ({why}); drop it from the caller\'s flags, where a later kernel may reject it.',
     },
     severity: () => 'error',
   },
@@ -64,19 +62,17 @@ export const longtermWithoutPin: Rule = {
         const at = anchorOf(call, term);
         const rejection = call.entry.rejects.find((r) => r.flag === flag);
         const sets = [...call.entry.adds, ...call.entry.addsWithPages].includes(flag);
-        if (!rejection && !sets) continue;
+        if (!rejection) continue; // accepted but redundant: redundant-caller-flag.ts
         // Dropping a flag the entry point sets itself changes nothing at run time.
         const drop = sets && term?.node ? removeFlagToken(context.text, term.loc.start, term.loc.end, term.node) : undefined;
         context.report({
-          messageId: rejection ? 'callerFlagRejected' : 'callerFlagRedundant',
-          severity: rejection ? 'error' : 'hint',
+          messageId: 'callerFlagRejected',
           data: {
             flag,
             callee: call.site.callee,
             kernel: context.kernel,
-            result: rejection?.result ?? '',
-            check: rejection?.check ?? '',
-            why: `${call.site.callee}() adds ${flag}`,
+            result: rejection.result,
+            check: rejection.check,
           },
           start: at.start,
           end: at.end,

@@ -1,5 +1,24 @@
 import { runRuleTests } from '../rule-tester.js';
 
+/** etnaviv's shape: FOLL_WRITE|FOLL_FORCE on every path, and the file records whether the buffer is read-only. */
+const USERPTR = [
+  'int new_userptr(struct my_obj *obj, u32 flags)',
+  '{',
+  '\tobj->userptr.ro = !(flags & MY_USERPTR_WRITE);',
+  '\treturn 0;',
+  '}',
+  '',
+  'int get_pages(struct my_obj *obj, int n, struct page **pages)',
+  '{',
+  '\tstruct my_userptr *userptr = &obj->userptr;',
+  '',
+  '\treturn pin_user_pages_fast(userptr->ptr, n, FOLL_WRITE | FOLL_FORCE | FOLL_LONGTERM, pages);',
+  '}',
+  '',
+].join('\n');
+/** USERPTR with its call's flags replaced. */
+const userptrWith = (flags: string) => USERPTR.replace('FOLL_WRITE | FOLL_FORCE | FOLL_LONGTERM', flags);
+
 runRuleTests('foll-force-misuse', {
   valid: [
     {
@@ -81,38 +100,10 @@ runRuleTests('foll-force-misuse', {
     },
     {
       name: 'both unconditional, with the read-only choice recorded in the file: FOLL_WRITE follows it',
-      code: [
-        'int new_userptr(struct my_obj *obj, u32 flags)',
-        '{',
-        '\tobj->userptr.ro = !(flags & MY_USERPTR_WRITE);',
-        '\treturn 0;',
-        '}',
-        '',
-        'int get_pages(struct my_obj *obj, int n, struct page **pages)',
-        '{',
-        '\tstruct my_userptr *userptr = &obj->userptr;',
-        '',
-        '\treturn pin_user_pages_fast(userptr->ptr, n, FOLL_WRITE | FOLL_FORCE | FOLL_LONGTERM, pages);',
-        '}',
-        '',
-      ].join('\n'),
+      code: USERPTR,
       kernel: '6.12',
       findings: [{ line: 11 }],
-      output: [
-        'int new_userptr(struct my_obj *obj, u32 flags)',
-        '{',
-        '\tobj->userptr.ro = !(flags & MY_USERPTR_WRITE);',
-        '\treturn 0;',
-        '}',
-        '',
-        'int get_pages(struct my_obj *obj, int n, struct page **pages)',
-        '{',
-        '\tstruct my_userptr *userptr = &obj->userptr;',
-        '',
-        '\treturn pin_user_pages_fast(userptr->ptr, n, (!userptr->ro ? FOLL_WRITE : 0) | FOLL_LONGTERM, pages);',
-        '}',
-        '',
-      ].join('\n'),
+      output: userptrWith('(!userptr->ro ? FOLL_WRITE : 0) | FOLL_LONGTERM'),
     },
     {
       name: 'FOLL_FORCE through a macro: the macro loses it',
@@ -148,38 +139,10 @@ runRuleTests('foll-force-misuse', {
     },
     {
       name: 'before 6.2, with the read-only choice recorded: FOLL_WRITE stays (a conditional one would leave an unreliable read-only pin), and the message says what read-only buffers get',
-      code: [
-        'int new_userptr(struct my_obj *obj, u32 flags)',
-        '{',
-        '\tobj->userptr.ro = !(flags & MY_USERPTR_WRITE);',
-        '\treturn 0;',
-        '}',
-        '',
-        'int get_pages(struct my_obj *obj, int n, struct page **pages)',
-        '{',
-        '\tstruct my_userptr *userptr = &obj->userptr;',
-        '',
-        '\treturn pin_user_pages_fast(userptr->ptr, n, FOLL_WRITE | FOLL_FORCE | FOLL_LONGTERM, pages);',
-        '}',
-        '',
-      ].join('\n'),
+      code: USERPTR,
       kernel: '6.1',
       findings: [{ line: 11, severity: 'warning', message: /Dropping it keeps FOLL_WRITE: a buffer mapped read-only then fails to pin \(-EFAULT\)/ }],
-      output: [
-        'int new_userptr(struct my_obj *obj, u32 flags)',
-        '{',
-        '\tobj->userptr.ro = !(flags & MY_USERPTR_WRITE);',
-        '\treturn 0;',
-        '}',
-        '',
-        'int get_pages(struct my_obj *obj, int n, struct page **pages)',
-        '{',
-        '\tstruct my_userptr *userptr = &obj->userptr;',
-        '',
-        '\treturn pin_user_pages_fast(userptr->ptr, n, FOLL_WRITE | FOLL_LONGTERM, pages);',
-        '}',
-        '',
-      ].join('\n'),
+      output: userptrWith('FOLL_WRITE | FOLL_LONGTERM'),
     },
   ],
 });

@@ -2,6 +2,8 @@ import { runRuleTests } from '../rule-tester.js';
 
 runRuleTests('longterm-without-pin', {
   valid: [
+    // Redundant but accepted: its own code, redundant-caller-flag (issue 20).
+    { name: 'a caller passing FOLL_GET to get_user_pages_unlocked()', code: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages_unlocked(s, 1, p, FOLL_GET);\n}\n', kernel: '6.12' },
     { name: 'a long-term pin', code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n, FOLL_LONGTERM, p);\n}\n' },
     { name: 'a short-term reference', code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn get_user_pages_fast(s, n, FOLL_WRITE, p);\n}\n' },
     {
@@ -53,13 +55,6 @@ runRuleTests('longterm-without-pin', {
       code: 'long f(unsigned long s, unsigned long n, struct page **p)\n{\n\treturn pin_user_pages(s, n, FOLL_PIN | FOLL_WRITE, p);\n}\n',
       kernel: '6.12',
       findings: [{ line: 3, severity: 'error', message: /rejects a caller's FOLL_PIN/ }],
-    },
-    {
-      name: 'a caller passing FOLL_GET to get_user_pages_unlocked(): redundant, a hint',
-      code: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages_unlocked(s, 1, p, FOLL_GET);\n}\n',
-      kernel: '6.12',
-      findings: [{ line: 3, severity: 'hint' }],
-      output: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages_unlocked(s, 1, p, 0);\n}\n',
     },
   ],
 });
