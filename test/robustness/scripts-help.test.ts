@@ -16,8 +16,8 @@ const SCRIPTS: [string, string[], RegExp][] = [
   ['scripts/kernel-truth/run.mjs', [], /usage: node scripts\/kernel-truth\/run\.mjs/],
   ['scripts/kernel-truth/carry-harness.mjs', [], /usage: carry-harness\.mjs SRC_6_1 SRC_6_12 SCRATCH/],
   ['scripts/fetch-kernel.sh', [], /usage: scripts\/fetch-kernel\.sh/],
-  ['scripts/kernel-truth/build-kernel.sh', [], /usage: build-kernel\.sh 6\.1\|6\.12/],
-  ['scripts/kernel-truth/build-selftests.sh', [], /usage: build-selftests\.sh KERNEL_BUILD_DIR_6_12/],
+  ['scripts/kernel-truth/build-kernel.sh', [], /usage: build-kernel\.sh 5\.10\|6\.1\|6\.12\|7\.3/],
+  ['scripts/kernel-truth/build-selftests.sh', [], /usage: build-selftests\.sh \[6\.12\|7\.3\]/],
   ['scripts/kernel-truth/boot.sh', [], /usage: boot\.sh BZIMAGE INITRAMFS LOG/],
   ['scripts/kernel-truth/make-initramfs.sh', [], /usage: make-initramfs\.sh KERNEL_BUILD_DIR/],
 ];
