@@ -5,6 +5,7 @@
 //
 // usage: node --import tsx scripts/bench/many-calls.ts [--dense] N [OUT.c]   (stdout without OUT)
 import { writeFileSync } from 'node:fs';
+import { answerHelp } from '../help.mjs';
 
 const SHAPES: ((i: number) => string)[] = [
   (i) => `int toy_pin_${i}(struct toy_dev *dev, unsigned long addr, bool writable)
@@ -95,6 +96,7 @@ export function manyCallsSource(calls: number, style: 'drivers' | 'dense' = 'dri
 }
 
 if (process.argv[1]?.endsWith('many-calls.ts')) {
+  answerHelp(__filename);
   const args = process.argv.slice(2);
   const dense = args[0] === '--dense';
   if (dense) args.shift();
