@@ -12,7 +12,7 @@ import { declinedParse } from './parser.js';
 import { MAX_NESTING, nestedDeeperThan } from './nesting.js';
 import { RULES } from './rules/index.js';
 import { formatMessage, type Report, type Rule, type RuleContext } from './rules/rule.js';
-import { countParseErrors, scratchReparse } from './scratch-parser.js';
+import { countParseErrors, parsesCleanlyAlone, scratchReparse } from './scratch-parser.js';
 import { fingerprintFindings } from './fingerprint.js';
 import { applyInlineSuppressions } from './suppressions.js';
 import type { FileAnalysis, Finding, KernelRange } from './types.js';
@@ -58,6 +58,7 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
     const findings: Finding[] = [];
     let baseErrors: number | undefined;
     const parsesCleanly = (candidate: string, edits: readonly OffsetEdit[]): boolean => {
+      if (parsesCleanlyAlone(root, text, edits)) return true;
       baseErrors ??= countParseErrors(root);
       const next = scratchReparse(tree, index, candidate, edits);
       if (!next) return false;

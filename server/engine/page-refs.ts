@@ -21,6 +21,10 @@ export interface PageRefs {
   /** Kinds of reference acquired per key, with the calls that did it. */
   acquired: Map<string, { kind: RefKind; call: AnalyzedCall }[]>;
   releases: Release[];
+  /** `releases` by key, in the same order (a rule asks per call: a scan of all was quadratic). */
+  releasesByKey: Map<string, Release[]>;
+  /** The one kind acquired per key, or undefined when both are (see acquiredKind). */
+  kindByKey: Map<string, RefKind | undefined>;
 }
 
 const RELEASE_KIND = new Map<string, RefKind>([
@@ -97,13 +101,19 @@ function findPageRefs(calls: AnalyzedCall[], callsByName: Map<string, SyntaxNode
     }
   }
   releases.sort((a, b) => a.call.startIndex - b.call.startIndex);
-  return { acquired, releases };
+  const releasesByKey = new Map<string, Release[]>();
+  for (const r of releases) (releasesByKey.get(r.key) ?? releasesByKey.set(r.key, []).get(r.key)!).push(r);
+  const kindByKey = new Map<string, RefKind | undefined>();
+  for (const [key, list] of acquired) {
+    const kinds = new Set(list.map((a) => a.kind));
+    kindByKey.set(key, kinds.size === 1 ? [...kinds][0] : undefined);
+  }
+  return { acquired, releases, releasesByKey, kindByKey };
 }
 
 /** The one kind of reference taken on a key, or undefined when none or both are. */
 export function acquiredKind(refs: PageRefs, key: string): RefKind | undefined {
-  const kinds = new Set((refs.acquired.get(key) ?? []).map((a) => a.kind));
-  return kinds.size === 1 ? [...kinds][0] : undefined;
+  return refs.kindByKey.get(key);
 }
 
 /** The release function for the other kind, keeping the arguments (undefined when there is none). */

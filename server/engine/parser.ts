@@ -59,6 +59,11 @@ export function parseBudgetMs(length: number): number {
 
 const declined = new WeakMap<Tree, string>();
 
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** Why `tree` is an empty stand-in for a text the parser gave up on, if it is one. */
 export function declinedParse(tree: Tree): string | undefined {
   return declined.get(tree);
@@ -84,8 +89,14 @@ async function createCParser(): Promise<CParser> {
     parse(text, oldTree) {
       const budget = parseBudgetMs(text.length);
       const deadline = performance.now() + budget;
+      // The budget is of work: it runs out when both the clock and this process's CPU time have
+      // passed it, so a machine loaded beyond its cores (the parse gets a fraction of one) does not
+      // decline a file it would parse in time alone. The CPU time is read only once the clock is
+      // past (it is the process's: with workers parsing beside it, the clock is what binds).
+      const cpuDeadline = cpuMs() + budget;
+      const outOfBudget = () => performance.now() > deadline && cpuMs() > cpuDeadline;
       // thinCommentRuns: same length and lines, so every offset and position is the text's own.
-      const tree = parser.parse(thinCommentRuns(text), oldTree ?? null, { progressCallback: () => performance.now() > deadline });
+      const tree = parser.parse(thinCommentRuns(text), oldTree ?? null, { progressCallback: outOfBudget });
       if (tree) return tree;
       // Cancelled: start afresh next time (tree-sitter would resume this parse), and hand back a
       // tree of nothing, marked, so every caller goes on and the analysis says why it is empty.

@@ -8,7 +8,7 @@ import { applyPolicy, mergePolicies } from '../project/policy.js';
 import { isIgnored, ProjectFiles, projectPolicy, type ProjectConfig } from '../project/project-file.js';
 import { sliceForEngine } from '../scan/engine-reach.js';
 import type { OpenDocument } from './document-store.js';
-import { DEFAULT_SETTINGS, validateSettings, type Settings, type ValidatedSettings } from './settings.js';
+import { DEFAULT_SETTINGS, SETTING_KEYS, validateSettings, type Settings, type ValidatedSettings } from './settings.js';
 
 /**
  * The kernel assumed when `pinsight.kernel` is "auto" and no kernel Makefile is found above the
@@ -115,12 +115,25 @@ export class Analyzer {
     const project = this.projectFor(doc.path);
     const key = `${doc.document.version}:${this.generation}:${kernel}:${project ? JSON.stringify(project) : ''}`;
     const text = doc.document.getText();
+    const tooLarge = this.tooLarge(text.length);
+    if (tooLarge) {
+      // Neither parsed nor sliced (a slice reads the whole text too); a tree from when it was smaller goes.
+      doc.dropTree();
+      return { calls: [], findings: [], kernel, skipped: tooLarge };
+    }
     const cached = this.cache.get(doc);
     // The text too: a client may send a change without a new version number (out of order, or a repeat).
     if (cached?.key === key && cached.text === text) return cached.analysis;
     const analysis = !sliceForEngine(text) ? { calls: [], findings: [], kernel } : this.analyzeText(text, doc.tree, doc.path);
     this.cache.set(doc, { key, text, analysis });
     return analysis;
+  }
+
+  /** Why a text of `length` characters is not analysed in the editor, or undefined when it is. */
+  tooLarge(length: number): string | undefined {
+    const limit = this.settings.maxFileSizeMB;
+    if (length <= limit * 1e6) return undefined;
+    return `${(length / 1e6).toFixed(1)} MB, above ${SETTING_KEYS.maxFileSizeMB} (${limit} MB): not analysed in the editor (\`pinsight scan\` analyses it)`;
   }
 
   /** The analysis of any text with its tree (a file on disk, for the workspace scan). */

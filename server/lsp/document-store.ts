@@ -18,6 +18,8 @@ export interface OpenDocument {
   document: TextDocument;
   /** The syntax tree of `document`'s text, parsed (incrementally) on first read after a change. */
   readonly tree: Tree;
+  /** Frees the tree (a document too large to analyse); the next read of `tree` parses afresh. */
+  dropTree(): void;
 }
 
 export type ContentChange = RangeChange | { text: string };

@@ -16,6 +16,12 @@ export interface Settings {
   severity: Record<string, Severity>;
   /** Scan the whole workspace at start-up so the Problems panel covers files not open. */
   scanOnStartup: boolean;
+  /**
+   * The largest document, in MB (10^6 characters), the editor analyses. A larger one is not parsed:
+   * its tree alone would take some 45 bytes of memory per character (a 20 MB file, 0.9 GB), and each
+   * analysis seconds of a thread that every other request waits for. `pinsight scan` reads any size.
+   */
+  maxFileSizeMB: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -23,6 +29,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   disabledFindings: [],
   severity: {},
   scanOnStartup: true,
+  maxFileSizeMB: 4,
 });
 
 /** The setting names as users write them, for messages. */
@@ -31,7 +38,11 @@ export const SETTING_KEYS = {
   disabledFindings: 'pinsight.findings.disabled',
   severity: 'pinsight.findings.severity',
   scanOnStartup: 'pinsight.scan.onStartup',
+  maxFileSizeMB: 'pinsight.analysis.maxFileSize',
 } as const;
+
+/** The most a document may be, in MB, for the editor to analyse it (see Settings.maxFileSizeMB). */
+export const MAX_FILE_SIZE_LIMIT_MB = 1024;
 
 export interface ValidatedSettings {
   settings: Settings;
@@ -49,6 +60,7 @@ export function validateSettings(raw: unknown, knownCodes: readonly string[]): V
   if (raw !== undefined && raw !== null && !isObject(raw)) warnings.push(`pinsight: settings must be an object; using the defaults`);
   const findings = isObject(section.findings) ? section.findings : {};
   const scan = isObject(section.scan) ? section.scan : {};
+  const analysis = isObject(section.analysis) ? section.analysis : {};
 
   const kernel = pick(section.kernel, SETTING_KEYS.kernel, DEFAULT_SETTINGS.kernel, warnings, (v) =>
     typeof v === 'string' && (v.trim() === 'auto' || isKernelVersion(v)) ? (v.trim() === 'auto' ? 'auto' : normalizeKernel(v)) : undefined,
@@ -76,7 +88,11 @@ export function validateSettings(raw: unknown, knownCodes: readonly string[]): V
     typeof v === 'boolean' ? v : undefined,
   'expected true or false');
 
-  return { settings: { kernel, disabledFindings, severity, scanOnStartup }, warnings };
+  const maxFileSizeMB = pick(analysis.maxFileSize, SETTING_KEYS.maxFileSizeMB, DEFAULT_SETTINGS.maxFileSizeMB, warnings, (v) =>
+    typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_FILE_SIZE_LIMIT_MB ? v : undefined,
+  `expected a size in MB above 0 and at most ${MAX_FILE_SIZE_LIMIT_MB}`);
+
+  return { settings: { kernel, disabledFindings, severity, scanOnStartup, maxFileSizeMB }, warnings };
 }
 
 /** The value if it is absent (default) or valid; otherwise a warning and the default. */

@@ -1,6 +1,6 @@
 // The language server: wires the LSP features (each in its own module) to one connection over a
 // shared document store. Transport from the command line: --stdio, --node-ipc or --socket=PORT.
-import { sep } from 'node:path';
+import { basename, sep } from 'node:path';
 import {
   CodeActionKind,
   createConnection,
@@ -30,6 +30,9 @@ import { registerDocumentText } from './document-text.js';
 import { WorkspaceScanner, type ScanProgress } from './workspace-scan.js';
 
 export const SCAN_COMMAND = 'pinsight.scanWorkspace';
+
+/** The longest a document's diagnostics wait for a stream of changes to it to pause. */
+export const MAX_DEFER_MS = 250;
 
 interface ClientSupport {
   configuration: boolean;
@@ -121,22 +124,51 @@ export function startServer(): Connection {
 
 
   // --- documents -----------------------------------------------------------------------------
-  const pending = new Map<string, NodeJS.Immediate>();
-  /** Publishes a document's diagnostics once the current batch of notifications has been read. */
+  // A document's diagnostics wait until the notifications already received have been read, so a
+  // storm of didChange (a client replaying edits, a macro, a paste split in pieces) is one analysis
+  // of the latest version, not one per change. vscode-jsonrpc handles one queued message per turn
+  // of the event loop (setImmediate), so the document is published after a turn in which it did not
+  // change: a lone edit waits one turn (microseconds). A stream that never pauses is still published
+  // every MAX_DEFER_MS, or every few analyses' worth of time for a document that is slow to analyse.
+  const pending = new Map<string, { handle: NodeJS.Immediate; changes: number; since: number }>();
+  const analysisMs = new Map<string, number>();
   const schedule = (uri: string) => {
-    if (pending.has(uri)) return;
-    pending.set(uri, setImmediate(() => {
+    const waiting = pending.get(uri);
+    if (waiting) {
+      waiting.changes++;
+      return;
+    }
+    const entry = { handle: undefined as unknown as NodeJS.Immediate, changes: 0, since: performance.now() };
+    let seen = -1;
+    const turn = () => {
+      const cap = Math.max(MAX_DEFER_MS, 4 * (analysisMs.get(uri) ?? 0));
+      if (entry.changes !== seen && performance.now() - entry.since < cap) {
+        seen = entry.changes;
+        entry.handle = setImmediate(turn);
+        return;
+      }
       pending.delete(uri);
       const doc = store?.get(uri);
       if (doc) publish(doc);
-    }));
+    };
+    entry.handle = setImmediate(turn);
+    pending.set(uri, entry);
   };
+  /** Documents told once that they are too large to analyse (until closed). */
+  const toldTooLarge = new Set<string>();
   const publish = (doc: OpenDocument) => {
     try {
+      const started = performance.now();
       const analysis = analyzer.analyze(doc);
+      analysisMs.set(doc.uri, performance.now() - started);
       const diagnostics = diagnosticsOf(analysis.findings, doc.uri, analyzer.current);
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.document.version, diagnostics });
       showProjectWarnings();
+      const tooLarge = analyzer.tooLarge(doc.document.getText().length);
+      if (tooLarge && !toldTooLarge.has(doc.uri)) {
+        toldTooLarge.add(doc.uri);
+        void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `pinsight: ${basename(doc.path ?? doc.uri)}: ${tooLarge}` });
+      }
     } catch (e) {
       connection.console.error(`pinsight: analysing ${doc.uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     }
@@ -154,6 +186,8 @@ export function startServer(): Connection {
   });
   connection.onDidCloseTextDocument(({ textDocument: t }) => {
     docs().close(t.uri);
+    toldTooLarge.delete(t.uri);
+    analysisMs.delete(t.uri);
     const path = pathOf(t.uri);
     // With the workspace scan on, the file on disk is what the Problems panel shows once the
     // editor lets go of it; otherwise a closed file has no diagnostics.
@@ -198,7 +232,7 @@ export function startServer(): Connection {
 
   connection.onShutdown(() => {
     scanner?.cancel();
-    for (const handle of pending.values()) clearImmediate(handle);
+    for (const { handle } of pending.values()) clearImmediate(handle);
     pending.clear();
     store?.dispose();
   });

@@ -118,7 +118,14 @@ export class SourceAnalyzer {
       const before = wanted.size;
       for (const name of asked) wanted.add(name);
       if (wanted.size === before) return result;
+      const previous = slice.text;
       slice = sliceForEngine(text, wanted)!;
+      // The callers were in the slice already (every chunk with a call is): the same text is the
+      // same answer (analyzeTree is pure), so it is not parsed and analysed a second time.
+      if (slice.text === previous) {
+        this.counters.keptLines += slice.keptLines;
+        return result;
+      }
     }
   }
 

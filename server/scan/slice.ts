@@ -421,14 +421,31 @@ function identifierBefore(text: string, at: number): string | undefined {
   return start < end && !/\d/.test(text[start]!) ? text.slice(start, end) : undefined;
 }
 
-/** The struct fields a chunk names (`->pages`, `.ro`); comments and literals included, to be safe. */
+const FIELD_AFTER = /(?:->|\.)\s*([A-Za-z_]\w*)/y;
+const DOT = 46;
+const MINUS = 45;
+const GT = 62;
+
+/**
+ * The struct fields a chunk names (`->pages`, `.ro`); comments and literals included, to be safe.
+ * Each `->` or `.` of the chunk is tried in turn (a sticky match there): a global search from the
+ * chunk's start ran on to the next field access, past the chunk's end, so a file of chunks without
+ * one cost its length per chunk.
+ */
 function fieldNames(file: Lexed, chunk: Chunk): string[] {
   const { text, lineStarts } = file;
   const end = chunk.last + 1 < lineStarts.length ? lineStarts[chunk.last + 1]! : text.length;
-  const re = /(?:->|\.)\s*([A-Za-z_]\w*)/g;
-  re.lastIndex = lineStarts[chunk.first]!;
   const names: string[] = [];
-  for (let m = re.exec(text); m !== null && m.index < end; m = re.exec(text)) names.push(m[1]!);
+  for (let i = lineStarts[chunk.first]!; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== DOT && !(c === MINUS && text.charCodeAt(i + 1) === GT)) continue;
+    FIELD_AFTER.lastIndex = i;
+    const m = FIELD_AFTER.exec(text);
+    if (m) {
+      names.push(m[1]!);
+      i += m[0].length - 1;
+    }
+  }
   return names;
 }
 

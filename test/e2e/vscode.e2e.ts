@@ -42,15 +42,14 @@ test('pinsight in VS Code: problem, hover, quick fix and simulation view', { tim
       await page.locator('.statusbar-item', { hasText: 'Linux 6.1' }).waitFor({ timeout: 60_000 });
     });
 
-    await step('the Problems panel lists foll-force-misuse at the FOLL_FORCE line', async () => {
+    await step('the Problems panel lists foll-force-misuse at the FOLL_FORCE line: on 6.1 a note that the idiom keeps the pin coherent', async () => {
       await page.keyboard.press('Control+Shift+M');
       const [line, column] = where('FOLL_FORCE;');
-      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'FOLL_FORCE reaches pin_user_pages_fast()' }).first();
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'keeps this read-only long-term pin coherent on Linux 6.1' }).first();
       await row.waitFor({ timeout: 60_000 });
       const text = await row.innerText();
       assert.match(text, /foll-force-misuse/);
       assert.match(text, new RegExp(`Ln ${line}, Col ${column}`));
-      // Related information: where the flag came from and the pinning call.
       await page.locator('.markers-panel .monaco-list-row', { hasText: 'FOLL_FORCE set here' }).first().waitFor();
       await screenshot(page, '1-problems');
     });
@@ -66,24 +65,16 @@ test('pinsight in VS Code: problem, hover, quick fix and simulation view', { tim
       await page.keyboard.press('Escape');
     });
 
-    await step('the preferred quick fix rewrites the flags as upstream did', async () => {
+    await step('on 6.1 the lightbulb offers no fix that removes the idiom, only a suppression', async () => {
       await goTo(page, ...where('FOLL_FORCE;', 2));
       await page.keyboard.press('Control+.');
-      const first = page.locator('.action-widget .monaco-list-row.action').first();
-      await first.waitFor();
-      assert.match(await first.innerText(), /Drop FOLL_FORCE.*as upstream did/);
+      const rows = page.locator('.action-widget .monaco-list-row.action');
+      await rows.first().waitFor();
+      const titles = await rows.allInnerTexts();
+      assert.ok(!titles.some((t) => /Drop FOLL_FORCE/.test(t)), titles.join(' | '));
+      assert.ok(titles.some((t) => /pinsight: ignore\[foll-force-misuse\]|Suppress/i.test(t)), titles.join(' | '));
       await screenshot(page, '3-quick-fix');
-      await page.keyboard.press('Enter');
-      await page.locator('.view-line', { hasText: 'gup_flags = 0;' }).waitFor();
-      await page.keyboard.press('Control+S');
-      const path = join(editor.workspace, FILE);
-      // Saving truncates then writes: wait for the whole new text.
-      await waitUntil(() => readFileSync(path, 'utf8').includes('demo_umem_release') && !readFileSync(path, 'utf8').includes('FOLL_FORCE'));
-      const fixed = readFileSync(path, 'utf8');
-      assert.doesNotMatch(fixed, /FOLL_FORCE/);
-      assert.match(fixed, /unsigned int gup_flags = 0;\n/);
-      assert.match(fixed, /if \(umem->writable\)\n\t\tgup_flags \|= FOLL_WRITE;\n/);
-      await page.locator('.markers-panel .monaco-list-row', { hasText: 'FOLL_FORCE reaches' }).first().waitFor({ state: 'detached' });
+      await page.keyboard.press('Escape');
     });
 
     await step('"pinsight: Simulate pin at cursor" draws the page table, the pin and the write', async () => {
@@ -92,13 +83,14 @@ test('pinsight in VS Code: problem, hover, quick fix and simulation view', { tim
       const view = webview(page);
       await view.locator('h1', { hasText: 'pin_user_pages_fast() on Linux 6.1' }).waitFor({ timeout: 60_000 });
       // After the fix, the read-only flag set on 6.1 leaves the shared zeropage pin stale.
+      // The read-only buffer's path: FOLL_FORCE|FOLL_WRITE makes GUP break COW at pin time, so on 6.1
+      // the pin stays coherent with what the process sees; that is why the idiom stays there.
       const readOnly = view.locator('section.flagset', { hasText: '!umem->writable' });
       const zeropage = readOnly.locator('details.memory[open]', { hasText: 'shared zeropage' }).first();
       await zeropage.waitFor();
-      assert.match(await zeropage.locator('summary').innerText(), /incoherent/);
+      assert.match(await zeropage.locator('summary').innerText(), /coherent/);
+      assert.doesNotMatch(await zeropage.locator('summary').innerText(), /incoherent/);
       assert.ok((await zeropage.locator('svg.state .panel').count()) >= 3, 'setup, pin and write are drawn');
-      assert.match(await zeropage.locator('svg.state').first().textContent() ?? '', /STALE/);
-      // Drawn with the theme's colours, not fixed ones.
       const fill = await zeropage.locator('svg.state rect').first().evaluate((r) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(r).fill);
       assert.notEqual(fill, 'rgb(0, 0, 0)');
       await page.keyboard.press('Control+J'); // hide the panel: more room for the view
@@ -113,11 +105,3 @@ test('pinsight in VS Code: problem, hover, quick fix and simulation view', { tim
     await editor.close();
   }
 });
-
-async function waitUntil(ok: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

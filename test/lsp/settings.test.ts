@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_SETTINGS, SETTING_KEYS, SEVERITIES, validateSettings } from '../../server/lsp/settings.js';
+import { DEFAULT_SETTINGS, MAX_FILE_SIZE_LIMIT_MB, SETTING_KEYS, SEVERITIES, validateSettings } from '../../server/lsp/settings.js';
 
 const CODES = ['foll-force-misuse', 'longterm-readonly'];
 
@@ -13,11 +13,11 @@ test('absent settings give the defaults without warnings', () => {
 
 test('valid settings are taken as given', () => {
   const { settings, warnings } = validateSettings(
-    { kernel: '6.1', findings: { disabled: ['longterm-readonly'], severity: { 'foll-force-misuse': 'error' } }, scan: { onStartup: false } },
+    { kernel: '6.1', findings: { disabled: ['longterm-readonly'], severity: { 'foll-force-misuse': 'error' } }, scan: { onStartup: false }, analysis: { maxFileSize: 0.5 } },
     CODES,
   );
   assert.deepEqual(warnings, []);
-  assert.deepEqual(settings, { kernel: '6.1', disabledFindings: ['longterm-readonly'], severity: { 'foll-force-misuse': 'error' }, scanOnStartup: false });
+  assert.deepEqual(settings, { kernel: '6.1', disabledFindings: ['longterm-readonly'], severity: { 'foll-force-misuse': 'error' }, scanOnStartup: false, maxFileSizeMB: 0.5 });
 });
 
 test('each bad value gives one warning naming the setting, and its default', () => {
@@ -32,6 +32,15 @@ test('each bad value gives one warning naming the setting, and its default', () 
   assert.match(warnings[2]!, /^pinsight\.findings\.severity\.foll-force-misuse: "fatal" is not one of error, warning, information, hint/);
   assert.match(warnings[3]!, /unknown finding code no-such-rule/);
   assert.match(warnings[4]!, /^pinsight\.scan\.onStartup: "yes" is not valid/);
+});
+
+test('a file size limit that is not a positive number of MB up to the cap is a warning and the default', () => {
+  for (const bad of [0, -1, '4', Number.NaN, MAX_FILE_SIZE_LIMIT_MB + 1, true]) {
+    const { settings, warnings } = validateSettings({ analysis: { maxFileSize: bad } }, CODES);
+    assert.equal(settings.maxFileSizeMB, DEFAULT_SETTINGS.maxFileSizeMB);
+    assert.equal(warnings.length, 1, String(bad));
+    assert.match(warnings[0]!, /^pinsight\.analysis\.maxFileSize: .* is not valid \(expected a size in MB/);
+  }
 });
 
 test('unknown codes in the disabled list are dropped with a warning, known ones kept', () => {
@@ -57,6 +66,8 @@ test('package.json declares every setting of the schema with the same default an
   assert.deepEqual(props[SETTING_KEYS.severity]?.default, DEFAULT_SETTINGS.severity);
   assert.deepEqual(props[SETTING_KEYS.severity]?.additionalProperties?.enum, SEVERITIES);
   assert.equal(props[SETTING_KEYS.scanOnStartup]?.default, DEFAULT_SETTINGS.scanOnStartup);
+  assert.equal(props[SETTING_KEYS.maxFileSizeMB]?.default, DEFAULT_SETTINGS.maxFileSizeMB);
+  assert.equal(props[SETTING_KEYS.maxFileSizeMB]?.maximum, MAX_FILE_SIZE_LIMIT_MB);
   const declared = Object.keys(props).filter((k) => k !== 'pinsight.trace.server').sort();
   assert.deepEqual(declared, Object.values(SETTING_KEYS).sort());
 });

@@ -11,6 +11,7 @@ const tsx = ['--import', 'tsx'];
 const SCRIPTS: [string, string[], RegExp][] = [
   ['scripts/fuzz/run.ts', tsx, /npm run fuzz -- \[--seed N\]/],
   ['scripts/bench/main.ts', tsx, /usage: npm run bench --/],
+  ['scripts/bench/many-calls.ts', tsx, /usage: node --import tsx scripts\/bench\/many-calls\.ts \[--dense\] N \[OUT\.c\]/],
   ['scripts/run-tests.mjs', [], /usage: node scripts\/run-tests\.mjs \[FILTER\.\.\.\]/],
   ['scripts/e2e/run.mjs', [], /usage: node scripts\/e2e\/run\.mjs/],
   ['scripts/kernel-truth/run.mjs', [], /usage: node scripts\/kernel-truth\/run\.mjs/],

@@ -126,6 +126,28 @@ function forceToConditionalWrite(token: SyntaxNode): OffsetEdit[] | undefined {
 const READ_ONLY_NAMES = new Set(['ro', 'readonly', 'read_only']);
 const WRITABLE_NAMES = new Set(['write', 'writable', 'writeable', 'is_write']);
 
+const fieldsByRoot = new WeakMap<SyntaxNode, Map<string, Set<string>>>();
+
+/**
+ * The file's `base->ro`/`base.writable`-like accesses, as the read-only and writable field names
+ * used on each base (`userptr->ro`, `bo->userptr.ro`: base `userptr`). Found once per file: a walk
+ * of every field access for each call cost a file with N calls N^2.
+ */
+function indicatorFields(root: SyntaxNode): Map<string, Set<string>> {
+  let byBase = fieldsByRoot.get(root);
+  if (byBase) return byBase;
+  byBase = new Map();
+  for (const fe of descendantsOf(root, 'field_expression')) {
+    const f = field(fe, 'field')?.text;
+    const base = field(fe, 'argument');
+    if (!f || !base || (!READ_ONLY_NAMES.has(f) && !WRITABLE_NAMES.has(f))) continue;
+    const baseName = base.type === 'identifier' ? base.text : base.type === 'field_expression' ? field(base, 'field')?.text : undefined;
+    if (baseName) (byBase.get(baseName) ?? byBase.set(baseName, new Set()).get(baseName)!).add(f);
+  }
+  fieldsByRoot.set(root, byBase);
+  return byBase;
+}
+
 /**
  * A value in scope that says whether the user buffer is writable: a parameter or local named like
  * `writable`/`ro`, or a field like `ro` of a struct the function holds a pointer to and that this
@@ -148,14 +170,12 @@ function readOnlyIndicator(context: RuleContext, fn: SyntaxNode): { writable: st
     if (READ_ONLY_NAMES.has(name)) candidates.add(`!${name}`);
     if (WRITABLE_NAMES.has(name)) candidates.add(name);
   }
-  for (const fe of descendantsOf(context.root, 'field_expression')) {
-    const f = field(fe, 'field')?.text;
-    const base = field(fe, 'argument');
-    if (!f || !base || (!READ_ONLY_NAMES.has(f) && !WRITABLE_NAMES.has(f))) continue;
-    const baseName = base.type === 'identifier' ? base.text : base.type === 'field_expression' ? field(base, 'field')?.text : undefined;
-    if (!baseName || !variables.has(baseName)) continue;
-    const access = `${baseName}${variables.get(baseName) ? '->' : '.'}${f}`;
-    candidates.add(READ_ONLY_NAMES.has(f) ? `!${access}` : access);
+  const fields = indicatorFields(context.root);
+  for (const [baseName, isPointer] of variables) {
+    for (const f of fields.get(baseName) ?? []) {
+      const access = `${baseName}${isPointer ? '->' : '.'}${f}`;
+      candidates.add(READ_ONLY_NAMES.has(f) ? `!${access}` : access);
+    }
   }
   return candidates.size === 1 ? { writable: [...candidates][0]! } : undefined;
 }

@@ -93,8 +93,8 @@ function convertToPin(context: RuleContext, call: AnalyzedCall, refs: ReturnType
   const edits = [{ range: context.index.range(call.nameNode.startIndex, call.nameNode.endIndex), newText: counterpart }];
   const key = call.pagesArg && pagesKey(call.pagesArg, call.fn);
   if (key && acquiredKind(refs, key) === 'get' && refs.acquired.get(key)!.length === 1) {
-    for (const release of refs.releases) {
-      if (release.key !== key || release.kind !== 'get') continue;
+    for (const release of refs.releasesByKey.get(key) ?? []) {
+      if (release.kind !== 'get') continue;
       const to = counterpartRelease(release.name);
       if (!to) return undefined; // a release we cannot convert: no half-done fix
       const name = release.call.childForFieldName('function')!;

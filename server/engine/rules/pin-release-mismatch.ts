@@ -46,7 +46,7 @@ export const pinReleaseMismatch: Rule = {
       // The code releases the same pages both ways, one per arm of an if/else: it tells the kinds
       // apart itself (tee_shm.c: unpin_user_pages() for user pages, put_page() for
       // get_kernel_pages() ones, 5.10 drivers/tee/tee_shm.c release_registered_pages()).
-      if (refs.releases.some((other) => other.key === release.key && other.kind === kind && inOtherArms(release.call, other.call))) continue;
+      if (refs.releasesByKey.get(release.key)!.some((other) => other.kind === kind && inOtherArms(release.call, other.call))) continue;
       const acquire = refs.acquired.get(release.key)![0]!.call;
       // The GUP core releasing what its own entry points took is not a driver's mistake.
       if (acquire.site.function && acquire.site.function === acquire.site.callee) continue;
