@@ -165,12 +165,12 @@ test('a .pinsight.json written while the server runs applies at once (watched fi
     const before = (await open(client, uri, FORCED)).params.diagnostics;
     assert.ok(before.some((d: any) => d.code === 'foll-force-misuse'));
     writeFileSync(join(dir, '.pinsight.json'), JSON.stringify({ disable: ['foll-force-misuse'] }));
-    // The settings arrive after `initialized` and republish too: wait for the publish without the code
-    // (the test's timeout fails it if none comes), and check that nothing but the notification made it.
+    // Wait for the publish without the code (the test's timeout fails it if none comes). The server
+    // also re-reads a project file read more than PROJECT_FILE_MAX_AGE_MS ago, so on a loaded machine
+    // a republish (the settings arrive after `initialized`) may apply it before the notification: both
+    // are right, and which one came first is not this test's business.
     const from = client.received.length;
     const without = (m: Message) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && !m.params.diagnostics.some((d: any) => d.code === 'foll-force-misuse');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.ok(!client.received.slice(from).some(without), 'not before the notification');
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(dir, '.pinsight.json')).href, type: 1 }] });
     await client.waitFor(without, from);
   } finally {
