@@ -316,6 +316,20 @@ export class Kernel {
   fn(in61: string, in612: string): string {
     return this.tree === '6.1' || this.tree === '5.10' ? in61 : in612;
   }
+  /**
+   * A name (of a function or a file) as the cited tree has it, from the names it had since each tree
+   * that changed it: `k.name({ '5.10': 'hugetlb_cow', '6.1': 'hugetlb_wp' })` is hugetlb_cow on 5.10
+   * and hugetlb_wp from 6.1 on. The oldest entry stands for older trees.
+   */
+  name(since: Partial<Record<'5.10' | '6.1' | '6.12' | '7.3', string>>): string {
+    const order = ['5.10', '6.1', '6.12', '7.3'] as const;
+    let chosen: string | undefined;
+    for (const t of order) {
+      if (since[t] !== undefined && (chosen === undefined || order.indexOf(t) <= order.indexOf(this.tree))) chosen = since[t];
+      if (t === this.tree && chosen !== undefined) break;
+    }
+    return chosen!;
+  }
   /** "mm/gup.c follow_page_pte() (6.12)" */
   ref(file: string, fn: string): string {
     return `${file} ${fn}() (${this.tree})`;

@@ -497,7 +497,8 @@ function hugetlbFault(mm: Mm, vma: Vma, vpn: number, ff: FaultFlags): FaultResul
 function hugetlbWp(mm: Mm, vma: Vma, base: number, level: 'pmd' | 'pud', ff: FaultFlags): FaultResult {
   const k = mm.kernel;
   const t = mm.machine.trace;
-  const ref = k.ref('mm/hugetlb.c', 'hugetlb_wp');
+  // hugetlb_cow() until 6.0 renamed it (5.10 mm/hugetlb.c), hugetlb_wp() in the 6.1 tree and later.
+  const ref = k.ref('mm/hugetlb.c', k.name({ '5.10': 'hugetlb_cow', '6.1': 'hugetlb_wp' }));
   const e = (level === 'pmd' ? mm.pt.pmd : mm.pt.pud).get(base)!;
   const unshare = !!ff.unshare;
   if (!unshare && !(vma.flags & VM_WRITE) && k.has('hugetlb-force-write-refused')) {

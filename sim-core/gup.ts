@@ -195,7 +195,9 @@ function gupLongtermLocked(call: GupCall, flags: Flags, offset = 0): GupOutcome 
   const { mm } = call;
   const k = mm.kernel;
   const t = mm.machine.trace;
-  const ref = k.ref('mm/gup.c', 'check_and_migrate_movable_pages');
+  // 5.10 has check_and_migrate_cma_pages() (CMA only; 'longterm-migrate-movable' from 5.13).
+  const migrate = k.name({ '5.10': 'check_and_migrate_cma_pages', '6.1': 'check_and_migrate_movable_pages' });
+  const ref = k.ref('mm/gup.c', migrate);
   if (!flags.has('FOLL_PIN')) return fail('-EINVAL', ERRNO['-EINVAL']!, 'WARN: FOLL_LONGTERM without FOLL_PIN');
   for (let round = 0; ; round++) {
     const out = getUserPagesLocked(call, flags, offset);
@@ -203,7 +205,7 @@ function gupLongtermLocked(call: GupCall, flags: Flags, offset = 0): GupOutcome 
     if (unpinnable.length === 0) {
       if (out.pins.some((p) => !folioIsLongtermPinnable(p.folio))) {
         t.add('check_and_migrate_cma_pages()', '-> 5.10 migrates only CMA pages: the page in ZONE_MOVABLE is pinned where it is (its memory block can no longer be offlined)', k.ref('mm/gup.c', 'check_and_migrate_cma_pages'));
-      } else if (out.pins.length) t.add('check_and_migrate_movable_pages()', '-> every pinned folio may be pinned long-term where it is (not in ZONE_MOVABLE/CMA)', ref);
+      } else if (out.pins.length) t.add(`${migrate}()`, '-> every pinned folio may be pinned long-term where it is (not in ZONE_MOVABLE/CMA)', ref);
       return out;
     }
     for (const p of out.pins) release(mm, p);
@@ -211,10 +213,10 @@ function gupLongtermLocked(call: GupCall, flags: Flags, offset = 0): GupOutcome 
     for (const f of unpinnable) {
       const moved = migrateFolio(mm, f);
       if (!moved) {
-        t.add('check_and_migrate_movable_pages()', `-> ${f.name} is in ZONE_MOVABLE/CMA and cannot be migrated (other references): -ENOMEM`, ref);
+        t.add(`${migrate}()`, `-> ${f.name} is in ZONE_MOVABLE/CMA and cannot be migrated (other references): -ENOMEM`, ref);
         return { ret: ERRNO['-ENOMEM']!, errno: '-ENOMEM', pins: [] };
       }
-      t.add('check_and_migrate_movable_pages()', `-> ${f.name} is in ZONE_MOVABLE/CMA: unpinned and migrated to ${moved.name}; -EAGAIN, pin the range again`, ref, () => describePins(mm.machine));
+      t.add(`${migrate}()`, `-> ${f.name} is in ZONE_MOVABLE/CMA: unpinned and migrated to ${moved.name}; -EAGAIN, pin the range again`, ref, () => describePins(mm.machine));
     }
   }
 }
@@ -397,6 +399,16 @@ export function gupMustUnshare(mm: Mm, vma: Vma | null, flags: Flags, folio: Fol
   return { must: true, why: `anonymous page not marked exclusive${folio.ksm ? ' (KSM page)' : ' (may be shared with another process)'}` };
 }
 
+/**
+ * The trace step of the unshare decision: gup_must_unshare() where the kernel has it (5.18+: 6.1
+ * include/linux/mm.h, 6.12 mm/internal.h); before, no such check exists and the step is the page
+ * walk (`caller`) that pins the page as it is.
+ */
+function unshareStep(k: Kernel, caller: string): [string, string] {
+  if (!k.has('unshare-anon')) return [`${caller}()`, k.ref('mm/gup.c', caller)];
+  return ['gup_must_unshare()', k.ref(k.fn('include/linux/mm.h', 'mm/internal.h'), 'gup_must_unshare')];
+}
+
 type Follow = { page: { folio: Folio; index: number }; count: number } | { need: 'fault' | 'unshare' } | { errno: string };
 
 /** follow_page_mask() (mm/gup.c) with follow_page_pte(), follow_huge_pmd()/follow_huge_pud() (6.1: follow_trans_huge_pmd(), follow_hugetlb_page()). */
@@ -428,7 +440,8 @@ function followPageMask(mm: Mm, vma: Vma, vpn: number, flags: Flags): Follow {
   const index = e.index + (vpn - leaf.base);
   if (!e.writable) {
     const u = gupMustUnshare(mm, vma, flags, e.folio, leaf.level === 'pte' ? e.index : index);
-    t.add('gup_must_unshare()', `-> ${u.must}: ${u.why}`, k.ref(k.fn('include/linux/mm.h', 'mm/internal.h'), 'gup_must_unshare'));
+    const [step, stepRef] = unshareStep(k, 'follow_page_pte');
+    t.add(step, `-> ${u.must}: ${u.why}`, stepRef);
     if (u.must) {
       t.add(fname, '-> -EMLINK: break COW first (unshare fault), then retry', ref);
       return { need: 'unshare' };
@@ -554,7 +567,8 @@ function fastOne(mm: Mm, vpn: number, flags: Flags): { folio: Folio; index: numb
   }
   if (!e.writable) {
     const u = gupMustUnshare(mm, null, flags, e.folio, leaf.level === 'pte' ? e.index : index);
-    t.add('gup_must_unshare()', `-> ${u.must}: ${u.why}`, k.ref(k.fn('include/linux/mm.h', 'mm/internal.h'), 'gup_must_unshare'));
+    const [step, stepRef] = unshareStep(k, k.fn('gup_pte_range', 'gup_fast_pte_range'));
+    t.add(step, `-> ${u.must}: ${u.why}`, stepRef);
     if (u.must) return bail('gup_must_unshare() says unshare first, which needs the slow path');
   }
   const count = levelPages(leaf.level) - (vpn - leaf.base);

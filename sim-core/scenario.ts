@@ -271,7 +271,7 @@ export function simulate(input: ScenarioInput): ScenarioResult {
   const pinned = pageView(pin.folio, pin.index);
   const during = t.steps.slice(gupStart);
   const unshared = during.some((s) => s.fn === 'gup_must_unshare()' && s.detail.startsWith('-> true'));
-  const migrated = during.some((s) => s.fn === 'check_and_migrate_movable_pages()' && s.detail.includes('migrated'));
+  const migrated = during.some((s) => /^check_and_migrate_(movable|cma)_pages\(\)$/.test(s.fn) && s.detail.includes('migrated'));
   const copied = during.some((s) => s.fn === 'wp_page_copy()' || s.fn === 'do_cow_fault()' || (s.fn === 'hugetlb_wp()' && s.detail.includes('copied')));
 
   let child: Mm | null = null;
