@@ -2,7 +2,7 @@
 // side with ripgrep and Coccinelle where installed. Fetches Debian's kernel tree into the cache when
 // it is missing and builds dist/ first. BENCHMARKS.md explains the sections and holds the results.
 //
-// usage: npm run bench -- [--tree 6.12|6.1] [--runs N] [--cocci-runs N] [--plain-runs N]
+// usage: npm run bench -- [--tree 6.12|6.1|5.10|7.2|7.3] [--runs N] [--cocci-runs N] [--plain-runs N]
 //                         [--sections tree,scaling,calls,parsers,read,editor] [--no-build] [--json FILE]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -43,7 +43,7 @@ function options() {
     const sections = values.sections!.split(',');
     const bad = sections.find((s) => !(SECTIONS as readonly string[]).includes(s));
     if (bad) throw new Error(`unknown section '${bad}' (known: ${SECTIONS.join(', ')})`);
-    if (!['6.1', '6.12'].includes(values.tree!)) throw new Error(`--tree: 6.1 or 6.12, not '${values.tree}'`);
+    if (!['5.10', '6.1', '6.12', '7.2', '7.3'].includes(values.tree!)) throw new Error(`--tree: 5.10, 6.1, 6.12, 7.2 or 7.3, not '${values.tree}'`);
     return {
       tree: values.tree!,
       runs: Math.max(1, int('runs', values.runs!)),
