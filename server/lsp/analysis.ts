@@ -1,6 +1,7 @@
 // The engine as the server uses it: which kernel a file targets, and the analysis of an open
 // document, computed once per document version and settings.
 import { dirname } from 'node:path';
+import { kernelFor } from '../../sim-core/index.js';
 import { analyzeTree, detectKernelVersion, FINDING_RULES, parseKernelVersion } from '../engine/index.js';
 import type { Tree } from '../engine/parser.js';
 import type { FileAnalysis } from '../engine/types.js';
@@ -167,14 +168,16 @@ export class Analyzer {
 
 /** Where the target kernel came from, in words, for hovers and the status bar. */
 export function kernelNote(target: TargetKernel): string {
+  // How the model answers for the kernel when not as itself (outside the known trees): said wherever the kernel is.
+  const answered = kernelFor({ version: target.kernel }).notes().map((n) => `; ${n}`).join('');
   switch (target.source) {
     case 'setting':
-      return `kernel ${target.kernel} from the pinsight.kernel setting`;
+      return `kernel ${target.kernel} from the pinsight.kernel setting${answered}`;
     case 'project':
-      return `kernel ${target.kernel} from ${target.projectFile ?? '.pinsight.json'}`;
+      return `kernel ${target.kernel} from ${target.projectFile ?? '.pinsight.json'}${answered}`;
     case 'detected':
-      return `kernel ${target.kernel} from the kernel tree's top Makefile`;
+      return `kernel ${target.kernel} from the kernel tree's top Makefile${answered}`;
     case 'fallback':
-      return `no kernel Makefile above this file: assuming ${target.kernel} (set pinsight.kernel)`;
+      return `no kernel Makefile above this file: assuming ${target.kernel} (set pinsight.kernel, or "kernel" in a .pinsight.json at the module's root)${answered}`;
   }
 }

@@ -288,3 +288,15 @@ test('without a transport argument the server prints its usage and exits 2', OPT
   assert.equal(await client.exited, 2);
   assert.match(client.stderr.join(''), /usage: pinsight-lsp --stdio/);
 });
+
+test('a kernel outside the trees pinsight is held to is answered as the nearest one, and the editor says so', OPTS, async () => {
+  const { client } = await start({ settings: { kernel: '7.4', scan: { onStartup: false } } });
+  await open(client);
+  const kernel = await client.request('pinsight/targetKernel', { textDocument: { uri: UMEM_URI } });
+  assert.equal(kernel.result.kernel, '7.4');
+  assert.match(kernel.result.note, /Linux 7\.4 is newer than the kernels pinsight is checked against \(5\.10 to 7\.3\): answered as 7\.3/);
+  const character = LINES[CALL_LINE]!.indexOf('pin_user_pages_fast') + 3;
+  const hover = await client.request('textDocument/hover', { textDocument: { uri: UMEM_URI }, position: { line: CALL_LINE, character } });
+  assert.match(hover.result.contents.value, /answered as 7\.3/);
+  await stop(client);
+});
