@@ -9,7 +9,9 @@ import { type Mapping, memoryKind } from './memory-kinds.js';
 import { DEFAULT_MACHINE, Machine, type Mm, type PinRecord } from './mm.js';
 import { folioMaybeDmaPinned, pageAnonExclusive } from './page.js';
 import { describePins, describeRange, folioKindText } from './state.js';
-import { clearSoftDirty, exitMm, madvise, memset, mprotect, readPages } from './syscalls.js';
+import { va } from './fault.js';
+import { clearSoftDirty, exitMm, madvise, memset, mprotect, mremapFixed, munmap, readPages } from './syscalls.js';
+import { VM_READ, VM_WRITE } from './vma.js';
 import { Tracer, type TraceStep } from './trace.js';
 
 export interface ScenarioInput {
@@ -48,7 +50,17 @@ export const THEN_STEPS = {
   'mprotect-rw': 'mprotect(PROT_READ|PROT_WRITE)',
   'clear-soft-dirty': 'clear_refs: start soft-dirty tracking (write-protects the page table)',
   swapout: 'MADV_PAGEOUT on the page',
+  'madv-dontneed': 'madvise(MADV_DONTNEED) on the range, then the process reads it again',
+  'mprotect-none': 'mprotect(PROT_NONE): the process can no longer access the range',
+  mremap: 'mremap(MREMAP_MAYMOVE|MREMAP_FIXED): the range moves to another address',
+  munmap: 'munmap() of the whole range',
 } as const;
+
+/** Steps no recorded selftest run covers (test/kernel-truth/): their traces say so. */
+const UNCHECKED_STEPS: ReadonlySet<string> = new Set(['madv-dontneed', 'mprotect-none', 'mremap', 'munmap']);
+
+/** Where mremap moves the range: far from every set-up mapping (VA + 1 GiB). */
+const MREMAP_DELTA = 0x40000;
 export type ThenStep = keyof typeof THEN_STEPS;
 
 /** One page as the simulation view draws it. */
@@ -201,11 +213,12 @@ function label(f: PinRecord['folio']): string {
 /** Kernel functions that put a different page where the pinned one was. */
 const REPLACERS = ['wp_page_copy()', 'hugetlb_wp()', 'do_cow_fault()', 'copy_present_page()', 'do_swap_page()', 'collapse_huge_page()', 'try_to_merge_one_page()'];
 
-function coherence(pin: PinRecord): { ok: boolean; why: string } {
-  const leaf = pin.mm.pt.lookup(pin.vpn);
+/** Whether the process still maps the pinned page at `vpn` (where the pinned range is now: mremap moves it). */
+function coherence(pin: PinRecord, vpn: number): { ok: boolean; why: string } {
+  const leaf = pin.mm.pt.lookup(vpn);
   if (!leaf) return { ok: false, why: 'the process no longer maps anything there' };
   if (leaf.entry.type === 'swap') return { ok: true, why: 'swapped out' };
-  const idx = leaf.entry.index + (pin.vpn - leaf.base);
+  const idx = leaf.entry.index + (vpn - leaf.base);
   if (leaf.entry.folio !== pin.folio || idx !== pin.index) {
     return { ok: false, why: `the process maps a new ${label(leaf.entry.folio)} in place of the pinned ${label(pin.folio)}` };
   }
@@ -276,15 +289,17 @@ export function simulate(input: ScenarioInput): ScenarioResult {
 
   let child: Mm | null = null;
   let broken: { step: string; why: string } | null = null;
+  let at = vpn; // where the pinned range is mapped now
+  const rangePages = () => mm.findVma(at)?.hugeNr || 1;
   for (const step of then as ThenStep[]) {
     const stepStart = t.steps.length;
     let access: string = 'ok';
     switch (step) {
       case 'write':
-        access = memset(mm, vpn, 1, 0xff);
+        access = memset(mm, at, 1, 0xff);
         break;
       case 'read': {
-        const r = readPages(mm, vpn, 1);
+        const r = readPages(mm, at, 1);
         if (!Array.isArray(r)) access = r;
         break;
       }
@@ -293,7 +308,7 @@ export function simulate(input: ScenarioInput): ScenarioResult {
         break;
       case 'fork-child-write':
         child ??= tryFork(mm);
-        if (child) access = memset(child, vpn, 1, 0xee);
+        if (child) access = memset(child, at, 1, 0xee);
         break;
       case 'child-exit':
         if (child) exitMm(child);
@@ -301,25 +316,52 @@ export function simulate(input: ScenarioInput): ScenarioResult {
         break;
       // A hugetlb VMA changes protection in whole huge pages only (as at setup above).
       case 'mprotect-ro':
-        mprotect(mm, vpn, mm.findVma(vpn)?.hugeNr || 1, { read: true, write: false });
+        mprotect(mm, at, rangePages(), { read: true, write: false });
         break;
       case 'mprotect-rw':
-        mprotect(mm, vpn, mm.findVma(vpn)?.hugeNr || 1, { read: true, write: true });
+        mprotect(mm, at, rangePages(), { read: true, write: true });
         break;
       case 'clear-soft-dirty':
         clearSoftDirty(mm);
         break;
       case 'swapout':
-        madvise(mm, vpn, 1, 'MADV_PAGEOUT');
+        madvise(mm, at, 1, 'MADV_PAGEOUT');
+        break;
+      // madvise_dontneed_single_vma() (mm/madvise.c) zaps the range; the pin keeps its page, and the
+      // process's next access faults in whatever the mapping gives now.
+      case 'madv-dontneed': {
+        const errno = madvise(mm, at, rangePages(), 'MADV_DONTNEED');
+        if (errno !== 0) t.add('madvise()', `-> ${errno}`);
+        const r = readPages(mm, at, 1);
+        if (!Array.isArray(r)) access = r;
+        break;
+      }
+      case 'mprotect-none':
+        mprotect(mm, at, rangePages(), { read: false, write: false });
+        break;
+      // move_page_tables() (mm/mremap.c) moves the entries: the pinned page goes with the range.
+      case 'mremap': {
+        const n = rangePages();
+        const to = at + MREMAP_DELTA;
+        mremapFixed(mm, at, n, to);
+        t.add('mremap()', `-> the range moves from ${va(at)} to ${va(to)} with its page-table entries`, mm.kernel.ref('mm/mremap.c', 'move_page_tables'));
+        at = to;
+        break;
+      }
+      // unmap_region() (mm/mmap.c): the process no longer maps the range; the pin still holds its page.
+      case 'munmap':
+        munmap(mm, at, rangePages());
         break;
     }
+    if (UNCHECKED_STEPS.has(step)) t.add('note', `"${step}" is modelled from the kernel's code, not checked against a run on a real kernel`);
     if (access !== 'ok') t.add(step, `-> ${access === 'sigsegv' ? 'SIGSEGV: the mapping does not allow it' : `VM_FAULT_${access.toUpperCase()}`}`);
-    const snap = snapshot(machine, vpn, step);
+    const snap = snapshot(machine, at, step);
     snapshots.push(snap);
-    const c = coherence(pin);
-    const seen = readPages(mm, vpn, 1);
+    const c = coherence(pin, at);
+    const seen = readPages(mm, at, 1);
     const viaPin = pin.folio.zero ? 0 : pin.folio.content.at(pin.index);
-    const contentOk = Array.isArray(seen) && seen[0] === viaPin;
+    // A range the process may not access (PROT_NONE) still maps the pinned page: nothing to compare.
+    const contentOk = Array.isArray(seen) ? seen[0] === viaPin : c.ok && seen === 'sigsegv' && ((mm.findVma(at)?.flags ?? VM_READ) & (VM_READ | VM_WRITE)) === 0;
     if (!broken && (!c.ok || !contentOk)) {
       const by = [...t.steps.slice(stepStart)].reverse().find((x) => REPLACERS.includes(x.fn))?.fn;
       broken = { step, why: c.ok ? 'the pin and the process see different data' : `${c.why}${by ? ` (${by})` : ''}` };
