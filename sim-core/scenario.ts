@@ -190,7 +190,13 @@ function chooseApi(input: ScenarioInput): { api: SimApi; flags: FollFlag[] } {
   const flags = input.flags as FollFlag[];
   if (input.api !== undefined) {
     if (!(SIM_APIS as readonly string[]).includes(input.api)) throw unknownName('entry point', input.api, SIM_APIS);
-    if (input.api === 'io_uring_register_buffers') return { api: input.api, flags: ['FOLL_WRITE', 'FOLL_LONGTERM'] };
+    if (input.api === 'io_uring_register_buffers') {
+      // io_sqe_buffer_register() pins with FOLL_WRITE|FOLL_LONGTERM itself: other flags would be ignored silently, so refuse them.
+      const own = ['FOLL_WRITE', 'FOLL_LONGTERM', 'FOLL_PIN'];
+      const other = flags.filter((f) => !own.includes(f));
+      if (other.length) throw new SimError(`io_uring_register_buffers takes no flags: it pins with FOLL_WRITE|FOLL_LONGTERM itself (io_sqe_buffer_register()); drop ${other.join(', ')}`);
+      return { api: input.api, flags: ['FOLL_WRITE', 'FOLL_LONGTERM'] };
+    }
     return { api: input.api as GupApi, flags: [...flags] };
   }
   const path = input.path ?? 'slow';

@@ -42,3 +42,12 @@ test('munmap of the whole range: the process no longer maps anything there; the 
   assert.match(r.summary, /the process no longer maps anything there/);
   assert.equal(r.snapshots.at(-1)!.mappings.find((m) => m.process === 'process')?.state ?? 'none', 'none');
 });
+
+test('io_uring_register_buffers refuses flags it would ignore: it pins with FOLL_WRITE|FOLL_LONGTERM itself', () => {
+  assert.throws(
+    () => simulate({ kernel: { version: '6.12' }, memory: 'anon', mapping: 'private', api: 'io_uring_register_buffers', flags: ['FOLL_FORCE'] }),
+    /io_uring_register_buffers takes no flags: .* drop FOLL_FORCE/,
+  );
+  const r = simulate({ kernel: { version: '6.12' }, memory: 'anon', mapping: 'private', api: 'io_uring_register_buffers', flags: [] });
+  assert.deepEqual(r.flags, ['FOLL_WRITE', 'FOLL_LONGTERM']);
+});
