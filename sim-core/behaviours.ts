@@ -280,13 +280,17 @@ function modelledVersion(version: string): Version {
   return parseVersion(outside ? outside.answeredAs : version);
 }
 
+/** The trees traces cite, oldest first: a kernel cites the one of its era (Kernel.tree). */
+const CITED_TREES = ['5.10', '6.1', '6.12', '7.3'] as const;
+type CitedTree = (typeof CITED_TREES)[number];
+
 /** A kernel as the model sees it: its switches, and how to cite the source it follows. */
 export class Kernel {
   readonly version: string;
   readonly v: Version;
   readonly on: ReadonlySet<string>;
   /** the source tree cited in traces: the one of the trees we read that is closest to `version` */
-  readonly tree: '5.10' | '6.1' | '6.12' | '7.3';
+  readonly tree: CitedTree;
   /**
    * Set for kernels older than the model's baseline: sim-core's oldest behaviour is 5.10's (the copy
    * of pinned pages at fork, 5.9, is not a switch).
@@ -301,7 +305,7 @@ export class Kernel {
     const m = modelledVersion(spec.version);
     this.tree = atLeast(m, '7.2') ? '7.3' : atLeast(m, '6.2') ? '6.12' : atLeast(m, '6.1') ? '6.1' : '5.10';
     this.outsideRange = outsideKnownRange(spec.version)?.note;
-    this.belowBaseline = atLeast(modelledVersion(spec.version), BASELINE)
+    this.belowBaseline = atLeast(m, BASELINE)
       ? undefined
       : `Linux ${this.version} is older than sim-core's baseline (${BASELINE}): it is modelled with ${BASELINE}'s behaviour`;
   }
@@ -314,21 +318,17 @@ export class Kernel {
   }
   /** A function's (or file's) name in the cited tree, for those renamed or moved between 6.1 and 6.12 (5.10 has 6.1's, 7.3 6.12's). */
   fn(in61: string, in612: string): string {
-    return this.tree === '6.1' || this.tree === '5.10' ? in61 : in612;
+    return this.name({ '6.1': in61, '6.12': in612 });
   }
   /**
    * A name (of a function or a file) as the cited tree has it, from the names it had since each tree
    * that changed it: `k.name({ '5.10': 'hugetlb_cow', '6.1': 'hugetlb_wp' })` is hugetlb_cow on 5.10
    * and hugetlb_wp from 6.1 on. The oldest entry stands for older trees.
    */
-  name(since: Partial<Record<'5.10' | '6.1' | '6.12' | '7.3', string>>): string {
-    const order = ['5.10', '6.1', '6.12', '7.3'] as const;
-    let chosen: string | undefined;
-    for (const t of order) {
-      if (since[t] !== undefined && (chosen === undefined || order.indexOf(t) <= order.indexOf(this.tree))) chosen = since[t];
-      if (t === this.tree && chosen !== undefined) break;
-    }
-    return chosen!;
+  name(since: Partial<Record<CitedTree, string>>): string {
+    const given = CITED_TREES.filter((t) => since[t] !== undefined);
+    const atOrBelow = given.filter((t) => CITED_TREES.indexOf(t) <= CITED_TREES.indexOf(this.tree));
+    return since[atOrBelow.at(-1) ?? given[0]!]!;
   }
   /** "mm/gup.c follow_page_pte() (6.12)" */
   ref(file: string, fn: string): string {

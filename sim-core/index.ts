@@ -22,7 +22,6 @@ export {
   OLDEST_RELEASE,
   compareReleases,
   isVersion,
-  nearestTree,
   newestRelease,
   outsideKnownRange,
   releaseOf,

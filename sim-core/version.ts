@@ -89,14 +89,6 @@ export function atLeast(v: Version, since: string): boolean {
   return compareVersions(v, scan(since)!) >= 0;
 }
 
-/** The known tree that stands for `version`: the newest at or below it, else the oldest. */
-export function nearestTree(version: string): KnownTree {
-  const v = parseVersion(version);
-  let chosen: KnownTree = KNOWN_TREES[0];
-  for (const t of KNOWN_TREES) if (atLeast(v, t)) chosen = t;
-  return chosen;
-}
-
 /**
  * What pinsight says about a version outside the known trees' range (older than the oldest, newer
  * than the newest): it is answered as the nearest known kernel. Undefined inside the range.
