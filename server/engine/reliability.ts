@@ -20,15 +20,13 @@ export interface PinVerdict {
   unreliable: UnreliableKind[];
 }
 
-
 const cache = new Map<string, PinVerdict>();
 
-function modelFlags(flags: readonly string[]): string[] {
-  return flags.filter((f) => (FOLL_FLAGS as readonly string[]).includes(f) && f !== 'FOLL_PIN' && f !== 'FOLL_GET').sort();
-}
-
-function apiOrPath(entry: string, fast: boolean): { api: string } | { path: 'fast' | 'slow' } {
-  return (GUP_APIS as readonly string[]).includes(entry) ? { api: entry } : { path: fast ? 'fast' : 'slow' };
+/** The scenario a call's pin stands for: sim-core's flags, entry point or path, and a memo key. */
+function scenarioOf(kernel: string, flags: readonly string[], entry: string, fast: boolean) {
+  const known = flags.filter((f) => (FOLL_FLAGS as readonly string[]).includes(f) && f !== 'FOLL_PIN' && f !== 'FOLL_GET').sort();
+  const how: { api: string } | { path: 'fast' | 'slow' } = (GUP_APIS as readonly string[]).includes(entry) ? { api: entry } : { path: fast ? 'fast' : 'slow' };
+  return { known, how, key: `${kernel}|${known.join(',')}|${'api' in how ? how.api : how.path}` };
 }
 
 /**
@@ -36,9 +34,7 @@ function apiOrPath(entry: string, fast: boolean): { api: string } | { path: 'fas
  * private mapping, after the process writes. Memoised: the language server asks on every edit.
  */
 export function pinVerdict(kernel: string, flags: readonly string[], entry: string, fast: boolean): PinVerdict {
-  const known = modelFlags(flags);
-  const how = apiOrPath(entry, fast);
-  const key = `${kernel}|${known.join(',')}|${'api' in how ? how.api : how.path}`;
+  const { known, how, key } = scenarioOf(kernel, flags, entry, fast);
   const cached = cache.get(key);
   if (cached) return cached;
   const unreliable: UnreliableKind[] = [];
@@ -86,9 +82,7 @@ const refusals = new Map<string, string | undefined>();
  * check_vma_flags(), mm/gup.c), undefined when it pins.
  */
 export function refusalOnReadOnlyMapping(kernel: string, flags: readonly string[], entry: string, fast: boolean): string | undefined {
-  const known = modelFlags(flags);
-  const how = apiOrPath(entry, fast);
-  const key = `${kernel}|${known.join(',')}|${'api' in how ? how.api : how.path}`;
+  const { known, how, key } = scenarioOf(kernel, flags, entry, fast);
   if (refusals.has(key)) return refusals.get(key);
   let errno: string | undefined;
   try {
