@@ -295,8 +295,13 @@ export function simulate(input: ScenarioInput): ScenarioResult {
 
   let child: Mm | null = null;
   let broken: { step: string; why: string } | null = null;
-  let at = vpn; // where the pinned range is mapped now
+  let at = vpn; // where the pinned page is mapped now (mremap moves it)
   const rangePages = () => mm.findVma(at)?.hugeNr || 1;
+  // The whole mapping the pinned page sits in: what the new steps act on (a THP is not split).
+  const wholeMapping = () => {
+    const v = mm.findVma(at);
+    return v ? { start: v.start, pages: v.end - v.start } : { start: at, pages: 1 };
+  };
   for (const step of then as ThenStep[]) {
     const stepStart = t.steps.length;
     let access: string = 'ok';
@@ -336,28 +341,32 @@ export function simulate(input: ScenarioInput): ScenarioResult {
       // madvise_dontneed_single_vma() (mm/madvise.c) zaps the range; the pin keeps its page, and the
       // process's next access faults in whatever the mapping gives now.
       case 'madv-dontneed': {
-        const errno = madvise(mm, at, rangePages(), 'MADV_DONTNEED');
+        const { start, pages } = wholeMapping();
+        const errno = madvise(mm, start, pages, 'MADV_DONTNEED');
         if (errno !== 0) t.add('madvise()', `-> ${errno}`);
         const r = readPages(mm, at, 1);
         if (!Array.isArray(r)) access = r;
         break;
       }
-      case 'mprotect-none':
-        mprotect(mm, at, rangePages(), { read: false, write: false });
+      case 'mprotect-none': {
+        const { start, pages } = wholeMapping();
+        mprotect(mm, start, pages, { read: false, write: false });
         break;
+      }
       // move_page_tables() (mm/mremap.c) moves the entries: the pinned page goes with the range.
       case 'mremap': {
-        const n = rangePages();
-        const to = at + MREMAP_DELTA;
-        mremapFixed(mm, at, n, to);
-        t.add('mremap()', `-> the range moves from ${va(at)} to ${va(to)} with its page-table entries`, mm.kernel.ref('mm/mremap.c', 'move_page_tables'));
-        at = to;
+        const { start, pages } = wholeMapping();
+        mremapFixed(mm, start, pages, start + MREMAP_DELTA);
+        t.add('mremap()', `-> the range moves from ${va(start)} to ${va(start + MREMAP_DELTA)} with its page-table entries`, mm.kernel.ref('mm/mremap.c', 'move_page_tables'));
+        at += MREMAP_DELTA;
         break;
       }
       // unmap_region() (mm/mmap.c): the process no longer maps the range; the pin still holds its page.
-      case 'munmap':
-        munmap(mm, at, rangePages());
+      case 'munmap': {
+        const { start, pages } = wholeMapping();
+        munmap(mm, start, pages);
         break;
+      }
     }
     if (UNCHECKED_STEPS.has(step)) t.add('note', `"${step}" is modelled from the kernel's code, not checked against a run on a real kernel`);
     if (access !== 'ok') t.add(step, `-> ${access === 'sigsegv' ? 'SIGSEGV: the mapping does not allow it' : `VM_FAULT_${access.toUpperCase()}`}`);

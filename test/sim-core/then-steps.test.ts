@@ -41,6 +41,11 @@ test('munmap of the whole range: the process no longer maps anything there; the 
   assert.equal(r.verdict, 'incoherent');
   assert.match(r.summary, /the process no longer maps anything there/);
   assert.equal(r.snapshots.at(-1)!.mappings.find((m) => m.process === 'process')?.state ?? 'none', 'none');
+  // the whole mapping goes, so the THP is not split first: the pin holds the whole 2 MiB folio, unmapped
+  const pinned = r.pages!.find((p) => p.id === r.pinnedPage)!;
+  assert.equal(pinned.kind, 'anon THP 2048 kB');
+  assert.equal(pinned.mapcount, 0);
+  assert.ok(!r.trace.some((s) => /split/i.test(`${s.fn} ${s.detail}`)), 'no PMD split');
 });
 
 test('io_uring_register_buffers refuses flags it would ignore: it pins with FOLL_WRITE|FOLL_LONGTERM itself', () => {
