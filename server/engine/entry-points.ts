@@ -125,6 +125,13 @@ const PIN_612_ZERO = validGupArgs('WARN_ON_ONCE, returns 0', [
 // 6.12: gup_fast_fallback() (mm/gup.c:3437) allow-list.
 const FAST_612 = [...FAST_61, 'FOLL_PCI_P2PDMA', 'FOLL_HONOR_NUMA_FAULT'];
 
+// get_user_page_vma_remote() (6.12 include/linux/mm.h:2546, 7.3 :3345) refuses FOLL_NOWAIT itself, then
+// calls get_user_pages_remote(); copy_remote_vm_str() goes through it too (7.3 mm/memory.c:7381).
+const VMA_REMOTE_REJECTS: Rejection[] = [
+  ...GET_612,
+  { flag: 'FOLL_NOWAIT', result: 'WARN_ON_ONCE, ERR_PTR(-EINVAL)', check: 'get_user_page_vma_remote() (6.12 include/linux/mm.h:2555)' },
+];
+
 const SIG_REMOTE = (from61: string, from612: string): SignatureBand[] => [
   { from: '5.6', params: ['mm', 'start', 'nr_pages', 'gup_flags', 'pages', 'vmas', 'locked'], source: from61 },
   { from: '6.5', params: ['mm', 'start', 'nr_pages', 'gup_flags', 'pages', 'locked'], source: from612 },
@@ -246,10 +253,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
       {
         from: '5.6',
         adds: ['FOLL_TOUCH', 'FOLL_REMOTE', 'FOLL_GET'],
-        rejects: [
-          ...GET_612,
-          { flag: 'FOLL_NOWAIT', result: 'WARN_ON_ONCE, ERR_PTR(-EINVAL)', check: 'get_user_page_vma_remote() (6.12 include/linux/mm.h:2555)' },
-        ],
+        rejects: VMA_REMOTE_REJECTS,
         source: '6.12 include/linux/mm.h:2546',
       },
     ],
@@ -412,7 +416,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     since: '6.15',
     summary: 'Copies a NUL-terminated string from another task\'s memory (BPF helpers); debugger-style access.',
     signatures: [{ from: '5.6', params: ['tsk', 'addr', 'buf', 'len', 'gup_flags'], source: '7.3 include/linux/mm.h:3329' }],
-    checks: [{ from: '5.6', adds: ['FOLL_TOUCH', 'FOLL_REMOTE', 'FOLL_GET'], rejects: GET_612, source: '__copy_remote_vm_str() -> get_user_page_vma_remote() (7.3 mm/memory.c:7355)' }],
+    checks: [{ from: '5.6', adds: ['FOLL_TOUCH', 'FOLL_REMOTE', 'FOLL_GET'], rejects: VMA_REMOTE_REJECTS, source: '__copy_remote_vm_str() -> get_user_page_vma_remote() (7.3 mm/memory.c:7355)' }],
   },
   {
     name: 'access_process_vm',

@@ -12,6 +12,12 @@ runRuleTests('rejected-flags', {
   ],
   invalid: [
     {
+      name: 'copy_remote_vm_str() goes through get_user_page_vma_remote(), which refuses FOLL_NOWAIT (7.3)',
+      code: 'int f(struct task_struct *t, unsigned long a, char *b)\n{\n\treturn copy_remote_vm_str(t, a, b, 16, FOLL_NOWAIT);\n}\n',
+      kernel: '7.3',
+      findings: [{ line: 3, severity: 'error', message: /FOLL_NOWAIT passed to copy_remote_vm_str\(\): Linux 7\.3 rejects it/ }],
+    },
+    {
       name: 'FOLL_NOWAIT on GUP-fast',
       code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn get_user_pages_fast(s, n, FOLL_WRITE | FOLL_NOWAIT, p);\n}\n',
       findings: [{ line: 3, severity: 'error', message: /GUP-fast on Linux 6\.1 accepts only/ }],
