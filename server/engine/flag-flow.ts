@@ -242,7 +242,7 @@ export class FlagFlow {
       case 'preproc_elifdef': {
         const alternative = field(node, 'alternative');
         const holds = this.ctx.kernel ? conditionHolds(node, this.ctx.kernel) : undefined;
-        const armCond = (negated: boolean) => (holds === undefined && node.type !== 'preproc_else' ? addArmCond(states, node, negated) : states);
+        const armCond = (otherArm: boolean) => (holds === undefined && node.type !== 'preproc_else' ? addArmCond(states, node, otherArm) : states);
         if (alternative && contains(alternative, target)) return this.reach(alternative, target, armCond(true), scope, rel);
         const cond = field(node, 'condition') ?? field(node, 'name');
         const body = named(node).filter((c) => c.id !== cond?.id && c.id !== alternative?.id);
