@@ -2,20 +2,22 @@
 // pure: the same text, tree and options give the same answer (the language server calls it on
 // every edit; the CLI calls it once per file, possibly in a worker).
 import type { Tree } from 'web-tree-sitter';
-import { analyzeCall, findEntryCalls, mentionsEntryPoint } from './call-sites.js';
+import { analyzeCalls, findEntryCalls, mentionsEntryPoint, resolveForCall } from './call-sites.js';
 import { compiledOn } from './preproc-version.js';
 import { TextIndex, type OffsetEdit } from './edits.js';
-import { FlagFlow, indexFile } from './flag-flow.js';
+import { FlagFlow, indexFile, type FlowContext } from './flag-flow.js';
 import { normalizeKernel } from './kernel-version.js';
 import { MacroTable } from './macros.js';
 import { declinedParse } from './parser.js';
 import { MAX_NESTING, nestedDeeperThan } from './nesting.js';
 import { RULES } from './rules/index.js';
-import { formatMessage, type Report, type Rule, type RuleContext } from './rules/rule.js';
+import { formatMessage, type AnalyzedCall, type Report, type Rule, type RuleContext } from './rules/rule.js';
+import type { SyntaxNode } from './syntax.js';
 import { countParseErrors, parsesCleanlyAlone, scratchReparse } from './scratch-parser.js';
 import { fingerprintFindings } from './fingerprint.js';
 import { applyInlineSuppressions } from './suppressions.js';
 import type { FileAnalysis, Finding, KernelRange } from './types.js';
+import { collectWrappers, mentionsWrapper, type WrapperTable } from './wrappers.js';
 
 export interface AnalyzeOptions {
   /** The target kernel: "6.1", "6.12", ... */
@@ -35,13 +37,20 @@ export interface AnalyzeOptions {
    * those callers only when told, and analyses again.
    */
   onCallersWanted?: (functionName: string) => void;
+  /**
+   * The project's wrappers of entry points (server/index/): calls of them are listed as calls of
+   * the entry point, `via` the wrapper.
+   */
+  wrappers?: WrapperTable;
+  /** Also say which wrappers the file defines (FileAnalysis.wrappers), for the project index. */
+  collectWrappers?: boolean;
 }
 
 export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): FileAnalysis {
   const kernel = normalizeKernel(options.kernel);
   // Every rule starts from an entry-point call: a file that names none has nothing to report and is
   // answered without walking its tree (the language server calls this on every keystroke).
-  if (!mentionsEntryPoint(text)) return { calls: [], findings: [], kernel };
+  if (!mentionsEntryPoint(text) && !mentionsWrapper(text, options.wrappers, options.collectWrappers)) return { calls: [], findings: [], kernel };
   const index = new TextIndex(text);
   const root = tree.rootNode;
   const declined = declinedParse(tree);
@@ -52,9 +61,9 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
     const { callsByName, functions } = indexFile(root);
     const flow = new FlagFlow({ root, macros, callsByName, functions, kernel, callersWanted: options.onCallersWanted });
     // A call in an #if arm the target kernel does not compile (LINUX_VERSION_CODE) is not a call on that kernel.
-    const calls = findEntryCalls(root)
+    const calls = findEntryCalls(root, options.wrappers)
       .filter((call) => compiledOn(call, kernel))
-      .map((call) => analyzeCall(call, kernel, flow, index));
+      .flatMap((call) => analyzeCalls(call, kernel, flow, index, options.wrappers));
     const findings: Finding[] = [];
     let baseErrors: number | undefined;
     const parsesCleanly = (candidate: string, edits: readonly OffsetEdit[]): boolean => {
@@ -91,10 +100,51 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
       fingerprintFindings(findings, root, index);
       applyInlineSuppressions(findings, sites, text);
     }
-    return { calls: sites, findings, kernel, ...(options.kernels ? { kernels: options.kernels } : {}) };
+    const wrappers = options.collectWrappers ? definedWrappers(options, root, tree, index, kernel, calls, { macros, callsByName, functions }) : undefined;
+    return { calls: sites, findings, kernel, ...(options.kernels ? { kernels: options.kernels } : {}), ...(wrappers?.length ? { wrappers } : {}) };
   } finally {
     macros.dispose();
   }
+}
+
+/**
+ * The wrappers the file defines: its calls evaluated again with the functions' parameters kept
+ * symbolic (only calls whose flags depend on a parameter), and its macros.
+ */
+function definedWrappers(
+  options: AnalyzeOptions,
+  root: SyntaxNode,
+  tree: Tree,
+  index: TextIndex,
+  kernel: string,
+  calls: readonly AnalyzedCall[],
+  file: Pick<FlowContext, 'macros' | 'callsByName' | 'functions'>,
+) {
+  const flow = new FlagFlow({ root, kernel, ...file });
+  const symbolic = new FlagFlow({ root, kernel, ...file, symbolicParams: true });
+  const fromParameter = (c: AnalyzedCall) => c.values.some((v) => v.unknown.some((u) => u.reason.startsWith('parameter ')));
+  const collected = calls.filter(fromParameter).map((c) => ({
+    node: c.node,
+    fn: c.fn,
+    entry: c.entry.name,
+    entryArgCount: c.site.via ? c.entry.params.length : c.args.length,
+    via: c.site.via?.slice(1) ?? [],
+    entryArgs: c.site.via ? c.args : c.args,
+    symbolic: () => analyzeCalls(c.node, kernel, symbolic, index, options.wrappers).find((s) => s.entry.name === c.entry.name)?.values ?? [],
+  }));
+  return collectWrappers(
+    {
+      root,
+      language: tree.language,
+      index,
+      kernel,
+      path: options.path ?? '',
+      flow,
+      wrappers: options.wrappers,
+      flagsArgOf: (entry, argCount) => resolveForCall(entry, kernel, argCount).flagsArg,
+    },
+    collected,
+  );
 }
 
 function toFinding(rule: Rule, kernel: string, index: TextIndex, report: Report): Finding {

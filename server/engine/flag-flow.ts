@@ -44,12 +44,21 @@ export interface FlagTerm {
    * boolean expression, which is FOLL_WRITE only because FOLL_WRITE is 1 on every kernel.
    */
   legacy?: 'literal' | 'boolean';
+  /**
+   * Set when the flag is written in another file, inside a wrapper the call goes through
+   * (wrappers.ts): `loc` is then the wrapper's name at the call, and no fix edits the term.
+   * `listedThere`: the wrapper is a function whose own entry call is analysed in its file, so the
+   * findings about this flag are reported there, once, not at every caller.
+   */
+  foreign?: { path: string; range: import('./types.js').Range; text: string; listedThere: boolean };
 }
 
 export interface UnknownTerm {
   text: string;
   loc: Loc;
   reason: string;
+  /** A parameter of the enclosing function, kept symbolic (FlowContext.symbolicParams). */
+  param?: number;
 }
 
 export interface Cond {
@@ -79,6 +88,11 @@ export interface FlowContext {
   kernel?: string;
   /** Told each function whose callers resolveParameter looks at (AnalyzeOptions.onCallersWanted). */
   callersWanted?: (functionName: string) => void;
+  /**
+   * Parameters stay symbolic (an unknown that names the parameter's index) instead of being
+   * followed into callers: how a wrapper's summary is computed (wrappers.ts).
+   */
+  symbolicParams?: boolean;
 }
 
 const MAX_STATES = 64;
@@ -151,6 +165,11 @@ export class FlagFlow {
       }
     }
     return out;
+  }
+
+  /** The values of an expression (a macro's value, in a tree of its own) with names bound to values. */
+  evaluateBound(node: SyntaxNode, bindings: Map<string, FlowValue>, delta: number): FlowValue[] {
+    return this.evaluate(node, { env: bindings, conds: [] }, { params: [], depth: 0, delta, expanding: new Set() });
   }
 
   // ---- which variables matter -------------------------------------------------------------
@@ -509,7 +528,9 @@ export class FlagFlow {
     if (cached) return cached;
     const fromOutside = (reason: string): FlowValue => unknownValue(node, scope, reason);
     let values: FlowValue[] = [];
-    if (scope.depth >= 1 || !fname) {
+    if (this.ctx.symbolicParams) {
+      values = [{ flags: new Map(), unknown: [{ text: name, loc: loc(node, scope), reason: `parameter '${name}'`, param: index }], conds: [] }];
+    } else if (scope.depth >= 1 || !fname) {
       values = [fromOutside(`parameter '${name}'`)];
     } else {
       this.ctx.callersWanted?.(fname);
@@ -528,6 +549,19 @@ export class FlagFlow {
     this.paramCache.set(key, values);
     return values;
   }
+}
+
+/** A condition as a flag set's path shows it. */
+export function describeCond(c: Cond): string {
+  if (!c.negated) return c.text;
+  if (/^![\w>.-]+$/.test(c.text)) return c.text.slice(1);
+  if (/^[\w>.-]+$/.test(c.text)) return `!${c.text}`;
+  if (c.text.startsWith('no case')) return c.text;
+  return `!(${c.text})`;
+}
+
+export function describePath(conds: Cond[]): string | undefined {
+  return conds.length ? conds.map(describeCond).join(' && ') : undefined;
 }
 
 // ---- helpers ----------------------------------------------------------------------------------

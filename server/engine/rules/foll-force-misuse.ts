@@ -15,7 +15,7 @@ import { follForceFixes, isReadOnlyIdiom } from '../fixes/foll-force.js';
 import { firstReliableRelease, readOnlyPinVerdict, refusalOnReadOnlyMapping } from '../reliability.js';
 import type { FlowValue } from '../flag-flow.js';
 import { KNOWN_TREES, compareReleases } from '../../../sim-core/index.js';
-import { anchorOf, type AnalyzedCall, type Rule } from './rule.js';
+import { anchorOf, reportsFlag, type AnalyzedCall, type Rule } from './rule.js';
 
 export const follForceMisuse: Rule = {
   meta: {
@@ -48,7 +48,7 @@ export const follForceMisuse: Rule = {
     const { messages } = follForceMisuse.meta;
     for (const call of context.calls) {
       if (call.entry.family === 'debugger') continue;
-      const forced = call.values.filter((v) => v.flags.has('FOLL_FORCE'));
+      const forced = call.values.filter((v) => reportsFlag(v, 'FOLL_FORCE'));
       if (forced.length === 0) continue;
       const pins = call.entry.pins || forced.some((v) => v.flags.has('FOLL_LONGTERM'));
       if (!pins) continue;

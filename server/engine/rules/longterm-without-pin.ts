@@ -9,7 +9,7 @@ import { removeFlagToken } from '../fixes/flag-edits.js';
 import { acquiredKind, collectPageRefs, counterpartRelease, pagesKey } from '../page-refs.js';
 import { readOnlyPinVerdict } from '../reliability.js';
 import type { Fix } from '../types.js';
-import { anchorOf, type AnalyzedCall, type Rule, type RuleContext } from './rule.js';
+import { anchorOf, reportsFlag, type AnalyzedCall, type Rule, type RuleContext } from './rule.js';
 
 export const longtermWithoutPin: Rule = {
   meta: {
@@ -34,7 +34,7 @@ export const longtermWithoutPin: Rule = {
     for (const call of context.calls) {
       if (call.entry.family === 'debugger') continue;
       if (call.site.function && entryPointAt(call.site.function, context.kernel)) continue; // the GUP core itself
-      const longterm = call.values.find((v) => v.flags.has('FOLL_LONGTERM'));
+      const longterm = call.values.find((v) => reportsFlag(v, 'FOLL_LONGTERM'));
       if (!call.entry.pins && call.entry.pinCounterpart && longterm) {
         const term = longterm.flags.get('FOLL_LONGTERM')!.find((t) => t.node);
         const at = anchorOf(call, term);
@@ -56,7 +56,7 @@ export const longtermWithoutPin: Rule = {
         });
       }
       for (const flag of ['FOLL_PIN', 'FOLL_GET']) {
-        const value = call.values.find((v) => v.flags.has(flag));
+        const value = call.values.find((v) => reportsFlag(v, flag));
         if (!value) continue;
         const term = value.flags.get(flag)!.find((t) => t.node);
         const at = anchorOf(call, term);

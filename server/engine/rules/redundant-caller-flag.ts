@@ -5,7 +5,7 @@
 // longterm-without-pin (issue 20) so either can be turned off alone; that rule keeps the rejected case.
 import { entryPointAt } from '../entry-points.js';
 import { removeFlagToken } from '../fixes/flag-edits.js';
-import { anchorOf, type Rule } from './rule.js';
+import { anchorOf, reportsFlag, type Rule } from './rule.js';
 
 export const redundantCallerFlag: Rule = {
   meta: {
@@ -27,7 +27,7 @@ export const redundantCallerFlag: Rule = {
       if (call.entry.family === 'debugger') continue;
       if (call.site.function && entryPointAt(call.site.function, context.kernel)) continue; // the GUP core itself
       for (const flag of ['FOLL_PIN', 'FOLL_GET']) {
-        const value = call.values.find((v) => v.flags.has(flag));
+        const value = call.values.find((v) => reportsFlag(v, flag));
         if (!value) continue;
         if (call.entry.rejects.some((r) => r.flag === flag)) continue; // longterm-without-pin reports it
         if (![...call.entry.adds, ...call.entry.addsWithPages].includes(flag)) continue;

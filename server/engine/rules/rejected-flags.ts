@@ -11,7 +11,7 @@
 // to know before a user hits it.
 import { entryPointAt } from '../entry-points.js';
 import { removeFlagToken } from '../fixes/flag-edits.js';
-import { anchorOf, type AnalyzedCall, type Rule } from './rule.js';
+import { anchorOf, reportsFlag, type AnalyzedCall, type Rule } from './rule.js';
 
 const HANDLED_ELSEWHERE = new Set(['FOLL_PIN', 'FOLL_GET']);
 
@@ -43,7 +43,7 @@ export const rejectedFlags: Rule = {
       const reported = new Set<string>();
       for (const value of call.values) {
         for (const [flag, terms] of value.flags) {
-          if (reported.has(flag) || HANDLED_ELSEWHERE.has(flag)) continue;
+          if (reported.has(flag) || HANDLED_ELSEWHERE.has(flag) || !reportsFlag(value, flag)) continue;
           if (flag === 'FOLL_LONGTERM' && !call.entry.pins) continue; // longterm-without-pin
           const rejection = call.entry.rejects.find((r) => r.flag === flag && (!r.whenArg || !isNullArgument(call, r.whenArg)));
           const notFast = call.entry.fastAllowed && !call.entry.fastAllowed.includes(flag);

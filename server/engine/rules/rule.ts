@@ -70,6 +70,15 @@ export interface Rule {
   check(context: RuleContext): void;
 }
 
+/**
+ * Whether a flag on this path is this call's to report: not when every token of it is written in a
+ * wrapper function of the project whose own entry call reports it (FlagTerm.foreign, wrappers.ts),
+ * so a flag is reported once, where it is written, and not at every caller of the wrapper.
+ */
+export function reportsFlag(value: FlowValue, flag: string): boolean {
+  return value.flags.get(flag)?.some((t) => !t.foreign?.listedThere) ?? false;
+}
+
 export function formatMessage(template: string, data: Record<string, string> = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => data[key] ?? whole);
 }

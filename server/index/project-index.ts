@@ -1,0 +1,58 @@
+// The project index: the wrappers of entry points that the files of a project define (compat-header
+// macros, `static inline` helpers, functions that pass a flags parameter on), so that a call of one
+// in any other file is analysed as the entry-point call it makes (server/engine/wrappers.ts).
+//
+// One index per scan root (CLI) or workspace (language server). It is filled from the analyses the
+// scan makes anyway (AnalyzeOptions.collectWrappers: a file's wrappers come with its calls, and are
+// cached with them by content), then closed over wrappers of wrappers: a file that calls a wrapper
+// may define another one. Chains are followed MAX_WRAPPER_DEPTH deep.
+import { wrapperTable, type WrapperTable } from '../engine/wrappers.js';
+import type { WrapperDef } from '../engine/types.js';
+
+/** How many wrappers deep a call is followed to its entry point (DRV_PIN -> drv_pin_impl -> pin_user_pages). */
+export const MAX_WRAPPER_DEPTH = 4;
+
+export class ProjectIndex {
+  private readonly byFile = new Map<string, { key: string; defs: WrapperDef[] }>();
+  private built: Map<string, WrapperDef[]> | undefined;
+
+  /** Records the wrappers `path` defines; true when that changes the table. */
+  set(path: string, defs: readonly WrapperDef[] | undefined): boolean {
+    const list = defs ? [...defs] : [];
+    const key = JSON.stringify(list);
+    const before = this.byFile.get(path);
+    if ((before?.key ?? '[]') === key) return false;
+    if (list.length === 0) this.byFile.delete(path);
+    else this.byFile.set(path, { key, defs: list });
+    this.built = undefined;
+    return true;
+  }
+
+  delete(path: string): boolean {
+    return this.set(path, undefined);
+  }
+
+  /** Every wrapper by name (definitions from several files, or several #if arms, side by side). */
+  get table(): WrapperTable {
+    this.built ??= wrapperTable([...this.byFile.keys()].sort().flatMap((p) => this.byFile.get(p)!.defs));
+    return this.built;
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  names(): string[] {
+    return [...this.table.keys()].sort();
+  }
+
+  /** The files that define wrappers. */
+  files(): string[] {
+    return [...this.byFile.keys()].sort();
+  }
+
+  /** A digest of the table, for keys of results that depend on it. */
+  key(): string {
+    return [...this.byFile.keys()].sort().map((p) => `${p}\0${this.byFile.get(p)!.key}`).join('\n');
+  }
+}
