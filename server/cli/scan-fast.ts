@@ -17,9 +17,9 @@ export function checkPaths(paths: readonly string[], cwd: string): void {
   }
 }
 
-export async function scanFast(paths: readonly string[], cwd: string, kernel: string, kernelSource: string): Promise<ScanResult> {
+export async function scanFast(paths: readonly string[], cwd: string, kernel: string, kernelSource: string, includeDirs: readonly string[] = []): Promise<ScanResult> {
   preferQuickWasm(); // a one-shot process: see server/scan/v8-flags.ts
-  const tree = await scanTree(paths, { kernel, cwd, cache: resultCache() });
+  const tree = await scanTree(paths, { kernel, cwd, cache: resultCache(), includeDirs });
   return { kernel, kernelSource, files: tree.files, filesScanned: tree.filesScanned, errors: tree.errors, warnings: tree.warnings };
 }
 

@@ -68,7 +68,8 @@ export function formatText(result: ScanResult, cwd: string, verbose = false): st
       if (isPartlyUnresolved(c)) unresolved.push(`${at} ${c.callee}() (${unresolvedOf(c)})`);
       if (verbose) {
         const sets = printable(c.flagSets.map((s) => `{${[...s.flags, ...s.unknown.map((u) => `?${u}`)].join('|') || '0'}}`).join(' '));
-        lines.push(`${at}: call: ${c.callee}() ${sets}${isPartlyUnresolved(c) ? ` [unresolved: ${unresolvedOf(c)}]` : ''}`);
+        const via = c.via ? printable(` via ${c.via.join(' -> ')}()`) : '';
+        lines.push(`${at}: call: ${c.callee}()${via} ${sets}${isPartlyUnresolved(c) ? ` [unresolved: ${unresolvedOf(c)}]` : ''}`);
       }
     }
     for (const f of file.findings) {
@@ -103,6 +104,8 @@ export function toJson(result: ScanResult, cwd: string): unknown {
         line: c.range.start.row + 1,
         column: c.range.start.column + 1,
         callee: c.callee,
+        // The project's wrappers the call goes through, outermost first (server/engine/wrappers.ts).
+        ...(c.via ? { via: c.via } : {}),
         family: c.family,
         function: c.function ?? null,
         flagSets: c.flagSets.map((s) => s.flags),

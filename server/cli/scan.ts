@@ -9,7 +9,10 @@ import { findKernelMakefile, normalizeKernel } from '../engine/kernel-version.js
 import { loadCParser, type CParser } from '../engine/parser.js';
 import type { FileAnalysis, Finding, TextEdit } from '../engine/types.js';
 import { failsRun } from '../project/policy.js';
-import { ProjectFiles, type ProjectConfig } from '../project/project-file.js';
+import { includeDirsOf, ProjectFiles, type ProjectConfig } from '../project/project-file.js';
+import type { WrapperTable } from '../engine/wrappers.js';
+import { indexTree } from '../index/tree-sources.js';
+import { classifyRoots } from '../scan/walk.js';
 import type { CliIO, Command } from './command.js';
 import { listSourceFiles } from './scan-files.js';
 import { checkPaths, scanFast } from './scan-fast.js';
@@ -43,6 +46,7 @@ export const scanCommand: Command = {
     '  --baseline F    findings whose fingerprints F lists are reported as suppressed and do not fail the run',
     '  --write-baseline F  write the fingerprints of every finding to F (then they do not fail this run)',
     '  -v, --verbose  text: list every call with its flag sets, marking what could not be resolved',
+    '  -I, --include-dir D  also read D\'s headers for wrappers of entry points (e.g. KDIR/include); never reported',
     '',
     `finding codes: ${FINDING_RULES.map((r) => r.code).join(', ')}`,
     'A `.pinsight.json` at or above the scanned paths sets kernel, disable, severity and ignore; options win over it.',
@@ -65,7 +69,12 @@ export const scanCommand: Command = {
     const { kernel, source } = resolveKernel(options.kernel, options.paths, io, roots);
     const kernels = roots.find((r) => r?.kernels)?.kernels;
     const keep = (path: string, findings: readonly Finding[]) => keptFindings(path, findings, policy).filter((f) => !f.suppressed);
-    const scanned = fast ? await scanFast(options.paths, io.cwd, kernel, source) : scan(await loadCParser(), files, kernel, source, options.fix, keep);
+    const given = options.includeDirs.map((d) => resolve(io.cwd, d));
+    checkIncludeDirs(given);
+    // A project file's include directory that is not there is said once and left out.
+    const fromProjects = [...new Set(roots.flatMap((r) => includeDirsOf(r)))].filter((d) => isDirectory(d) || (io.err(`pinsight scan: warning: include directory ${printable(d)} (.pinsight.json) is not a directory; left out`), false));
+    const includeDirs = [...given, ...fromProjects];
+    const scanned = fast ? await scanFast(options.paths, io.cwd, kernel, source, includeDirs) : await scanPlain(files, options.paths, io.cwd, kernel, source, options.fix, keep, includeDirs);
     const result = { ...applyScanPolicy(scanned, policy, { read: options.baseline, write: options.writeBaseline }), ...(kernels ? { kernels } : {}) };
     io.out(render(result, options.format, io, options.verbose));
     for (const file of result.files) {
@@ -114,6 +123,35 @@ function resolveKernel(given: string | undefined, paths: string[], io: CliIO, pr
   }
 }
 
+/** An include directory given with -I that is not a directory is a usage error, as a PATH is. */
+function checkIncludeDirs(dirs: readonly string[]): void {
+  for (const dir of dirs) if (!isDirectory(dir)) throw new UsageError(`-I: '${dir}' is not a directory`);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The plain path: the project index of the PATHs (and include directories) first, then every file. */
+export async function scanPlain(
+  files: string[],
+  paths: readonly string[],
+  cwd: string,
+  kernel: string,
+  kernelSource: string,
+  fix = false,
+  fixable?: (path: string, findings: readonly Finding[]) => Finding[],
+  includeDirs: readonly string[] = [],
+): Promise<ScanResult> {
+  const parser = await loadCParser();
+  const { index } = await indexTree(classifyRoots(paths, cwd), includeDirs, (path, text, wrappers) => analyzeFile(parser, path, text, { kernel, wrappers, collectWrappers: true }));
+  return scan(parser, files, kernel, kernelSource, fix, fixable, index.table);
+}
+
 /** Scans files (and fixes them in place with `fix`); exported for tests and benchmarks. */
 export function scan(
   parser: CParser,
@@ -123,6 +161,8 @@ export function scan(
   fix = false,
   /** The findings --fix may fix (the policy's, not suppressed); all when absent. */
   fixable: (path: string, findings: readonly Finding[]) => Finding[] = (_, f) => [...f],
+  /** The project's wrappers (server/index/), whose calls are calls of their entry points. */
+  wrappers?: WrapperTable,
 ): ScanResult {
   const results: FileResult[] = [];
   const errors: string[] = [];
@@ -139,7 +179,7 @@ export function scan(
     let text = read.text;
     let analysis: FileAnalysis;
     try {
-      analysis = analyzeFile(parser, path, text, { kernel });
+      analysis = analyzeFile(parser, path, text, { kernel, wrappers });
     } catch (error) {
       // One file the engine cannot handle must not hide the others' results.
       errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
@@ -153,7 +193,7 @@ export function scan(
         if (count === 0) break;
         text = applyEdits(text, edits);
         fixedHere += count;
-        analysis = analyzeFile(parser, path, text, { kernel });
+        analysis = analyzeFile(parser, path, text, { kernel, wrappers });
       }
       if (text !== before.text) {
         // Atomic, and never over a file that changed since it was read (safe-write.ts).

@@ -18,7 +18,8 @@ export class ProjectIndex {
 
   /** Records the wrappers `path` defines; true when that changes the table. */
   set(path: string, defs: readonly WrapperDef[] | undefined): boolean {
-    const list = defs ? [...defs] : [];
+    // In line order, however the file was read (whole, or sliced with its macros apart).
+    const list = defs ? [...defs].sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name)) : [];
     const key = JSON.stringify(list);
     const before = this.byFile.get(path);
     if ((before?.key ?? '[]') === key) return false;

@@ -10,7 +10,8 @@ import { loadCParser } from '../../server/engine/parser.js';
 import { analyzeFile, applyEdits } from '../../server/engine/index.js';
 import type { CallSite, FileAnalysis } from '../../server/engine/types.js';
 import { ProjectIndex } from '../../server/index/project-index.js';
-import { fillIndex } from '../../server/index/fill.js';
+import { indexProject, memorySources } from '../../server/index/build.js';
+import type { CParser } from '../../server/engine/parser.js';
 
 const root = join(__dirname, '../fixtures/project-index/acme_dma');
 
@@ -26,9 +27,13 @@ async function analyseModule(kernel: string): Promise<{ index: ProjectIndex; fil
   const parser = await loadCParser();
   const all = sources(root);
   const index = new ProjectIndex();
-  fillIndex(index, all, parser, kernel);
+  await fill(index, all, parser, kernel);
   const files = new Map(all.map((s) => [s.path, analyzeFile(parser, s.path, s.text, { kernel, wrappers: index.table })]));
   return { index, files };
+}
+
+function fill(index: ProjectIndex, texts: { path: string; text: string }[], parser: CParser, kernel: string): Promise<Set<string>> {
+  return indexProject(index, memorySources(texts), (path, text, wrappers) => analyzeFile(parser, path, text, { kernel, wrappers, collectWrappers: true }));
 }
 
 const sets = (call: CallSite) => call.flagSets.map((s) => `${s.flags.join('|')}${s.unknown.length ? ` ?${s.unknown.join(',')}` : ''}${s.path ? ` @ ${s.path}` : ''}`).sort();
@@ -111,12 +116,12 @@ test('project index: a header edit that changes a wrapper changes the table; an 
   const parser = await loadCParser();
   const index = new ProjectIndex();
   const header = sources(root).find((s) => s.path.endsWith('mm.h'))!;
-  fillIndex(index, [header], parser, '6.1');
+  await fill(index, [header], parser, '6.1');
   const before = index.key();
-  assert.equal(fillIndex(index, [{ ...header, text: header.text.replace('/* Long-term', '/* Long term') }], parser, '6.1').size, 0);
+  await fill(index, [{ ...header, text: header.text.replace('/* Long-term', '/* Long term') }], parser, '6.1');
   assert.equal(index.key(), before);
   const edited = header.text.replace('gup_flags | FOLL_LONGTERM', 'gup_flags | FOLL_LONGTERM | FOLL_FORCE');
-  fillIndex(index, [{ ...header, text: edited }], parser, '6.1');
+  await fill(index, [{ ...header, text: edited }], parser, '6.1');
   assert.notEqual(index.key(), before);
   assert.deepEqual(index.table.get('acme_pin_longterm')![0]!.flagPaths[0]!.flags.map((f) => f.flag).sort(), ['FOLL_FORCE', 'FOLL_LONGTERM']);
 });
