@@ -10,8 +10,8 @@ import { loadCParser, type CParser } from '../engine/parser.js';
 import type { FileAnalysis, Finding, TextEdit } from '../engine/types.js';
 import { failsRun } from '../project/policy.js';
 import { includeDirsOf, ProjectFiles, type ProjectConfig } from '../project/project-file.js';
-import type { WrapperTable } from '../engine/wrappers.js';
-import { indexTree } from '../index/tree-sources.js';
+import type { ProjectIndex } from '../index/project-index.js';
+import { indexTree, readTextForIndex } from '../index/tree-sources.js';
 import { classifyRoots } from '../scan/walk.js';
 import type { CliIO, Command } from './command.js';
 import { listSourceFiles } from './scan-files.js';
@@ -148,8 +148,13 @@ export async function scanPlain(
   includeDirs: readonly string[] = [],
 ): Promise<ScanResult> {
   const parser = await loadCParser();
-  const { index } = await indexTree(classifyRoots(paths, cwd), includeDirs, (path, text, wrappers) => analyzeFile(parser, path, text, { kernel, wrappers, collectWrappers: true }));
-  return scan(parser, files, kernel, kernelSource, fix, fixable, index.table);
+  const { index, callers } = await indexTree(classifyRoots(paths, cwd), includeDirs, (path, text, wrappers) => analyzeFile(parser, path, text, { kernel, wrappers, collectWrappers: true }));
+  // The calls through wrappers first, so a wrapper's parameter is followed into them.
+  for (const path of callers) {
+    const text = readTextForIndex(path);
+    if (text !== undefined) index.setCalls(path, analyzeFile(parser, path, text, { kernel, wrappers: index.table }).calls);
+  }
+  return scan(parser, files, kernel, kernelSource, fix, fixable, index);
 }
 
 /** Scans files (and fixes them in place with `fix`); exported for tests and benchmarks. */
@@ -161,9 +166,10 @@ export function scan(
   fix = false,
   /** The findings --fix may fix (the policy's, not suppressed); all when absent. */
   fixable: (path: string, findings: readonly Finding[]) => Finding[] = (_, f) => [...f],
-  /** The project's wrappers (server/index/), whose calls are calls of their entry points. */
-  wrappers?: WrapperTable,
+  /** The project index (server/index/): calls through wrappers, parameters followed across files. */
+  project?: ProjectIndex,
 ): ScanResult {
+  const wrappers = project?.table;
   const results: FileResult[] = [];
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -179,7 +185,7 @@ export function scan(
     let text = read.text;
     let analysis: FileAnalysis;
     try {
-      analysis = analyzeFile(parser, path, text, { kernel, wrappers });
+      analysis = analyzeFile(parser, path, text, { kernel, wrappers, crossFileCallers: project && ((name) => project.callersOf(name, path)) });
     } catch (error) {
       // One file the engine cannot handle must not hide the others' results.
       errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
@@ -193,7 +199,7 @@ export function scan(
         if (count === 0) break;
         text = applyEdits(text, edits);
         fixedHere += count;
-        analysis = analyzeFile(parser, path, text, { kernel, wrappers });
+        analysis = analyzeFile(parser, path, text, { kernel, wrappers, crossFileCallers: project && ((name) => project.callersOf(name, path)) });
       }
       if (text !== before.text) {
         // Atomic, and never over a file that changed since it was read (safe-write.ts).

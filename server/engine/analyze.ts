@@ -44,6 +44,12 @@ export interface AnalyzeOptions {
   wrappers?: WrapperTable;
   /** Also say which wrappers the file defines (FileAnalysis.wrappers), for the project index. */
   collectWrappers?: boolean;
+  /**
+   * The calls of this file's functions from other files (the project index's). The calls listed
+   * take their flag sets from them; the findings stay on what this file writes (each caller's
+   * flags are reported, and fixed, at the caller).
+   */
+  crossFileCallers?: FlowContext['crossFileCallers'];
 }
 
 export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): FileAnalysis {
@@ -64,6 +70,7 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
     const calls = findEntryCalls(root, options.wrappers)
       .filter((call) => compiledOn(call, kernel))
       .flatMap((call) => analyzeCalls(call, kernel, flow, index, options.wrappers));
+    if (options.crossFileCallers) listThroughOtherFiles(calls, { root, macros, callsByName, functions, kernel, crossFileCallers: options.crossFileCallers }, index, options.wrappers);
     const findings: Finding[] = [];
     let baseErrors: number | undefined;
     const parsesCleanly = (candidate: string, edits: readonly OffsetEdit[]): boolean => {
@@ -104,6 +111,16 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
     return { calls: sites, findings, kernel, ...(options.kernels ? { kernels: options.kernels } : {}), ...(wrappers?.length ? { wrappers } : {}) };
   } finally {
     macros.dispose();
+  }
+}
+
+/** The flag sets listed for calls whose flags come from a parameter, followed into callers in other files. */
+function listThroughOtherFiles(calls: AnalyzedCall[], context: FlowContext, index: TextIndex, wrappers: WrapperTable | undefined): void {
+  const flow = new FlagFlow(context);
+  for (const call of calls) {
+    if (!call.values.some((v) => v.unknown.some((u) => u.reason.startsWith('parameter ')))) continue;
+    const listed = analyzeCalls(call.node, context.kernel!, flow, index, wrappers).find((c) => c.entry.name === call.entry.name);
+    if (listed) call.site.flagSets = listed.site.flagSets;
   }
 }
 

@@ -8,6 +8,7 @@
 // level). Whatever cannot be resolved (a struct field, a call's result, a parameter from another
 // file) becomes an explicit `unknown` part of the set, never a guess.
 import type { MacroTable } from './macros.js';
+import type { CrossFileCaller, FlagSet } from './types.js';
 import { armText, conditionHolds } from './preproc-version.js';
 import {
   callArguments,
@@ -93,6 +94,11 @@ export interface FlowContext {
    * followed into callers: how a wrapper's summary is computed (wrappers.ts).
    */
   symbolicParams?: boolean;
+  /**
+   * The calls of a function from other files of the project (server/index/), for a parameter whose
+   * callers are not all in this file; the values they pass name where they are written.
+   */
+  crossFileCallers?: (functionName: string) => readonly CrossFileCaller[] | undefined;
 }
 
 const MAX_STATES = 64;
@@ -542,8 +548,10 @@ export class FlagFlow {
         const via: Cond = { text: `via ${caller ? functionName(caller) ?? '?' : '?'}()`, negated: false };
         values.push(...withConds(this.valuesAt(call, arg, scope.depth + 1), [via]));
       }
+      const remote = this.ctx.crossFileCallers?.(fname) ?? [];
+      for (const caller of remote) values.push(...caller.flagSets.map((set) => remoteValue(set, caller, node, scope)));
       if (values.length === 0) values = [fromOutside(`parameter '${name}' (no caller in this file)`)];
-      else if (!isStatic(fn)) values.push(fromOutside(`parameter '${name}' (callers in other files)`));
+      else if (!isStatic(fn) && remote.length === 0) values.push(fromOutside(`parameter '${name}' (callers in other files)`));
     }
     values = dedupe(values).slice(0, MAX_STATES);
     this.paramCache.set(key, values);
@@ -565,6 +573,27 @@ export function describePath(conds: Cond[]): string | undefined {
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
+
+/**
+ * A flag set that reaches a wrapper's entry call from a caller in another file: its flags are
+ * written there (foreign terms, reported there), its path says which caller.
+ */
+function remoteValue(set: FlagSet, caller: CrossFileCaller, node: SyntaxNode, scope: Scope): FlowValue {
+  const flags = new Map<string, FlagTerm[]>();
+  const at = loc(node, scope);
+  for (const flag of set.flags) {
+    const origin = set.origins.find((o) => o.flag === flag);
+    const term: FlagTerm = {
+      flag,
+      loc: at,
+      foreign: { path: origin?.path ?? caller.path, range: origin?.range ?? { start: { row: caller.line - 1, column: 0 }, end: { row: caller.line - 1, column: 0 } }, text: origin?.text ?? '', listedThere: true },
+    };
+    flags.set(flag, [term]);
+  }
+  const unknown = set.unknown.map((text) => ({ text, loc: at, reason: `passed by ${caller.function ?? '?'}() (${caller.path}:${caller.line})` }));
+  const via: Cond = { text: `via ${caller.function ?? '?'}() (${caller.path}:${caller.line})`, negated: false };
+  return { flags, unknown, conds: [via, ...(set.path ? [{ text: set.path, negated: false }] : [])] };
+}
 
 /** The path through an `#if` arm that the target kernel does not decide ("#ifdef DRV_HAS_ARG"). */
 function addArmCond(states: State[], node: SyntaxNode, otherArm: boolean): State[] {

@@ -125,6 +125,17 @@ export interface FileAnalysis {
   wrappers?: WrapperDef[];
 }
 
+/**
+ * A call of a wrapper function in another file of the project, as the project index knows it: the
+ * flag sets that reach the wrapper's entry call from there (the caller's and the wrapper's own).
+ */
+export interface CrossFileCaller {
+  path: string;
+  function?: string;
+  line: number;
+  flagSets: FlagSet[];
+}
+
 /** A flag a wrapper adds itself, where it is written in the wrapper's file. */
 export interface WrapperFlag {
   flag: string;

@@ -7,7 +7,7 @@
 // cached with them by content), then closed over wrappers of wrappers: a file that calls a wrapper
 // may define another one. Chains are followed MAX_WRAPPER_DEPTH deep.
 import { wrapperTable, type WrapperTable } from '../engine/wrappers.js';
-import type { WrapperDef } from '../engine/types.js';
+import type { CallSite, CrossFileCaller, WrapperDef } from '../engine/types.js';
 
 /** How many wrappers deep a call is followed to its entry point (DRV_PIN -> drv_pin_impl -> pin_user_pages). */
 export const MAX_WRAPPER_DEPTH = 4;
@@ -15,6 +15,8 @@ export const MAX_WRAPPER_DEPTH = 4;
 export class ProjectIndex {
   private readonly byFile = new Map<string, { key: string; defs: WrapperDef[] }>();
   private built: Map<string, WrapperDef[]> | undefined;
+  /** Calls through wrappers, by file: the callers a wrapper's parameter is followed into. */
+  private readonly viaByFile = new Map<string, { names: string[]; caller: CrossFileCaller }[]>();
 
   /** Records the wrappers `path` defines; true when that changes the table. */
   set(path: string, defs: readonly WrapperDef[] | undefined): boolean {
@@ -50,6 +52,31 @@ export class ProjectIndex {
   /** The files that define wrappers. */
   files(): string[] {
     return [...this.byFile.keys()].sort();
+  }
+
+  /**
+   * Records the calls `path` makes through wrappers (its analysis with the table); a function
+   * wrapper's analysis then follows its flags parameter into them (AnalyzeOptions.crossFileCallers).
+   */
+  setCalls(path: string, calls: readonly CallSite[]): void {
+    const through = calls.filter((c) => c.via).map((c) => ({ names: c.via!, caller: { path, function: c.function, line: c.range.start.row + 1, flagSets: c.flagSets } }));
+    if (through.length > 0) this.viaByFile.set(path, through);
+    else this.viaByFile.delete(path);
+  }
+
+  /** The calls of wrapper `name` from files other than `path` (its own file's calls the flow sees itself). */
+  callersOf(name: string, path: string): CrossFileCaller[] {
+    const out: CrossFileCaller[] = [];
+    for (const [file, calls] of [...this.viaByFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (file === path) continue;
+      for (const c of calls) if (c.names.includes(name)) out.push(c.caller);
+    }
+    return out;
+  }
+
+  /** The files that define a function wrapper with callers elsewhere: their own calls resolve further. */
+  filesWithCalledFunctions(): string[] {
+    return this.files().filter((file) => this.byFile.get(file)!.defs.some((d) => d.kind === 'function' && this.callersOf(d.name, file).length > 0));
   }
 
   /** A digest of the table, for keys of results that depend on it. */

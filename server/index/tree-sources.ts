@@ -42,8 +42,13 @@ export function treeSources(options: TreeSourceOptions): IndexSources {
       }
       return [...found].sort();
     },
-    read: (path) => readRegularFile(path, { maxBytes: MAX_INDEXED_BYTES }).bytes?.toString('utf8'),
+    read: readTextForIndex,
   };
+}
+
+/** A file's text for the index: a regular file up to MAX_INDEXED_BYTES, else undefined. */
+export function readTextForIndex(path: string): string | undefined {
+  return readRegularFile(path, { maxBytes: MAX_INDEXED_BYTES }).bytes?.toString('utf8');
 }
 
 /**

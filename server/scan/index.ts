@@ -149,9 +149,10 @@ async function throughWrappers(results: FileResult[], roots: Roots, options: Sca
   const includeDirs = options.includeDirs ?? [];
   const kernel = options.kernel;
   const errors: string[] = [];
-  const analyse = (path: string, text: string, collect: boolean) => {
+  const analyse = (path: string, text: string, collect: boolean, crossFile = false) => {
     try {
-      return analyzeFile(parser, path, text, { kernel, wrappers: index.table, collectWrappers: collect });
+      const crossFileCallers = crossFile ? (name: string) => index.callersOf(name, path) : undefined;
+      return analyzeFile(parser, path, text, { kernel, wrappers: index.table, collectWrappers: collect, crossFileCallers });
     } catch (error) {
       errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
       return { calls: [], findings: [] };
@@ -163,9 +164,17 @@ async function throughWrappers(results: FileResult[], roots: Roots, options: Sca
   const byPath = new Map(results.map((r) => [r.path, r]));
   const reported = (path: string) => roots.files.includes(path) || roots.dirs.some((d) => path.startsWith(d.endsWith('/') ? d : `${d}/`));
   for (const path of callers) {
-    const text = reported(path) ? sources.read(path) : undefined;
+    const text = sources.read(path);
     if (text === undefined) continue;
     const { calls, findings } = analyse(path, text, false);
+    index.setCalls(path, calls);
+    if (reported(path)) byPath.set(path, { path, calls, findings });
+  }
+  // The wrappers' own calls, their flags parameter followed into the callers just analysed.
+  for (const path of index.filesWithCalledFunctions()) {
+    const text = reported(path) ? sources.read(path) : undefined;
+    if (text === undefined) continue;
+    const { calls, findings } = analyse(path, text, false, true);
     byPath.set(path, { path, calls, findings });
   }
   const files = [...byPath.values()]
