@@ -1,5 +1,5 @@
 // Finds the GUP/PUP calls of a file and resolves their flag sets.
-import { entryPointAt, isEntryPointName, ENTRY_POINTS, type ResolvedEntryPoint } from './entry-points.js';
+import { entryPointAt, isEntryPointName, type ResolvedEntryPoint } from './entry-points.js';
 import type { TextIndex } from './edits.js';
 import { describePath, valueKey, type FlagFlow, type FlowValue } from './flag-flow.js';
 import { fittingDefs, throughWrapper, type WrapperTable } from './wrappers.js';
@@ -132,12 +132,4 @@ export function toFlagSet(value: FlowValue, index: TextIndex): FlagSet {
   return set;
 }
 
-/** Every entry-point name, for the byte prefilter of whole-tree scans. */
-export const ENTRY_POINT_NAMES: readonly string[] = ENTRY_POINTS.map((e) => e.name);
-
-const MENTION = new RegExp(`\\b(?:${[...ENTRY_POINT_NAMES].sort((a, b) => b.length - a.length).join('|')})\\s*\\(`);
-
-/** Whether the text can hold a call of an entry point (a cheap test before parsing or walking). */
-export function mentionsEntryPoint(text: string): boolean {
-  return MENTION.test(text);
-}
+export { ENTRY_POINT_NAMES, mentionsEntryPoint } from './entry-points.js';

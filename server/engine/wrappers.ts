@@ -14,7 +14,7 @@
 // the caller's file (FlagTerm.foreign).
 import type { Language } from 'web-tree-sitter';
 import type { TextIndex } from './edits.js';
-import { isEntryPointName } from './entry-points.js';
+import { ENTRY_POINT_NAMES, isEntryPointName, mentionsEntryPoint } from './entry-points.js';
 import { describePath, type FlagFlow, type FlagTerm, type FlowValue, type Loc, type UnknownTerm } from './flag-flow.js';
 import { armText, compiledOn, conditionHolds } from './preproc-version.js';
 import { scratchParse } from './scratch-parser.js';
@@ -180,7 +180,8 @@ function macroWrappers(ctx: CollectContext): WrapperDef[] {
       else for (const inner of ctx.wrappers?.get(target) ?? []) out.push({ ...inner, name, path: ctx.path, line, via: [target, ...inner.via], ...arm });
       continue;
     }
-    if (!/\w\s*\(/.test(value.text)) continue;
+    // Only a value that calls an entry point or a wrapper is parsed (a header has hundreds of macros).
+    if (!mentionsEntryPoint(value.text) && !mentionsWrapper(value.text, ctx.wrappers)) continue;
     const params = named(field(def, 'parameters')!).filter((p) => p.type === 'identifier').map((p) => p.text);
     const tree = scratchParse(ctx.language, PREFIX + value.text + ';');
     if (!tree) continue;
@@ -284,6 +285,13 @@ function functionDeclaratorName(fn: SyntaxNode): string | undefined {
 }
 
 const namePatterns = new WeakMap<WrapperTable, RegExp>();
+
+const DEFINES_WRAPPER = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+\\w+(?:[^\\n\\\\]|\\\\[\\s\\S])*\\b(?:${[...ENTRY_POINT_NAMES].sort((a, b) => b.length - a.length).join('|')})\\b`, 'm');
+
+/** Whether a text #defines a macro whose value names an entry point (a wrapper, or an alias, of it). */
+export function definesEntryMacro(text: string): boolean {
+  return DEFINES_WRAPPER.test(text);
+}
 const ALIAS_DEFINE = /#\s*define\s+\w+\s+\(?\s*(?:get|pin)_user_pages\w*\s*\)?\s*$/m;
 
 /**

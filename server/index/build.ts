@@ -32,6 +32,7 @@ export async function indexProject(index: ProjectIndex, sources: IndexSources, a
       const text = rounds.definers.read(path);
       // Aliases (`#define DRV_PIN pin_user_pages`) name an entry point without calling it.
       if (text !== undefined && (mentionsEntryPoint(text) || mentionsWrapper(text, undefined, true))) index.set(path, analyse(path, text, index.table).wrappers);
+      await nextTurn();
     }
   }
   const callers = new Set<string>();
@@ -45,9 +46,15 @@ export async function indexProject(index: ProjectIndex, sources: IndexSources, a
       if (text === undefined || !mentionsWrapper(text, index.table)) continue;
       callers.add(path);
       index.set(path, analyse(path, text, index.table).wrappers);
+      await nextTurn();
     }
   }
   return callers;
+}
+
+/** Lets queued work run between files (the language server answers requests while it indexes). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Sources held in memory (the editor's open documents, tests). */

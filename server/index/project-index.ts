@@ -58,10 +58,18 @@ export class ProjectIndex {
    * Records the calls `path` makes through wrappers (its analysis with the table); a function
    * wrapper's analysis then follows its flags parameter into them (AnalyzeOptions.crossFileCallers).
    */
-  setCalls(path: string, calls: readonly CallSite[]): void {
+  setCalls(path: string, calls: readonly CallSite[]): boolean {
     const through = calls.filter((c) => c.via).map((c) => ({ names: c.via!, caller: { path, function: c.function, line: c.range.start.row + 1, flagSets: c.flagSets } }));
+    const before = this.viaByFile.get(path);
+    if (JSON.stringify(before ?? []) === JSON.stringify(through)) return false;
     if (through.length > 0) this.viaByFile.set(path, through);
     else this.viaByFile.delete(path);
+    return true;
+  }
+
+  /** The files that call a wrapper. */
+  callerFiles(): string[] {
+    return [...this.viaByFile.keys()].sort();
   }
 
   /** The calls of wrapper `name` from files other than `path` (its own file's calls the flow sees itself). */

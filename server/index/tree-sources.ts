@@ -55,8 +55,12 @@ export function readTextForIndex(path: string): string | undefined {
  * The project index of a tree from scratch (the plain scan, the editor's workspace): the files that
  * name an entry point under the roots and `includeDirs`, then the callers of what they define.
  */
-export async function indexTree(roots: { dirs: readonly string[]; files: readonly string[] }, includeDirs: readonly string[], analyse: AnalyseForIndex): Promise<{ index: ProjectIndex; callers: Set<string> }> {
-  const index = new ProjectIndex();
+export async function indexTree(
+  roots: { dirs: readonly string[]; files: readonly string[] },
+  includeDirs: readonly string[],
+  analyse: AnalyseForIndex,
+  index = new ProjectIndex(),
+): Promise<{ index: ProjectIndex; callers: Set<string> }> {
   const sources = treeSources({ dirs: [...roots.dirs, ...includeDirs], files: roots.files });
   const callers = await indexProject(index, sources, analyse);
   return { index, callers };
