@@ -24,6 +24,12 @@ runRuleTests('legacy-write-flag', {
       output: 'int f(unsigned long a, int direction, struct page **page)\n{\n\treturn get_user_pages_fast(a, 1, (direction != DMA_TO_DEVICE) ? FOLL_WRITE : 0, page);\n}\n',
     },
     {
+      name: 'a long boolean expression: the message names its start, the fix writes it whole',
+      code: 'int f(unsigned long a, struct my_req *req, struct page **p)\n{\n\treturn get_user_pages_fast(a, 1, req->dir != DMA_TO_DEVICE && !req->read_only, p);\n}\n',
+      findings: [{ line: 3, message: /^`req->dir != DMA_TO_DEVICE && !r…` passed as the flags of get_user_pages_fast\(\): a boolean.*Write `\(req->dir != DMA_TO_DEVICE && !req->read_only\) \? FOLL_WRITE : 0`/ }],
+      output: [['req->dir != DMA_TO_DEVICE && !req->read_only', '(req->dir != DMA_TO_DEVICE && !req->read_only) ? FOLL_WRITE : 0']],
+    },
+    {
       name: 'a negation through a local',
       code: 'int f(unsigned long a, bool ro, struct page **p)\n{\n\tint write = !ro;\n\n\treturn pin_user_pages_fast(a, 1, write, p);\n}\n',
       findings: [{ line: 3 }],

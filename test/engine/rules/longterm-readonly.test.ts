@@ -17,14 +17,14 @@ runRuleTests('longterm-readonly', {
       name: 'before 6.2: not reliable in COW mappings of non-anonymous memory',
       code: roPin,
       kernel: '6.1',
-      findings: [{ line: 3, severity: 'warning', message: /not reliable in a private writable \(COW\) mapping/ }],
+      findings: [{ line: 3, severity: 'warning', message: /not reliable on Linux 6\.1: .* in a private writable mapping/, related: /not reliable on Linux 6\.1 in a private writable \(COW\) mapping of: / }],
       output: null,
     },
     {
       name: 'from 6.2: reliable, with the memlock note',
       code: roPin,
       kernel: '6.12',
-      findings: [{ line: 3, severity: 'information', message: /reliable on Linux 6\.12.*memlock/ }],
+      findings: [{ line: 3, severity: 'information', message: /reliable on Linux 6\.12.*memlock/, related: /RLIMIT_MEMLOCK/ }],
       output: null,
     },
     {
@@ -37,8 +37,8 @@ runRuleTests('longterm-readonly', {
 
 test('longterm-readonly: the memory kinds named are the ones sim-core finds incoherent', async () => {
   const analysis = await analyze(roPin, '6.1', ['longterm-readonly']);
-  const message = analysis.findings[0]!.message;
-  const listed = /mapping of ([^:]+):/.exec(message)![1]!.split(', ');
+  const detail = analysis.findings[0]!.related.map((r) => r.message).find((m) => m.includes('mapping of: '))!;
+  const listed = /mapping of: ([^(]+) \(/.exec(detail)![1]!.split(', ');
   const incoherent = MEMORY_KINDS.filter((k) => k.mappings.includes('private'))
     .filter((k) => simulate({ kernel: { version: '6.1' }, memory: k.name, mapping: 'private', flags: ['FOLL_LONGTERM'], path: 'fast', then: ['write'], trace: false }).verdict === 'incoherent')
     .map((k) => k.name);

@@ -20,20 +20,20 @@ runRuleTests('rejected-flags', {
     {
       name: 'FOLL_NOWAIT on GUP-fast',
       code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn get_user_pages_fast(s, n, FOLL_WRITE | FOLL_NOWAIT, p);\n}\n',
-      findings: [{ line: 3, severity: 'error', message: /GUP-fast on Linux 6\.1 accepts only/ }],
+      findings: [{ line: 3, severity: 'error', message: /GUP-fast on Linux 6\.1 does not accept it/, related: /GUP-fast on Linux 6\.1 accepts only/ }],
       output: null,
     },
     {
       name: 'FOLL_LONGTERM on pin_user_pages_unlocked() on 6.1',
       code: 'long f(unsigned long s, unsigned long n, struct page **p)\n{\n\treturn pin_user_pages_unlocked(s, n, p, FOLL_LONGTERM);\n}\n',
-      findings: [{ line: 3, message: /6\.1 mm\/gup\.c:2367/ }],
+      findings: [{ line: 3, message: /FOLL_LONGTERM passed to pin_user_pages_unlocked\(\): Linux 6\.1 rejects it/, related: /6\.1 mm\/gup\.c:2367/ }],
       output: null,
     },
     {
       name: 'an internal flag on 6.12 that the entry point adds itself: dropped',
       code: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages(s, 1, FOLL_TOUCH | FOLL_WRITE, p);\n}\n',
       kernel: '6.12',
-      findings: [{ line: 3, message: /is_valid_gup_args/ }],
+      findings: [{ line: 3, related: /is_valid_gup_args/ }],
       output: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages(s, 1, FOLL_WRITE, p);\n}\n',
     },
   ],
