@@ -26,6 +26,11 @@ export interface ExpectedFinding {
   related?: RegExp;
 }
 
+/** Most cases are one call: a function with the parameters it uses that returns it (line 3). */
+export function fn(call: string, params = 'unsigned long s, int n, struct page **p'): string {
+  return `long f(${params})\n{\n\treturn ${call};\n}\n`;
+}
+
 /** `[before, after]`: `before` stands exactly once in the case's code and becomes `after`. */
 export type Replacement = readonly [string, string];
 

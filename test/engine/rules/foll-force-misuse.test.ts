@@ -1,4 +1,4 @@
-import { runRuleTests } from '../rule-tester.js';
+import { fn, runRuleTests } from '../rule-tester.js';
 
 /** etnaviv's shape: FOLL_WRITE|FOLL_FORCE on every path, and the file records whether the buffer is read-only. */
 const USERPTR = [
@@ -50,7 +50,7 @@ runRuleTests('foll-force-misuse', {
     },
     {
       name: 'a pin whose flags are unknown (a struct field): no finding on an unknown alone',
-      code: 'int f(struct my_dev *d, unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n, d->gup_flags | FOLL_LONGTERM, p);\n}\n',
+      code: fn('pin_user_pages_fast(s, n, d->gup_flags | FOLL_LONGTERM, p)', 'struct my_dev *d, unsigned long s, int n, struct page **p'),
     },
     {
       name: 'the upstream form after the series',
@@ -87,15 +87,15 @@ runRuleTests('foll-force-misuse', {
     },
     {
       name: 'FOLL_FORCE alone on a short-term pin: the flags become 0',
-      code: 'long f(unsigned long a, unsigned long n, struct page **map)\n{\n\treturn pin_user_pages_unlocked(a, n, map, FOLL_FORCE);\n}\n',
+      code: fn('pin_user_pages_unlocked(a, n, map, FOLL_FORCE)', 'unsigned long a, unsigned long n, struct page **map'),
       findings: [{ line: 3, message: /short-term pin needs no FOLL_FORCE on any kernel/ }],
-      output: 'long f(unsigned long a, unsigned long n, struct page **map)\n{\n\treturn pin_user_pages_unlocked(a, n, map, 0);\n}\n',
+      output: fn('pin_user_pages_unlocked(a, n, map, 0)', 'unsigned long a, unsigned long n, struct page **map'),
     },
     {
       name: 'FOLL_FORCE|FOLL_WRITE both unconditional: FOLL_WRITE stays, with a note',
-      code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n,\n\t\t\t\t   FOLL_FORCE | FOLL_WRITE | FOLL_LONGTERM,\n\t\t\t\t   p);\n}\n',
+      code: fn('pin_user_pages_fast(s, n,\n\t\t\t\t   FOLL_FORCE | FOLL_WRITE | FOLL_LONGTERM,\n\t\t\t\t   p)'),
       findings: [{ line: 4 }],
-      output: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n,\n\t\t\t\t   FOLL_WRITE | FOLL_LONGTERM,\n\t\t\t\t   p);\n}\n',
+      output: fn('pin_user_pages_fast(s, n,\n\t\t\t\t   FOLL_WRITE | FOLL_LONGTERM,\n\t\t\t\t   p)'),
     },
     {
       name: 'both unconditional, with the read-only choice recorded in the file: FOLL_WRITE follows it',
@@ -112,13 +112,13 @@ runRuleTests('foll-force-misuse', {
     },
     {
       name: 'FOLL_FORCE with FOLL_LONGTERM on get_user_pages (a long-term call even without a pin entry point)',
-      code: 'long f(unsigned long s, unsigned long n, struct page **p)\n{\n\treturn get_user_pages(s, n, FOLL_FORCE | FOLL_LONGTERM, p, NULL);\n}\n',
+      code: fn('get_user_pages(s, n, FOLL_FORCE | FOLL_LONGTERM, p, NULL)', 'unsigned long s, unsigned long n, struct page **p'),
       findings: [{ line: 3 }],
-      output: 'long f(unsigned long s, unsigned long n, struct page **p)\n{\n\treturn get_user_pages(s, n, FOLL_LONGTERM, p, NULL);\n}\n',
+      output: fn('get_user_pages(s, n, FOLL_LONGTERM, p, NULL)', 'unsigned long s, unsigned long n, struct page **p'),
     },
     {
       name: 'on 6.12 the message says the pin is reliable without it',
-      code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n, FOLL_FORCE | FOLL_WRITE | FOLL_LONGTERM, p);\n}\n',
+      code: fn('pin_user_pages_fast(s, n, FOLL_FORCE | FOLL_WRITE | FOLL_LONGTERM, p)'),
       kernel: '6.12',
       findings: [{ line: 3, message: /GUP breaks COW first since 6\.2/ }],
     },

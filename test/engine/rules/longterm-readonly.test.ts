@@ -2,15 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MEMORY_KINDS, simulate } from '../../../sim-core/index.js';
 import { analyze } from '../helpers.js';
-import { runRuleTests } from '../rule-tester.js';
+import { fn, runRuleTests } from '../rule-tester.js';
 
-const roPin = 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n, FOLL_LONGTERM, p);\n}\n';
+const roPin = fn('pin_user_pages_fast(s, n, FOLL_LONGTERM, p)');
 
 runRuleTests('longterm-readonly', {
   valid: [
-    { name: 'a writable long-term pin', code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n, FOLL_WRITE | FOLL_LONGTERM, p);\n}\n' },
-    { name: 'a short-term read-only pin (snapshot semantics)', code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n, 0, p);\n}\n' },
-    { name: 'flags partly unknown: FOLL_WRITE may be in them', code: 'int f(struct d *d, unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n, d->flags | FOLL_LONGTERM, p);\n}\n' },
+    { name: 'a writable long-term pin', code: fn('pin_user_pages_fast(s, n, FOLL_WRITE | FOLL_LONGTERM, p)') },
+    { name: 'a short-term read-only pin (snapshot semantics)', code: fn('pin_user_pages_fast(s, n, 0, p)') },
+    { name: 'flags partly unknown: FOLL_WRITE may be in them', code: fn('pin_user_pages_fast(s, n, d->flags | FOLL_LONGTERM, p)', 'struct d *d, unsigned long s, int n, struct page **p') },
   ],
   invalid: [
     {
