@@ -30,14 +30,14 @@ export const longtermReadonly: Rule = {
         'For {callee}(){path}: such a pin is reliable in private writable (COW) mappings only where GUP breaks COW first (84209e87c696).',
       reliable:
         'Read-only long-term pin is reliable on Linux {kernel}, but in a private mapping it populates anonymous pages that count against the memlock limit. ' +
-        'For {callee}(){path}: GUP breaks COW before pinning.',
+        'The read-only pin: {callee}(){path}.',
       kinds: "not reliable on Linux {kernel} in a private writable (COW) mapping of: {kinds} (sim-core's verdict after a write by the process)",
       advice:
         'to keep it coherent there, pass FOLL_WRITE (FOLL_FORCE|FOLL_WRITE if read-only mappings must be accepted: the idiom drivers used before {fixedIn}){requiresLong}',
       requiresLong: ', or require Linux {fixedIn}, where GUP breaks COW first (84209e87c696)',
       example: 'for example, {why}',
       memlock:
-        'in a private mapping it populates exclusive anonymous pages instead of pinning the shared zeropage, and those count against the memlock limit (RLIMIT_MEMLOCK, as VFIO accounts it)',
+        'GUP breaks COW before pinning, so in a private mapping the pin populates exclusive anonymous pages instead of pinning the shared zeropage; those count against the memlock limit (RLIMIT_MEMLOCK, as VFIO accounts it)',
     },
     // The severity of a finding comes from sim-core's verdict; the rule's default is the verdict for
     // a plain pin_user_pages(FOLL_LONGTERM) on the kernel.
