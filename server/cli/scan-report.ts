@@ -133,6 +133,8 @@ export function toJson(result: ScanResult, cwd: string): unknown {
         fingerprint: findingFingerprint(file.path, f, cwd),
         // { kind: "inline" | "baseline", reason, line? } when a comment or a baseline silences it.
         suppressed: f.suppressed ?? null,
+        // With a declared range of kernels (.pinsight.json "kernels"): on which of them it holds.
+        ...(f.onKernels ? { onKernels: f.onKernels } : {}),
         ...(f.ignoredSuppression ? { ignoredSuppression: f.ignoredSuppression } : {}),
       })),
     ),

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { analyzeFile, applyEdits, FINDING_RULES } from '../engine/index.js';
 import { findKernelMakefile, normalizeKernel } from '../engine/kernel-version.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
-import type { FileAnalysis, Finding, TextEdit } from '../engine/types.js';
+import type { FileAnalysis, Finding, KernelRange, TextEdit } from '../engine/types.js';
 import { failsRun } from '../project/policy.js';
 import { includeDirsOf, ProjectFiles, type ProjectConfig } from '../project/project-file.js';
 import type { ProjectIndex } from '../index/project-index.js';
@@ -74,7 +74,9 @@ export const scanCommand: Command = {
     // A project file's include directory that is not there is said once and left out.
     const fromProjects = [...new Set(roots.flatMap((r) => includeDirsOf(r)))].filter((d) => isDirectory(d) || (io.err(`pinsight scan: warning: include directory ${printable(d)} (.pinsight.json) is not a directory; left out`), false));
     const includeDirs = [...given, ...fromProjects];
-    const scanned = fast ? await scanFast(options.paths, io.cwd, kernel, source, includeDirs) : await scanPlain(files, options.paths, io.cwd, kernel, source, options.fix, keep, includeDirs);
+    const scanned = fast
+      ? await scanFast(options.paths, io.cwd, kernel, source, includeDirs, kernels)
+      : await scanPlain(files, options.paths, io.cwd, kernel, source, options.fix, keep, includeDirs, kernels);
     const result = { ...applyScanPolicy(scanned, policy, { read: options.baseline, write: options.writeBaseline }), ...(kernels ? { kernels } : {}) };
     io.out(render(result, options.format, io, options.verbose));
     for (const file of result.files) {
@@ -108,6 +110,8 @@ function resolveKernel(given: string | undefined, paths: string[], io: CliIO, pr
   const found = paths.map((p, i) => {
     const project = projects[i];
     if (project?.kernel) return { path: p, version: project.kernel, source: displayPath(project.path, cwd) };
+    // A project that declares only the range it supports is analysed as its oldest kernel, and for the rest of the range.
+    if (project?.kernels) return { path: p, version: project.kernels.from, source: `${displayPath(project.path, cwd)} "kernels": ${project.kernels.from}..${project.kernels.to}` };
     const tree = findKernelMakefile(resolve(cwd, p), note);
     return { path: p, version: tree?.version, source: tree ? displayPath(tree.makefile, cwd) : '' };
   });
@@ -146,15 +150,16 @@ export async function scanPlain(
   fix = false,
   fixable?: (path: string, findings: readonly Finding[]) => Finding[],
   includeDirs: readonly string[] = [],
+  kernels?: KernelRange,
 ): Promise<ScanResult> {
   const parser = await loadCParser();
-  const { index, callers } = await indexTree(classifyRoots(paths, cwd), includeDirs, (path, text, wrappers) => analyzeFile(parser, path, text, { kernel, wrappers, collectWrappers: true }));
+  const { index, callers } = await indexTree(classifyRoots(paths, cwd), includeDirs, (path, text, wrappers) => analyzeFile(parser, path, text, { kernel, kernels, wrappers, collectWrappers: true }));
   // The calls through wrappers first, so a wrapper's parameter is followed into them.
   for (const path of callers) {
     const text = readTextForIndex(path);
     if (text !== undefined) index.setCalls(path, analyzeFile(parser, path, text, { kernel, wrappers: index.table }).calls);
   }
-  return scan(parser, files, kernel, kernelSource, fix, fixable, index);
+  return scan(parser, files, kernel, kernelSource, fix, fixable, index, kernels);
 }
 
 /** Scans files (and fixes them in place with `fix`); exported for tests and benchmarks. */
@@ -168,6 +173,8 @@ export function scan(
   fixable: (path: string, findings: readonly Finding[]) => Finding[] = (_, f) => [...f],
   /** The project index (server/index/): calls through wrappers, parameters followed across files. */
   project?: ProjectIndex,
+  /** The project's supported kernels: findings for each (server/engine/kernel-range.ts). */
+  kernels?: KernelRange,
 ): ScanResult {
   const wrappers = project?.table;
   const results: FileResult[] = [];
@@ -185,7 +192,7 @@ export function scan(
     let text = read.text;
     let analysis: FileAnalysis;
     try {
-      analysis = analyzeFile(parser, path, text, { kernel, wrappers, crossFileCallers: project && ((name) => project.callersOf(name, path)) });
+      analysis = analyzeFile(parser, path, text, { kernel, kernels, wrappers, crossFileCallers: project && ((name) => project.callersOf(name, path)) });
     } catch (error) {
       // One file the engine cannot handle must not hide the others' results.
       errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
@@ -199,7 +206,7 @@ export function scan(
         if (count === 0) break;
         text = applyEdits(text, edits);
         fixedHere += count;
-        analysis = analyzeFile(parser, path, text, { kernel, wrappers, crossFileCallers: project && ((name) => project.callersOf(name, path)) });
+        analysis = analyzeFile(parser, path, text, { kernel, kernels, wrappers, crossFileCallers: project && ((name) => project.callersOf(name, path)) });
       }
       if (text !== before.text) {
         // Atomic, and never over a file that changed since it was read (safe-write.ts).

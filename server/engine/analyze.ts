@@ -6,7 +6,8 @@ import { analyzeCalls, findEntryCalls, mentionsEntryPoint, resolveForCall } from
 import { compiledOn } from './preproc-version.js';
 import { TextIndex, type OffsetEdit } from './edits.js';
 import { FlagFlow, indexFile, type FlowContext } from './flag-flow.js';
-import { normalizeKernel } from './kernel-version.js';
+import { compareKernel, normalizeKernel } from './kernel-version.js';
+import { mergeAcrossKernels, representativeKernels } from './kernel-range.js';
 import { MacroTable } from './macros.js';
 import { declinedParse } from './parser.js';
 import { MAX_NESTING, nestedDeeperThan } from './nesting.js';
@@ -25,8 +26,8 @@ export interface AnalyzeOptions {
   /** The file's path, for messages; the analysis never reads it. */
   path?: string;
   /**
-   * The kernels the project supports (`.pinsight.json`'s `kernels`): carried to the result only;
-   * the rules do not read it yet.
+   * The kernels the project supports (`.pinsight.json`'s `kernels`): the findings of all of them,
+   * each saying where it holds, when the target kernel is one of them (kernel-range.ts).
    */
   kernels?: KernelRange;
   /** Which finding codes to report (all when absent). */
@@ -52,8 +53,22 @@ export interface AnalyzeOptions {
   crossFileCallers?: FlowContext['crossFileCallers'];
 }
 
+/**
+ * One file's calls and findings on the target kernel; with a declared range of kernels
+ * (options.kernels), the findings of every kernel of the range, each saying where it holds
+ * (kernel-range.ts).
+ */
 export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): FileAnalysis {
   const kernel = normalizeKernel(options.kernel);
+  const range = options.kernels;
+  if (!range || compareKernel(kernel, range.from) < 0 || compareKernel(kernel, range.to) > 0) return analyzeOnce(text, tree, { ...options, kernel });
+  const kernels = [...new Set([...representativeKernels(range), kernel])].sort(compareKernel);
+  const byKernel = kernels.map((k) => ({ kernel: k, analysis: analyzeOnce(text, tree, { ...options, kernel: k, collectWrappers: k === kernel && options.collectWrappers }) }));
+  return mergeAcrossKernels(kernel, range, byKernel);
+}
+
+function analyzeOnce(text: string, tree: Tree, options: AnalyzeOptions): FileAnalysis {
+  const kernel = options.kernel;
   // Every rule starts from an entry-point call: a file that names none has nothing to report and is
   // answered without walking its tree (the language server calls this on every keystroke).
   if (!mentionsEntryPoint(text) && !mentionsWrapper(text, options.wrappers, options.collectWrappers)) return { calls: [], findings: [], kernel };
@@ -88,6 +103,7 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
       if (options.enabled && !options.enabled(rule.meta.code)) continue;
       const context: RuleContext = {
         kernel,
+        kernels: options.kernels,
         text,
         index,
         root,

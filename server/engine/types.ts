@@ -99,6 +99,11 @@ export interface Finding {
   suppressed?: Suppression;
   /** A `pinsight: ignore[...]` comment for this finding that does not apply (it gives no reason). */
   ignoredSuppression?: { line: number; message: string };
+  /**
+   * Set when the project declares the kernels it supports: on which of them the finding holds
+   * ("holds before 6.2; not from 6.2"), server/engine/kernel-range.ts.
+   */
+  onKernels?: { range: KernelRange; holds: string };
 }
 
 export interface Suppression {

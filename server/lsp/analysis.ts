@@ -103,6 +103,8 @@ export class Analyzer {
     if (this.settings.kernel !== 'auto') return { kernel: this.settings.kernel, source: 'setting' };
     const project = this.projectFor(path);
     if (project?.kernel) return { kernel: project.kernel, source: 'project', projectFile: project.path };
+    // Only a range declared: its oldest kernel, the findings of the rest said on each (kernel-range.ts).
+    if (project?.kernels) return { kernel: project.kernels.from, source: 'project', projectFile: project.path };
     const dirs = path ? [dirname(path)] : this.workspaceRoots();
     for (const dir of dirs) {
       const found = this.detect(dir);

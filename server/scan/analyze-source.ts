@@ -5,7 +5,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { NONBLOCKING_READ } from '../engine/safe-read.js';
 import { analyzeTree, mentionsEntryPoint } from '../engine/index.js';
 import type { CParser } from '../engine/parser.js';
-import type { CallSite, Finding, WrapperDef } from '../engine/types.js';
+import type { CallSite, Finding, KernelRange, WrapperDef } from '../engine/types.js';
 import { mentionsWrapper } from '../engine/wrappers.js';
 import { macroDefinitions } from '../index/define-lines.js';
 import { sliceForEngine } from './engine-reach.js';
@@ -60,6 +60,8 @@ export class SourceAnalyzer {
     private readonly slice = true,
     /** Earlier results (result-cache.ts), by path; none when absent. */
     private readonly cached?: CacheEntries,
+    /** The project's supported kernels: findings for each (server/engine/kernel-range.ts). */
+    private readonly kernels?: KernelRange,
   ) {}
 
   /**
@@ -157,7 +159,7 @@ export class SourceAnalyzer {
     const tree = this.parser.parse(source);
     try {
       const onCallersWanted = asked && ((name: string) => void asked.add(name));
-      const { calls, findings, wrappers } = analyzeTree(source, tree, { kernel: this.kernel, path, onCallersWanted, collectWrappers: true });
+      const { calls, findings, wrappers } = analyzeTree(source, tree, { kernel: this.kernel, kernels: this.kernels, path, onCallersWanted, collectWrappers: true });
       return calls.length > 0 || findings.length > 0 || wrappers ? { path, calls, findings, ...(wrappers ? { wrappers } : {}) } : undefined;
     } finally {
       tree.delete();

@@ -19,6 +19,7 @@ import { ResultCache, type CacheEntries, type CacheLocation } from './result-cac
 import { envPrefilter, planRipgrep, type Prefilter } from './prefilter.js';
 import { startRipgrep } from './ripgrep.js';
 import { classifyRoots, walkDirectories, type Roots } from './walk.js';
+import type { KernelRange } from '../engine/types.js';
 import { analyzeFile } from '../engine/index.js';
 import { indexProject } from '../index/build.js';
 import { ProjectIndex } from '../index/project-index.js';
@@ -44,6 +45,8 @@ export interface ScanTreeOptions {
   poolFrom?: number;
   /** Reuse earlier results of unchanged files (result-cache.ts); off when absent. */
   cache?: CacheLocation;
+  /** The project's supported kernels: findings for each of them (server/engine/kernel-range.ts). */
+  kernels?: KernelRange;
   /** Directories whose files are read for the project index only (a kernel tree's include/): never reported. */
   includeDirs?: readonly string[];
 }
@@ -82,8 +85,10 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   const prefilter = options.prefilter ?? envPrefilter();
   const workers = options.workers ?? envWorkers() ?? defaultWorkerCount();
   const slice = options.slice ?? true;
-  const cache = options.cache && ResultCache.open(options.cache, options.kernel, [...roots.dirs, ...roots.files]);
-  const runner = new Runner({ kernel: options.kernel, slice, cached: cache?.entries }, workers, options.poolFrom ?? envNumber('PINSIGHT_POOL_FROM') ?? POOL_FILES);
+  // A declared range changes every answer: it is part of what the cache is keyed by.
+  const cacheKernel = options.kernels ? `${options.kernel} of ${options.kernels.from}..${options.kernels.to}` : options.kernel;
+  const cache = options.cache && ResultCache.open(options.cache, cacheKernel, [...roots.dirs, ...roots.files]);
+  const runner = new Runner({ kernel: options.kernel, kernels: options.kernels, slice, cached: cache?.entries }, workers, options.poolFrom ?? envNumber('PINSIGHT_POOL_FROM') ?? POOL_FILES);
   let used: 'rg' | 'node' = 'node';
   let filesScanned: number | undefined;
   let prefilterMs: number | undefined;
@@ -152,7 +157,7 @@ async function throughWrappers(results: FileResult[], roots: Roots, options: Sca
   const analyse = (path: string, text: string, collect: boolean, crossFile = false) => {
     try {
       const crossFileCallers = crossFile ? (name: string) => index.callersOf(name, path) : undefined;
-      return analyzeFile(parser, path, text, { kernel, wrappers: index.table, collectWrappers: collect, crossFileCallers });
+      return analyzeFile(parser, path, text, { kernel, kernels: options.kernels, wrappers: index.table, collectWrappers: collect, crossFileCallers });
     } catch (error) {
       errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
       return { calls: [], findings: [] };

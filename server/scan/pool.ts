@@ -11,9 +11,12 @@ import { Worker } from 'node:worker_threads';
 import type { CParser } from '../engine/parser.js';
 import { addCounters, emptyCounters, SourceAnalyzer, type FileResult, type ScanCounters } from './analyze-source.js';
 import type { CacheEntries } from './result-cache.js';
+import type { KernelRange } from '../engine/types.js';
 
 export interface WorkerConfig {
   kernel: string;
+  /** The project's supported kernels (findings for each, server/engine/kernel-range.ts). */
+  kernels?: KernelRange;
   slice: boolean;
   /** Earlier results (result-cache.ts); each lane reports what it adds. */
   cached?: CacheEntries;
@@ -158,7 +161,7 @@ export class Lanes {
         parser().then(
           (p) =>
             setImmediate(() => {
-              analyzer ??= new SourceAnalyzer(p, this.config.kernel, this.config.slice, this.config.cached);
+              analyzer ??= new SourceAnalyzer(p, this.config.kernel, this.config.slice, this.config.cached, this.config.kernels);
               this.done(lane, analyzeBatch(analyzer, batch));
             }),
           (error: unknown) => this.done(lane, { failure: error instanceof Error ? error.message : String(error) }),

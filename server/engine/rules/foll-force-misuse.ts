@@ -64,7 +64,11 @@ export const follForceMisuse: Rule = {
       const afterFix = forced.filter((v) => v.flags.has('FOLL_WRITE')).map((v) => [...v.flags.keys()].filter((f) => f !== 'FOLL_FORCE'));
       const errno = afterFix.map((flags) => refusalOnReadOnlyMapping(context.kernel, flags, call.entry.name, call.entry.fast)).find((e) => e);
       const candidates = follForceFixes(context, call, errno ? messages.writeStaysFix!.replace('{errno}', errno) : undefined);
-      const readOnly = longterm ? readOnlyCase(context.kernel, call, forced) : undefined;
+      // A project that still supports an older kernel (`kernels`) needs the idiom as long as that kernel does.
+      const oldest = context.kernels && compareReleases(context.kernels.from, context.kernel) < 0 ? context.kernels.from : undefined;
+      const readOnlyThen = longterm && oldest ? readOnlyCase(oldest, call, forced) : undefined;
+      const readOnly = readOnlyThen?.unreliable ? readOnlyThen : longterm ? readOnlyCase(context.kernel, call, forced) : undefined;
+      const readOnlyKernel = readOnlyThen?.unreliable ? oldest! : context.kernel;
       // A fix that takes the idiom away from the read-only case is right only where a read-only long-term pin is reliable.
       const safe = candidates.filter((c) => !(c.needsReliableReadOnlyPin && readOnly?.unreliable));
       const at = anchorOf(call, terms.find((t) => anchorOf(call, t).start === t.loc.start) ?? first);
@@ -79,7 +83,7 @@ export const follForceMisuse: Rule = {
         context.report({
           messageId: 'keep',
           severity: 'information',
-          data: { callee: call.site.callee, kernel: context.kernel, until: until ? formatMessage(messages.until!, { until }) : messages.keepUntil! },
+          data: { callee: call.site.callee, kernel: readOnlyKernel, until: until ? formatMessage(messages.until!, { until }) : messages.keepUntil! },
           start: at.start,
           end: at.end,
           related: [...related, detailAt(call, formatMessage(messages.keepWhy!, { kinds: readOnly!.kinds, until: until ?? 'a later kernel' }))],

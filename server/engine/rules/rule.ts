@@ -5,7 +5,7 @@ import type { FlagFlow, FlowValue } from '../flag-flow.js';
 import type { ResolvedEntryPoint } from '../entry-points.js';
 import type { MacroTable } from '../macros.js';
 import type { SyntaxNode } from '../syntax.js';
-import type { CallSite, Fix, RelatedInformation, Severity } from '../types.js';
+import type { CallSite, Fix, KernelRange, RelatedInformation, Severity } from '../types.js';
 
 export interface RuleMeta {
   /** Stable, public: CLI output, SARIF rule ids, editor settings. */
@@ -49,6 +49,8 @@ export interface Report {
 
 export interface RuleContext {
   kernel: string;
+  /** The kernels the project supports, when it says (`.pinsight.json`): advice must hold on all of them. */
+  kernels?: KernelRange;
   text: string;
   index: TextIndex;
   root: SyntaxNode;
