@@ -2,7 +2,8 @@
 // place. A kernel version is the set of switches on from that version; model code asks
 // `kernel.has('name')`, never "which version is this?".
 import { SimError, unknownName } from './errors.js';
-import { atLeast, outsideKnownRange, parseVersion, type Version } from './version.js';
+import { type SymbolName, LEDGER_NAMES, commitText, nameIn } from './kernel-names.js';
+import { KNOWN_TREES, atLeast, compareVersions, outsideKnownRange, parseVersion, type Version } from './version.js';
 
 export interface Behaviour {
   /** the switch's name, e.g. 'unshare-longterm-ro-cow' */
@@ -280,17 +281,13 @@ function modelledVersion(version: string): Version {
   return parseVersion(outside ? outside.answeredAs : version);
 }
 
-/** The trees traces cite, oldest first: a kernel cites the one of its era (Kernel.tree). */
-const CITED_TREES = ['5.10', '6.1', '6.12', '7.3'] as const;
-type CitedTree = (typeof CITED_TREES)[number];
-
 /** A kernel as the model sees it: its switches, and how to cite the source it follows. */
 export class Kernel {
   readonly version: string;
   readonly v: Version;
   readonly on: ReadonlySet<string>;
-  /** the source tree cited in traces: the one of the trees we read that is closest to `version` */
-  readonly tree: CitedTree;
+  /** the release ("X.Y") whose source traces cite: the version's own, or the known tree answering for it */
+  readonly release: string;
   /**
    * Set for kernels older than the model's baseline: sim-core's oldest behaviour is 5.10's (the copy
    * of pinned pages at fork, 5.9, is not a switch).
@@ -298,14 +295,15 @@ export class Kernel {
   readonly belowBaseline: string | undefined;
   /** Set for versions outside the known trees' range: which tree answers for it, said in every output. */
   readonly outsideRange: string | undefined;
+  private readonly m: Version;
   constructor(readonly spec: KernelSpec) {
     this.v = parseVersion(spec.version);
     this.version = spec.version.trim();
     this.on = behavioursFor(spec);
-    const m = modelledVersion(spec.version);
-    this.tree = atLeast(m, '7.2') ? '7.3' : atLeast(m, '6.2') ? '6.12' : atLeast(m, '6.1') ? '6.1' : '5.10';
+    this.m = modelledVersion(spec.version);
+    this.release = `${this.m[0]}.${this.m[1]}`;
     this.outsideRange = outsideKnownRange(spec.version)?.note;
-    this.belowBaseline = atLeast(m, BASELINE)
+    this.belowBaseline = atLeast(this.m, BASELINE)
       ? undefined
       : `Linux ${this.version} is older than sim-core's baseline (${BASELINE}): it is modelled with ${BASELINE}'s behaviour`;
   }
@@ -316,23 +314,38 @@ export class Kernel {
   has(name: BehaviourName): boolean {
     return this.on.has(name);
   }
-  /** A function's (or file's) name in the cited tree, for those renamed or moved between 6.1 and 6.12 (5.10 has 6.1's, 7.3 6.12's). */
-  fn(in61: string, in612: string): string {
-    return this.name({ '6.1': in61, '6.12': in612 });
+  /** Whether traces cite a tree we read (5.10, 6.1, 6.12, 7.2, 7.3) or a release between them. */
+  get knownTree(): boolean {
+    return (KNOWN_TREES as readonly string[]).includes(this.release);
   }
   /**
-   * A name (of a function or a file) as the cited tree has it, from the names it had since each tree
-   * that changed it: `k.name({ '5.10': 'hugetlb_cow', '6.1': 'hugetlb_wp' })` is hugetlb_cow on 5.10
-   * and hugetlb_wp from 6.1 on. The oldest entry stands for older trees.
+   * A function the name ledger (kernel-names.ts) knows, as this release has it: its name for the
+   * trace step ("gup_pte_range()") and the citation, which for a release between the trees we read
+   * names the commit that renamed or moved it: "mm/gup.c gup_pte_range() (6.3, until 23babe1934d7
+   * in 6.10: gup_fast_pte_range())".
    */
-  name(since: Partial<Record<CitedTree, string>>): string {
-    const given = CITED_TREES.filter((t) => since[t] !== undefined);
-    const atOrBelow = given.filter((t) => CITED_TREES.indexOf(t) <= CITED_TREES.indexOf(this.tree));
-    return since[atOrBelow.at(-1) ?? given[0]!]!;
+  cite(symbol: SymbolName): { fn: string; ref: string } {
+    const c = nameIn(symbol, this.m, ...this.treesAround());
+    let tag = this.release;
+    if (!this.knownTree && c.since) tag += `, since ${commitText(c.since)} in ${c.since.release}`;
+    else if (!this.knownTree && c.until) {
+      const u = c.until;
+      const what = u.file === c.file ? `${u.fn}()` : u.fn === c.fn ? u.file : `${u.file} ${u.fn}()`;
+      tag += `, until ${commitText(u.rename)} in ${u.rename.release}: ${what}`;
+    }
+    return { fn: `${c.fn}()`, ref: `${c.file} ${c.fn}() (${tag})` };
   }
-  /** "mm/gup.c follow_page_pte() (6.12)" */
+  /** "mm/gup.c follow_page_pte() (6.12)": a function with one name and file in every release (else cite()). */
   ref(file: string, fn: string): string {
-    return `${file} ${fn}() (${this.tree})`;
+    if (LEDGER_NAMES.has(fn)) throw new SimError(`internal: ${fn}() changed name or file between releases: cite it through the name ledger`);
+    return `${file} ${fn}() (${this.release})`;
+  }
+  /** The known trees on either side of this release (the same tree twice for a known tree). */
+  private treesAround(): [Version, Version | undefined] {
+    const trees = KNOWN_TREES.map((t) => parseVersion(t));
+    const below = trees.filter((t) => compareVersions(t, this.m) <= 0).at(-1) ?? trees[0]!;
+    const above = trees.find((t) => compareVersions(t, this.m) >= 0);
+    return [below, above];
   }
   /** A short description: "6.2" or "6.2 without unshare-longterm-ro-cow". */
   describe(): string {

@@ -83,7 +83,7 @@ function copyLeaf(parent: Mm, child: Mm, vma: Vma, leaf: Leaf): void {
     copy.content.put(0, f.content.at(e.index));
     copy.exclusive.put(0, 1);
     mapLeaf(child, 'pte', leaf.base, { type: 'present', folio: copy, index: 0, writable: (vma.flags & VM_WRITE) !== 0, dirty: true, softDirty: true, special: false });
-    t.add(k.fn('copy_present_page()', 'copy_present_page()'), `-> ${f.name} at ${va(leaf.base)} is exclusive and may be pinned: the child gets a copy ${copy.name}; the parent keeps it writable`, k.ref('mm/memory.c', 'copy_present_page'));
+    t.add('copy_present_page()', `-> ${f.name} at ${va(leaf.base)} is exclusive and may be pinned: the child gets a copy ${copy.name}; the parent keeps it writable`, k.ref('mm/memory.c', 'copy_present_page'));
     return;
   }
   // share: page_try_dup_anon_rmap() clears PageAnonExclusive; COW mappings write-protect both sides.
