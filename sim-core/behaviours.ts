@@ -2,7 +2,7 @@
 // place. A kernel version is the set of switches on from that version; model code asks
 // `kernel.has('name')`, never "which version is this?".
 import { SimError, unknownName } from './errors.js';
-import { type SymbolName, LEDGER_NAMES, commitText, nameIn } from './kernel-names.js';
+import { type SymbolName, LEDGER_NAMES, changeText, nameIn } from './kernel-names.js';
 import { KNOWN_TREES, atLeast, compareVersions, outsideKnownRange, parseVersion, type Version } from './version.js';
 
 export interface Behaviour {
@@ -327,11 +327,11 @@ export class Kernel {
   cite(symbol: SymbolName): { fn: string; ref: string } {
     const c = nameIn(symbol, this.m, ...this.treesAround());
     let tag = this.release;
-    if (!this.knownTree && c.since) tag += `, since ${commitText(c.since)} in ${c.since.release}`;
-    else if (!this.knownTree && c.until) {
+    if (!this.knownTree && c.since) tag += `, since ${changeText(c.since)}`;
+    if (!this.knownTree && c.until) {
       const u = c.until;
       const what = u.file === c.file ? `${u.fn}()` : u.fn === c.fn ? u.file : `${u.file} ${u.fn}()`;
-      tag += `, until ${commitText(u.rename)} in ${u.rename.release}: ${what}`;
+      tag += `, until ${changeText(u.rename)}: ${what}`;
     }
     return { fn: `${c.fn}()`, ref: `${c.file} ${c.fn}() (${tag})` };
   }

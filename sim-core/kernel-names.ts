@@ -200,7 +200,8 @@ export function nameIn(symbol: SymbolName, v: Version, below: Version, above: Ve
   return out;
 }
 
-/** "63b605128655" or "commit not identified" */
-export function commitText(r: Rename): string {
-  return r.id && r.checked ? r.id : r.id ? `${r.id} [unverified]` : 'commit not identified';
+/** "63b605128655 in 6.3", or for a change not verified "6.1 at the latest (commit not identified)" */
+export function changeText(r: Rename): string {
+  if (!r.checked) return `${r.release} at the latest (${r.id ? `${r.id}, unverified` : 'commit not identified'})`;
+  return `${r.id} in ${r.release}`;
 }
