@@ -22,8 +22,9 @@ export interface Behaviour {
 
 /**
  * The switches. With none on, the model is Linux 5.10 (BASELINE). Commit ids marked "[unverified id]"
- * come from the reference notes, not from a commit page (84209e87c696, 8ac268436e6d and 19eaf44954df
- * were checked against later mainline commits that cite them). "since"/"until" values were checked
+ * or "recalled" come from the reference notes, not from a commit page (84209e87c696, 8ac268436e6d,
+ * 19eaf44954df, d64e2dbc33a1, 34ed8d0dcd69, 9cb28da54643 were checked against mainline logs and later
+ * mainline commits that cite them). "since"/"until" values were checked
  * against the trees we read (Debian 5.10.262, 6.1, 6.12.117/118, 7.2.12, 7.3.4: a switch is on in
  * exactly those of them newer than its since and older than its until) and, where noted, are
  * recalled rather than verified for the releases between them.
@@ -33,7 +34,8 @@ const BEHAVIOURS = [
     name: 'unshare-longterm-ro-cow',
     since: '6.2',
     commit: '84209e87c696 "mm/gup: reliable R/O long-term pinning in COW mappings"',
-    kernelFile: 'mm/internal.h',
+    // 6.2's gup_must_unshare() is in include/linux/mm.h; 63b605128655 moved it to mm/internal.h in 6.3 (kernel-names.ts)
+    kernelFile: 'include/linux/mm.h',
     kernelFunction: 'gup_must_unshare',
     summary:
       'An R/O FOLL_LONGTERM pin of a non-anonymous page (pagecache, shared/huge zeropage, hugetlb file page) in a COW mapping first breaks COW (FAULT_FLAG_UNSHARE); GUP-fast (no vma) falls back to the slow path. Before: such pages were pinned as they are, and the next write replaced them.',
@@ -60,7 +62,7 @@ const BEHAVIOURS = [
   {
     name: 'gup-args-validated',
     since: '6.3',
-    commit: 'd64e2dbc33a1 [unverified id] (Jason Gunthorpe\'s GUP interface cleanup, is_valid_gup_args())',
+    commit: 'd64e2dbc33a1 "mm/gup: simplify the external interface functions and consolidate invariants"',
     kernelFile: 'mm/gup.c',
     kernelFunction: 'is_valid_gup_args',
     summary:
@@ -80,18 +82,27 @@ const BEHAVIOURS = [
     since: '6.5',
     commit: 'a6e79df92e4a "mm/gup: disallow FOLL_LONGTERM GUP-fast writing to file-backed mappings"',
     kernelFile: 'mm/gup.c',
-    kernelFunction: 'gup_fast_folio_allowed',
+    kernelFunction: 'folio_fast_pin_allowed',
     summary:
-      'GUP-fast does not pin a writable long-term file folio it cannot vouch for (anything but anon, shmem, hugetlb) and leaves it to the slow path, where check_vma_flags() decides. (Named folio_fast_pin_allowed() until 6.9.)',
+      'GUP-fast does not pin a writable long-term file folio it cannot vouch for (anything but anon, shmem, hugetlb) and leaves it to the slow path, where check_vma_flags() decides. (gup_fast_folio_allowed() from 6.10, f002882ca369.)',
   },
   {
     name: 'io-uring-file-check-in-gup',
     since: '6.5',
-    commit: '"io_uring: rsrc: delegate VMA file-backed check to GUP" (Lorenzo Stoakes) [id not verified; release recalled]',
+    commit: '34ed8d0dcd69 "io_uring: rsrc: delegate VMA file-backed check to GUP"',
     kernelFile: 'io_uring/rsrc.c',
     kernelFunction: 'io_sqe_buffer_register',
     summary:
-      'io_uring fixed buffers are pinned with FOLL_WRITE|FOLL_LONGTERM and GUP alone decides (6.12: pin_user_pages_fast() in io_pin_pages()). Before (6.1): pin_user_pages(), then any file-backed VMA but shmem and hugetlbfs is refused with -EOPNOTSUPP, private mappings included.',
+      'io_uring fixed buffers are pinned with FOLL_WRITE|FOLL_LONGTERM and GUP alone decides (io_pin_pages(); pin_user_pages_fast() from 6.10, see io-uring-pin-fast). Before (6.1): pin_user_pages(), then any file-backed VMA but shmem and hugetlbfs is refused with -EOPNOTSUPP, private mappings included.',
+  },
+  {
+    name: 'io-uring-pin-fast',
+    since: '6.10',
+    commit: '1943f96b3816 "io_uring: unify io_pin_pages()" (backported to 6.6.y in Mar 2025)',
+    kernelFile: 'io_uring/memmap.c',
+    kernelFunction: 'io_pin_pages',
+    summary:
+      'io_pin_pages() pins a fixed buffer with pin_user_pages_fast() (GUP-fast first, the slow path for the rest): 6.12 io_uring/memmap.c. Before (6.1 io_uring/rsrc.c): pin_user_pages() under the mmap lock.',
   },
   {
     name: 'anon-mthp',
@@ -116,11 +127,11 @@ const BEHAVIOURS = [
   {
     name: 'hugetlb-generic-gup',
     since: '6.10',
-    commit: '"mm/gup: handle hugetlb in the generic follow_page_mask code" (Peter Xu) [id and release recalled, not verified]',
+    commit: '9cb28da54643 "mm/gup: handle hugetlb in the generic follow_page_mask code" (after 4849807114b8 "mm/gup: retire follow_hugetlb_page()", 6.6)',
     kernelFile: 'mm/gup.c',
     kernelFunction: 'follow_huge_pmd',
     summary:
-      'The GUP slow path follows hugetlb pages through the generic follow_page_mask() (follow_huge_pmd()/follow_huge_pud()) instead of follow_hugetlb_page(). Changes the functions in the trace, not the outcome.',
+      'The GUP slow path follows hugetlb pages through the generic follow_page_mask() (follow_huge_pmd()/follow_huge_pud()) instead of hugetlb_follow_page_mask() (6.6 to 6.9; follow_hugetlb_page() before). Changes the functions in the trace, not the outcome; the trace names come from the name ledger (kernel-names.ts), by release.',
   },
   // ---- 5.10 -> 6.1: what 5.10 lacks (the model's baseline is 5.10; checked against Debian's
   // 5.10.262 and 6.1 trees and a real 5.10.262 run of cow.c; releases between marked as recalled) ----

@@ -71,3 +71,12 @@ test('longterm-migrate-movable: 5.10 pins a ZONE_MOVABLE page where it is, 6.1 m
     if (path === 'slow') assert.ok(old.trace.some((s) => s.fn === 'check_and_migrate_cma_pages()'));
   }
 });
+
+test('io_uring pins fixed buffers with pin_user_pages() until 6.9 and pin_user_pages_fast() from 6.10 (1943f96b3816)', () => {
+  const apiOf = (version: string) =>
+    simulate({ kernel: { version }, memory: 'anon', mapping: 'private', api: 'io_uring_register_buffers', flags: [], then: ['write'] }).trace.find((s) => /^pin_user_pages(_fast)?\(\)$/.test(s.fn))?.fn;
+  assert.equal(apiOf('6.1'), 'pin_user_pages()');
+  assert.equal(apiOf('6.9'), 'pin_user_pages()');
+  assert.equal(apiOf('6.10'), 'pin_user_pages_fast()');
+  assert.equal(apiOf('6.12'), 'pin_user_pages_fast()');
+});
