@@ -125,6 +125,15 @@ const BEHAVIOURS = [
       'A write/unshare fault never reuses a page of a large anonymous folio that is not marked exclusive: it copies. Before: reused when the folio\'s reference count was 1. Replaced by wp-reuse-large-anon-folio.',
   },
   {
+    name: 'swapin-map-writable-on-read',
+    since: '6.11',
+    commit: 'c18160dba5ff "mm: swap: reuse exclusive folio directly instead of wp page faults"',
+    kernelFile: 'mm/memory.c',
+    kernelFunction: 'do_swap_page',
+    summary:
+      'A swap-in fault maps an exclusive anonymous page writable in a VM_WRITE mapping even on a read fault (6.12; not when soft-dirty tracking or uffd-wp needs the write fault). Before (6.1): writable only for a write fault (maybe_mkwrite() under FAULT_FLAG_WRITE); a read fault maps it read-only and the next write reuses it in do_wp_page().',
+  },
+  {
     name: 'hugetlb-generic-gup',
     since: '6.10',
     commit: '9cb28da54643 "mm/gup: handle hugetlb in the generic follow_page_mask code" (after 4849807114b8 "mm/gup: retire follow_hugetlb_page()", 6.6)',
@@ -181,6 +190,15 @@ const BEHAVIOURS = [
     kernelFunction: 'copy_hugetlb_page_range',
     summary:
       'fork() gives the child a copy of a maybe-pinned private hugetlb page at once, as copy_present_page() does for small pages (5.9). Before (5.10): the page is shared and write-protected, and the parent\'s next write copies it away from the pin.',
+  },
+  {
+    name: 'hugetlb-fork-needs-anon-vma',
+    since: '6.0',
+    commit: 'bcd51a3c679d "hugetlb: lazy page table copies in fork()"',
+    kernelFile: 'mm/memory.c',
+    kernelFunction: 'vma_needs_copy',
+    summary:
+      'fork() copies the page tables of a hugetlb VMA only when it has an anon_vma (private pages were faulted in), like any other VMA; a shared hugetlb mapping is left to the child\'s faults. Before (5.10 copy_page_range()): every hugetlb VMA is copied.',
   },
   {
     name: 'mprotect-writable-exclusive-anon',

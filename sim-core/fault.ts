@@ -252,13 +252,18 @@ function doSwapPage(mm: Mm, vma: Vma, vpn: number, ff: FaultFlags): FaultResult 
     return 'ok';
   }
   if (!folio.ksm && (exclusive || folio.refcount === 1)) {
-    const needsSoftDirtyWp = vmaSoftDirtyEnabled(vma) && !e.softDirty;
-    if (vma.flags & VM_WRITE && !needsSoftDirtyWp) {
-      writable = true;
-      if (ff.write) {
-        dirty = true;
-        writeDone = true;
+    if (k.has('swapin-map-writable-on-read')) {
+      // 6.12 mm/memory.c do_swap_page(): pte_mkwrite() with VM_WRITE (unless soft-dirty tracking
+      // needs the write fault), whether or not the fault is a write.
+      const needsSoftDirtyWp = vmaSoftDirtyEnabled(vma) && !e.softDirty;
+      if (vma.flags & VM_WRITE && !needsSoftDirtyWp) {
+        writable = true;
+        if (ff.write) dirty = writeDone = true;
       }
+    } else if (ff.write && vma.flags & VM_WRITE) {
+      // 6.1 mm/memory.c do_swap_page(): maybe_mkwrite(pte_mkdirty()) only for FAULT_FLAG_WRITE; a
+      // read fault maps the exclusive page read-only and the next write goes through do_wp_page().
+      writable = dirty = writeDone = true;
     }
     setPageAnonExclusive(folio, index, true);
   }

@@ -39,8 +39,11 @@ export function fork(parent: Mm, childName: string): Mm {
     if (vma.flags & VM_DONTCOPY) continue;
     const cv = vma.clone();
     child.addVma(cv);
-    // vma_needs_copy(): without anonymous pages (or hugetlb) the child just faults the file in again.
-    if (!(vma.flags & (VM_HUGETLB | VM_PFNMAP)) && !vma.anonVma) continue;
+    // vma_needs_copy(): without anonymous pages the child just faults the file in again. 5.10
+    // copy_page_range() copies every hugetlb VMA; 6.1/6.12 mm/memory.c vma_needs_copy() only those
+    // with an anon_vma (or VM_PFNMAP/VM_MIXEDMAP), 7.3 those with an anon_vma or VM_COPY_ON_FORK.
+    const always = k.has('hugetlb-fork-needs-anon-vma') ? VM_PFNMAP : VM_HUGETLB | VM_PFNMAP;
+    if (!(vma.flags & always) && !vma.anonVma) continue;
     try {
       for (const leaf of parent.pt.leavesIn(vma.start, vma.end)) copyLeaf(parent, child, vma, leaf);
     } catch (error) {
