@@ -2,7 +2,7 @@
 // place. A kernel version is the set of switches on from that version; model code asks
 // `kernel.has('name')`, never "which version is this?".
 import { SimError, unknownName } from './errors.js';
-import { type SymbolName, LEDGER_NAMES, changeText, nameIn } from './kernel-names.js';
+import { type SymbolName, LEDGER_NAMES, changeText, ledgerSymbolOf, nameIn } from './kernel-names.js';
 import { KNOWN_TREES, atLeast, compareVersions, outsideKnownRange, parseVersion, type Version } from './version.js';
 
 export interface Behaviour {
@@ -383,6 +383,16 @@ export class Kernel {
     if (this.spec.without?.length) parts.push(`without ${this.spec.without.join(', ')}`);
     return parts.join(' ');
   }
+}
+
+/**
+ * What release `version` calls the function `fn` of `file` (as some tree has it), when the name
+ * ledger knows it renamed or moved: its name and citation there; undefined for names the ledger
+ * does not track (they are the same in every release).
+ */
+export function ledgerNameOn(version: string, file: string, fn: string): { fn: string; ref: string } | undefined {
+  const symbol = ledgerSymbolOf(file, fn);
+  return symbol ? kernelFor({ version }).cite(symbol) : undefined;
 }
 
 export function kernelFor(spec: KernelSpec): Kernel {

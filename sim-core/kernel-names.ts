@@ -205,3 +205,14 @@ export function changeText(r: Rename): string {
   if (!r.checked) return `${r.release} at the latest (${r.id ? `${r.id}, unverified` : 'commit not identified'})`;
   return `${r.id} in ${r.release}`;
 }
+
+/**
+ * The ledger symbol a function name and file belong to (any era), preferring the symbol named after
+ * it: for documentation that cites one tree and must say what another release calls it.
+ */
+export function ledgerSymbolOf(file: string, fn: string): SymbolName | undefined {
+  const bare = fn.replace(/\(\)$/, '');
+  const symbols = Object.keys(LEDGER) as SymbolName[];
+  const has = (s: SymbolName) => (LEDGER[s] as readonly NameEra[]).some((e) => !e.standsIn && e.fn === bare && e.file === file);
+  return symbols.find((s) => s === bare && has(s)) ?? symbols.find(has);
+}
