@@ -176,7 +176,7 @@ const BEHAVIOURS = [
   {
     name: 'longterm-migrate-movable',
     since: '5.13',
-    commit: 'd1e153fea2a8 "mm/gup: migrate pinned pages out of movable zone" [id and release recalled; 5.10.262 has check_and_migrate_cma_pages()]',
+    commit: 'd1e153fea2a8 "mm/gup: migrate pinned pages out of movable zone" (May 2021, 5.13; 5.10.262 has check_and_migrate_cma_pages())',
     kernelFile: 'mm/gup.c',
     kernelFunction: 'check_and_migrate_movable_pages',
     summary:
@@ -230,7 +230,7 @@ const BEHAVIOURS = [
   {
     name: 'hugetlb-wp-needs-vm-write',
     since: '6.0',
-    commit: 'came with hugetlb-force-write-refused [not verified separately]; 7.3 make_huge_pte(vma, folio, try_mkwrite) and set_huge_ptep_maybe_writable() check VM_WRITE',
+    commit: '1d8d14641fd9 "mm/hugetlb: support write-faults in shared mappings" (6.0-rc, backported to 5.19.y: "never end up in hugetlb_wp() on write faults without VM_WRITE"); 7.3 make_huge_pte(vma, folio, try_mkwrite) and set_huge_ptep_maybe_writable() check VM_WRITE',
     kernelFile: 'mm/hugetlb.c',
     kernelFunction: 'hugetlb_wp',
     summary:

@@ -132,11 +132,12 @@ const LEDGER = {
   ],
   hugetlb_wp: [
     { fn: 'hugetlb_cow', file: 'mm/hugetlb.c' },
-    { fn: 'hugetlb_wp', file: 'mm/hugetlb.c', by: { release: '6.1', checked: false } },
+    // 5.19.y has hugetlb_wp() (its backport of 1d8d14641fd9 patches it); the renaming commit is not identified
+    { fn: 'hugetlb_wp', file: 'mm/hugetlb.c', by: { release: '5.19', checked: false } },
   ],
   check_and_migrate_movable_pages: [
     { fn: 'check_and_migrate_cma_pages', file: 'mm/gup.c' },
-    { fn: 'check_and_migrate_movable_pages', file: 'mm/gup.c', by: { release: '5.13', id: 'd1e153fea2a8', subject: 'mm/gup: migrate pinned pages out of movable zone', checked: false } },
+    { fn: 'check_and_migrate_movable_pages', file: 'mm/gup.c', by: { release: '5.13', id: 'd1e153fea2a8', subject: 'mm/gup: migrate pinned pages out of movable zone', checked: 'mainline id (Fixes: tags; "from May 2021", the 5.13 merge window); that it holds the rename is from its subject, not its diff' } },
   ],
   io_sqe_buffer_register: [
     // Debian's 5.10.262 has io_uring/io_uring.c (the io_uring/ directory, backported to 5.10.y)
