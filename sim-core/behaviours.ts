@@ -14,6 +14,7 @@ export interface Behaviour {
   until?: string;
   /** the commit (id and subject) that introduced it */
   commit: string;
+  /** where the behaviour lives, as the first tree we hold that has it (5.10, 6.1, 6.12, 7.2, 7.3) names it */
   kernelFile: string;
   kernelFunction: string;
   /** what the switch changes, in a sentence */
@@ -34,8 +35,8 @@ const BEHAVIOURS = [
     name: 'unshare-longterm-ro-cow',
     since: '6.2',
     commit: '84209e87c696 "mm/gup: reliable R/O long-term pinning in COW mappings"',
-    // 6.2's gup_must_unshare() is in include/linux/mm.h; 63b605128655 moved it to mm/internal.h in 6.3 (kernel-names.ts)
-    kernelFile: 'include/linux/mm.h',
+    // 6.2 has gup_must_unshare() in include/linux/mm.h; 63b605128655 moved it here in 6.3 (kernel-names.ts)
+    kernelFile: 'mm/internal.h',
     kernelFunction: 'gup_must_unshare',
     summary:
       'An R/O FOLL_LONGTERM pin of a non-anonymous page (pagecache, shared/huge zeropage, hugetlb file page) in a COW mapping first breaks COW (FAULT_FLAG_UNSHARE); GUP-fast (no vma) falls back to the slow path. Before: such pages were pinned as they are, and the next write replaced them.',
@@ -82,9 +83,9 @@ const BEHAVIOURS = [
     since: '6.5',
     commit: 'a6e79df92e4a "mm/gup: disallow FOLL_LONGTERM GUP-fast writing to file-backed mappings"',
     kernelFile: 'mm/gup.c',
-    kernelFunction: 'folio_fast_pin_allowed',
+    kernelFunction: 'gup_fast_folio_allowed',
     summary:
-      'GUP-fast does not pin a writable long-term file folio it cannot vouch for (anything but anon, shmem, hugetlb) and leaves it to the slow path, where check_vma_flags() decides. (gup_fast_folio_allowed() from 6.10, f002882ca369.)',
+      'GUP-fast does not pin a writable long-term file folio it cannot vouch for (anything but anon, shmem, hugetlb) and leaves it to the slow path, where check_vma_flags() decides. (Named folio_fast_pin_allowed() until f002882ca369 renamed it in 6.10.)',
   },
   {
     name: 'io-uring-file-check-in-gup',
@@ -260,7 +261,7 @@ const BEHAVIOURS = [
     since: '7.2',
     commit: 'not identified: SCAN_PAGE_RO is gone from mm/khugepaged.c in 7.2.12 and 7.3.4 (present in 6.12.118); the release between is not verified',
     kernelFile: 'mm/khugepaged.c',
-    kernelFunction: 'hpage_collapse_scan_pmd',
+    kernelFunction: 'collapse_scan_pmd',
     summary:
       'MADV_COLLAPSE collapses a range whose PTEs are all read-only (COW-shared with a child after fork) into a new THP of this process. Before: SCAN_PAGE_RO, -EINVAL.',
   },

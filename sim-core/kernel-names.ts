@@ -130,6 +130,13 @@ const LEDGER = {
       by: { release: '6.10', id: '9cb28da54643', subject: 'mm/gup: handle hugetlb in the generic follow_page_mask code', checked: 'mainline id (Fixes: tags); in mm-stable of Apr 2024 with 23babe1934d7' },
     },
   ],
+  // MADV_COLLAPSE's scan of a PMD range (6.1 on; 5.10 has khugepaged's own scan only)
+  collapse_scan_pmd: [
+    { fn: 'khugepaged_scan_pmd', file: 'mm/khugepaged.c' },
+    { fn: 'hpage_collapse_scan_pmd', file: 'mm/khugepaged.c', by: { release: '6.1', checked: false } },
+    // 6.12.118 has hpage_collapse_scan_pmd(), 7.2.12 collapse_scan_pmd(); the renaming commit is not identified
+    { fn: 'collapse_scan_pmd', file: 'mm/khugepaged.c', by: { release: '7.2', checked: false } },
+  ],
   hugetlb_wp: [
     { fn: 'hugetlb_cow', file: 'mm/hugetlb.c' },
     // 5.19.y has hugetlb_wp() (its backport of 1d8d14641fd9 patches it); the renaming commit is not identified

@@ -228,7 +228,7 @@ function pageout(mm: Mm, start: number, end: number): 0 | string {
  */
 function collapse(mm: Mm, start: number, end: number): 0 | string {
   const t = mm.machine.trace;
-  const ref = mm.kernel.ref('mm/khugepaged.c', 'hpage_collapse_scan_pmd');
+  const { fn: scan, ref } = mm.kernel.cite('collapse_scan_pmd');
   for (let base = Math.ceil(start / PMD_NR) * PMD_NR; base + PMD_NR <= end; base += PMD_NR) {
     if (mm.pt.pmd.has(base)) continue;
     const vma = mm.findVma(base);
@@ -238,7 +238,7 @@ function collapse(mm: Mm, start: number, end: number): 0 | string {
     for (let v = base; v < base + PMD_NR; v++) {
       const e = mm.pt.pte.get(v);
       if (!e || e.type !== 'present' || !e.folio.anon) {
-        t.add('hpage_collapse_scan_pmd()', '-> SCAN_PTE_NON_PRESENT / SCAN_PAGE_ANON: not all present anonymous pages', ref);
+        t.add(scan, '-> SCAN_PTE_NON_PRESENT / SCAN_PAGE_ANON: not all present anonymous pages', ref);
         return '-EINVAL';
       }
       if (e.writable) writable = true;
@@ -247,12 +247,12 @@ function collapse(mm: Mm, start: number, end: number): 0 | string {
     for (const e of entries) {
       const f = e.folio;
       if (f.refcount !== f.mapcount + (f.inSwapcache ? f.nr : 0)) {
-        t.add('hpage_collapse_scan_pmd()', `-> SCAN_PAGE_COUNT: ${f.name} has references besides its mappings: -EAGAIN`, ref);
+        t.add(scan, `-> SCAN_PAGE_COUNT: ${f.name} has references besides its mappings: -EAGAIN`, ref);
         return '-EAGAIN';
       }
     }
     if (!writable && !mm.kernel.has('collapse-ro-anon')) {
-      t.add('hpage_collapse_scan_pmd()', '-> SCAN_PAGE_RO: no PTE in the range is writable (all COW-shared): MADV_COLLAPSE fails with -EINVAL', ref);
+      t.add(scan, '-> SCAN_PAGE_RO: no PTE in the range is writable (all COW-shared): MADV_COLLAPSE fails with -EINVAL', ref);
       return '-EINVAL';
     }
     const thp = mm.machine.alloc('anon', PMD_NR);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { MEMORY_KINDS, type SymbolName, cowTable, kernelFor, nameLedger, simulate, type TraceStep } from '../../sim-core/index.js';
+import { KNOWN_TREES, MEMORY_KINDS, type SymbolName, behaviours, behavioursFor, cowTable, kernelFor, nameLedger, simulate, type TraceStep } from '../../sim-core/index.js';
 
 const cache = process.env.PINSIGHT_CACHE ?? join(homedir(), '.cache/pinsight');
 const treeOf = (v: string) => join(cache, 'kernels', `linux-source-${v}`);
@@ -74,3 +74,19 @@ for (const kernel of ['5.10', '6.1', '6.12', '7.2', '7.3']) {
     assert.deepEqual(wrong, []);
   });
 }
+
+test('every behaviour switch names a function and file of the first tree we hold that has it', () => {
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const b of behaviours()) {
+    const tree = KNOWN_TREES.find((t) => behavioursFor({ version: t }).has(b.name));
+    assert.ok(tree, `${b.name}: on in none of the trees`);
+    if (!existsSync(join(treeOf(tree), 'Makefile'))) continue;
+    checked++;
+    const path = join(treeOf(tree), b.kernelFile);
+    if (!existsSync(path)) wrong.push(`${b.name}: no ${b.kernelFile} in ${tree}`);
+    else if (!new RegExp(`\\b${b.kernelFunction}\\s*\\(`).test(readFileSync(path, 'latin1'))) wrong.push(`${b.name}: no ${b.kernelFunction}() in ${tree} ${b.kernelFile}`);
+  }
+  assert.deepEqual(wrong, []);
+  if (checked === 0) console.log('# no kernel tree cached: nothing checked');
+});
