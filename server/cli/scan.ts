@@ -12,6 +12,7 @@ import { failsRun } from '../project/policy.js';
 import { includeDirsOf, ProjectFiles, type ProjectConfig } from '../project/project-file.js';
 import type { ProjectIndex } from '../index/project-index.js';
 import { indexTree, readTextForIndex } from '../index/tree-sources.js';
+import { indexAnalysis } from '../index/analyse.js';
 import { classifyRoots } from '../scan/walk.js';
 import type { CliIO, Command } from './command.js';
 import { listSourceFiles } from './scan-files.js';
@@ -153,7 +154,7 @@ export async function scanPlain(
   kernels?: KernelRange,
 ): Promise<ScanResult> {
   const parser = await loadCParser();
-  const { index, callers } = await indexTree(classifyRoots(paths, cwd), includeDirs, (path, text, wrappers) => analyzeFile(parser, path, text, { kernel, kernels, wrappers, collectWrappers: true }));
+  const { index, callers } = await indexTree(classifyRoots(paths, cwd), includeDirs, indexAnalysis(parser, () => kernel, kernels));
   // The calls through wrappers first, so a wrapper's parameter is followed into them.
   for (const path of callers) {
     const text = readTextForIndex(path);

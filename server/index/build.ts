@@ -17,8 +17,11 @@ export interface IndexSources {
   read(path: string): string | undefined;
 }
 
-/** A file's analysis with the table so far, asking for the wrappers it defines. */
-export type AnalyseForIndex = (path: string, text: string, wrappers: WrapperTable) => FileAnalysis;
+/**
+ * A file's analysis with the table so far, asking for the wrappers it defines. Round 0 needs no
+ * table (the wrappers of entry points), so it may analyse only what the engine reads (a slice).
+ */
+export type AnalyseForIndex = (path: string, text: string, wrappers: WrapperTable, round: number) => Pick<FileAnalysis, 'calls' | 'findings' | 'wrappers'>;
 
 export interface IndexRounds {
   /** Round 0's files (definers of wrappers of entry points); none when the index is already seeded with them. */
@@ -31,7 +34,7 @@ export async function indexProject(index: ProjectIndex, sources: IndexSources, a
     for (const path of await rounds.definers.list(ENTRY_NAMES)) {
       const text = rounds.definers.read(path);
       // Aliases (`#define DRV_PIN pin_user_pages`) name an entry point without calling it.
-      if (text !== undefined && (mentionsEntryPoint(text) || mentionsWrapper(text, undefined, true))) index.set(path, analyse(path, text, index.table).wrappers);
+      if (text !== undefined && (mentionsEntryPoint(text) || mentionsWrapper(text, undefined, true))) index.set(path, analyse(path, text, index.table, 0).wrappers);
       await nextTurn();
     }
   }
@@ -45,7 +48,7 @@ export async function indexProject(index: ProjectIndex, sources: IndexSources, a
       const text = sources.read(path);
       if (text === undefined || !mentionsWrapper(text, index.table)) continue;
       callers.add(path);
-      index.set(path, analyse(path, text, index.table).wrappers);
+      index.set(path, analyse(path, text, index.table, round).wrappers);
       await nextTurn();
     }
   }

@@ -11,6 +11,7 @@ import type { CParser } from '../engine/parser.js';
 import { definesEntryMacro, mentionsWrapper, type WrapperTable } from '../engine/wrappers.js';
 import { ProjectIndex } from '../index/project-index.js';
 import { indexTree, readTextForIndex } from '../index/tree-sources.js';
+import { indexAnalysis } from '../index/analyse.js';
 import { sliceForEngine } from '../scan/engine-reach.js';
 import type { OpenDocument } from './document-store.js';
 import { DEFAULT_SETTINGS, SETTING_KEYS, validateSettings, type Settings, type ValidatedSettings } from './settings.js';
@@ -197,19 +198,19 @@ export class Analyzer {
    */
   async buildIndex(parser: CParser): Promise<{ wrappers: number; callers: number }> {
     const kernelOf = (path: string) => this.targetKernel(path).kernel;
-    const analyse = (path: string, text: string, wrappers: WrapperTable, collect: boolean) => {
+    const analyse = (path: string, text: string, wrappers: WrapperTable) => {
       const tree = parser.parse(text);
       try {
-        return analyzeTree(text, tree, { kernel: kernelOf(path), path, wrappers, collectWrappers: collect });
+        return analyzeTree(text, tree, { kernel: kernelOf(path), path, wrappers });
       } finally {
         tree.delete();
       }
     };
     const index = new ProjectIndex();
-    const { callers } = await indexTree({ dirs: this.workspaceRoots(), files: [] }, this.includeDirs(), (path, text, wrappers) => analyse(path, text, wrappers, true), index);
+    const { callers } = await indexTree({ dirs: this.workspaceRoots(), files: [] }, this.includeDirs(), indexAnalysis(parser, kernelOf), index);
     for (const path of callers) {
       const text = readTextForIndex(path);
-      if (text !== undefined) index.setCalls(path, analyse(path, text, index.table, false).calls);
+      if (text !== undefined) index.setCalls(path, analyse(path, text, index.table).calls);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.index = index;

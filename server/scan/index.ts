@@ -22,6 +22,7 @@ import { classifyRoots, walkDirectories, type Roots } from './walk.js';
 import type { KernelRange } from '../engine/types.js';
 import { analyzeFile } from '../engine/index.js';
 import { indexProject } from '../index/build.js';
+import { indexAnalysis } from '../index/analyse.js';
 import { ProjectIndex } from '../index/project-index.js';
 import { treeSources } from '../index/tree-sources.js';
 
@@ -165,7 +166,8 @@ async function throughWrappers(results: FileResult[], roots: Roots, options: Sca
   };
   const sources = treeSources({ dirs: [...roots.dirs, ...includeDirs], files: roots.files, ripgrep });
   const definers = includeDirs.length > 0 ? treeSources({ dirs: includeDirs, files: [], ripgrep }) : undefined;
-  const callers = await indexProject(index, sources, (path, text) => analyse(path, text, true), { definers });
+  const definersOnly = indexAnalysis(parser, () => kernel, options.kernels);
+  const callers = await indexProject(index, sources, (path, text, wrappers, round) => (round === 0 ? definersOnly(path, text, wrappers, 0) : analyse(path, text, true)), { definers });
   const byPath = new Map(results.map((r) => [r.path, r]));
   const reported = (path: string) => roots.files.includes(path) || roots.dirs.some((d) => path.startsWith(d.endsWith('/') ? d : `${d}/`));
   for (const path of callers) {
