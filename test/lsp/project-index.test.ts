@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JsonRpcClient, type Message } from './json-rpc-client.js';
+import { JsonRpcClient, startInWorkspace, type Message } from './json-rpc-client.js';
 
 const OPTS = { timeout: 30_000 };
 after(() => JsonRpcClient.killAll());
@@ -23,15 +23,7 @@ interface Diagnostic {
 const diagnosticsOf = (m: Message) => (m.params as { diagnostics: Diagnostic[] }).diagnostics.map((d) => `${d.code}@${d.range.start.line + 1}`).sort();
 
 async function start(dir: string, settings: unknown): Promise<JsonRpcClient> {
-  const client = new JsonRpcClient();
-  client.onServerRequest = (m) => (m.method === 'workspace/configuration' ? [settings] : null);
-  await client.request('initialize', {
-    processId: process.pid,
-    rootUri: pathToFileURL(dir).href,
-    workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }],
-    capabilities: { workspace: { configuration: true } },
-  });
-  client.notify('initialized', {});
+  const client = await startInWorkspace(dir, settings);
   // The index is built after `initialized`; the server says so in its log.
   await client.waitFor((m) => m.method === 'window/logMessage' && /project index: \d+ wrapper/.test((m.params as { message: string }).message));
   return client;
