@@ -5,17 +5,9 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { NONBLOCKING_READ } from '../engine/safe-read.js';
 import { analyzeTree, mentionsEntryPoint } from '../engine/index.js';
 import type { CParser } from '../engine/parser.js';
-import type { CallSite, Finding } from '../engine/types.js';
 import { sliceForEngine } from './engine-reach.js';
 import { NeedleSearch } from './needles.js';
-import { digestOf, type CacheEntries } from './result-cache.js';
-
-/** A file with at least one call or finding. */
-export interface FileResult {
-  path: string;
-  calls: CallSite[];
-  findings: Finding[];
-}
+import { digestOf, type CacheEntries, type FileResult } from './file-result.js';
 
 /** What the scan did, for `PINSIGHT_SCAN_STATS` and the benchmark. */
 export interface ScanCounters {
