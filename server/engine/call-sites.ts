@@ -1,5 +1,5 @@
 // Finds the GUP/PUP calls of a file and resolves their flag sets.
-import { entryPointAt, isEntryPointName, ENTRY_POINTS, type ResolvedEntryPoint } from './entry-points.js';
+import { entryPointAt, isEntryPointName, ENTRY_POINTS, type ResolvedEntryPoint } from './entry-point-table.js';
 import type { TextIndex } from './edits.js';
 import type { FlagFlow, FlowValue, Cond } from './flag-flow.js';
 import type { AnalyzedCall } from './rules/rule.js';
