@@ -69,15 +69,20 @@ export const RULES: Rule[] = [
     why: "the protocol is types only, so a client's `import type` of it brings nothing into its bundle: type-only imports of sim-core/ and the LSP types",
     forbids: (t) => !typeOnly(t) || !(under(t, 'sim-core/', 'protocol/') || pkg(t) === 'vscode-languageserver'),
   },
+  {
+    scope: 'scripts/',
+    why: 'scripts never import test code: what both use lives in scripts/ (scripts/lib/, scripts/kernel-truth/)',
+    forbids: (t) => under(t, 'test/'),
+  },
 ];
 
-const TOPS = ['sim-core', 'server', 'client', 'protocol'];
+const TOPS = ['sim-core', 'server', 'client', 'protocol', 'scripts'];
 
 function* sourceFiles(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory() && entry.name !== 'node_modules') yield* sourceFiles(path);
-    else if (/\.(ts|mts|cts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) yield path;
+    else if (/\.(ts|mts|cts|mjs)$/.test(entry.name) && !/\.d\.m?ts$/.test(entry.name)) yield path;
   }
 }
 
@@ -188,6 +193,9 @@ test('the rules catch a forbidden import', () => {
   assert.ok(!protocol.forbids({ file: 'sim-core/index.ts', typeOnly: true }));
   assert.ok(protocol.forbids({ file: 'sim-core/index.ts', typeOnly: false }));
   assert.ok(protocol.forbids({ file: 'server/lsp/analysis.ts', typeOnly: true }));
+  const scripts = RULES.find((r) => r.scope === 'scripts/')!;
+  assert.ok(scripts.forbids({ file: 'test/kernel-truth/agreement.test.ts' }));
+  assert.ok(!scripts.forbids({ file: 'scripts/lib/json-rpc-client.ts' }));
 });
 
 test('protocol/ holds types only (interfaces, type aliases, type-only imports and exports), so a client bundles none of it', () => {
