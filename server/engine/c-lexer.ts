@@ -9,17 +9,8 @@
 // line break continues a `//` comment, whatever precedes it. A literal ends at a line break that no
 // backslash escapes, so a stray quote (English in an `#if 0` block) spoils one line at most; an
 // unterminated comment runs to the end of the file.
+import { APOSTROPHE, BACKSLASH, CR, NL, QUOTE, SLASH, SPACE, STAR, TAB } from './char-codes.js';
 import { lineStarts as lineStartsOf } from './edits.js';
-
-const NL = 10;
-const CR = 13;
-const BACKSLASH = 92;
-const SPACE = 32;
-const TAB = 9;
-const SLASH = 47;
-const STAR = 42;
-const QUOTE = 34;
-const APOSTROPHE = 39;
 
 const COMMENTS_AND_LITERALS = /\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|\/\/(?:[^\n\\]|\\\r?\n|\\)*|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?/g;
 

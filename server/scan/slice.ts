@@ -17,14 +17,7 @@
 // tree and uses them only on the slice's text. (Empty lines cost tree-sitter nothing; blanking to
 // spaces would cost as much as parsing the code.)
 import { inCommentOrLiteral, lexC, lineOf, preprocessorLines, type CLexed, type PreprocessorLine } from '../engine/c-lexer.js';
-
-const NL = 10;
-const CR = 13;
-const SPACE = 32;
-const TAB = 9;
-const LPAREN = 40;
-const SLASH = 47;
-const RBRACE = 125;
+import { CR, DOT, GT, LPAREN, MINUS, NL, RBRACE, SLASH, SPACE, TAB } from '../engine/char-codes.js';
 
 /** The names that decide what the engine reads in a file. */
 export interface SliceNames {
@@ -318,9 +311,6 @@ function identifierBefore(text: string, at: number): string | undefined {
 }
 
 const FIELD_AFTER = /(?:->|\.)\s*([A-Za-z_]\w*)/y;
-const DOT = 46;
-const MINUS = 45;
-const GT = 62;
 
 /**
  * The struct fields a chunk names (`->pages`, `.ro`); comments and literals included, to be safe.
