@@ -23,6 +23,11 @@ export interface Rejection {
   whenArg?: string;
 }
 
+/** The usual refusal: WARN_ON_ONCE() and -EINVAL, by the check in `check`. */
+function einval(flag: string, check: string): Rejection {
+  return { flag, result: 'WARN_ON_ONCE, -EINVAL', check };
+}
+
 interface SignatureBand {
   from: string;
   params: readonly string[];
@@ -96,12 +101,12 @@ const LONGTERM_WITH_LOCKED: Rejection = {
 // 6.1: `is_valid_gup_flags()` (mm/gup.c:2171) WARNs and fails on FOLL_PIN and FOLL_LONGTERM for
 // the get_user_pages* family.
 const GET_61: Rejection[] = [
-  { flag: 'FOLL_PIN', result: 'WARN_ON_ONCE, -EINVAL', check: 'is_valid_gup_flags() (6.1 mm/gup.c:2171)' },
-  { flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'is_valid_gup_flags() (6.1 mm/gup.c:2171)' },
+  einval('FOLL_PIN', 'is_valid_gup_flags() (6.1 mm/gup.c:2171)'),
+  einval('FOLL_LONGTERM', 'is_valid_gup_flags() (6.1 mm/gup.c:2171)'),
 ];
 // 6.1: every pin_user_pages* body WARNs on FOLL_GET (e.g. pin_user_pages(), mm/gup.c:3304).
 const PIN_61: Rejection[] = [
-  { flag: 'FOLL_GET', result: 'WARN_ON_ONCE, -EINVAL', check: 'pin_user_pages*() (6.1 mm/gup.c)' },
+  einval('FOLL_GET', 'pin_user_pages*() (6.1 mm/gup.c)'),
 ];
 // 6.1: internal_get_user_pages_fast() (mm/gup.c:3038) allow-list.
 const FAST_61 = ['FOLL_WRITE', 'FOLL_LONGTERM', 'FOLL_FORCE', 'FOLL_PIN', 'FOLL_GET', 'FOLL_FAST_ONLY', 'FOLL_NOFAULT'];
@@ -114,10 +119,10 @@ function validGupArgs(result: string, extra: Rejection[] = []): Rejection[] {
   return [...INTERNAL_612.map((flag) => ({ flag, result, check })), ...extra];
 }
 const GET_612 = validGupArgs('WARN_ON_ONCE, -EINVAL', [
-  { flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'is_valid_gup_args(): FOLL_LONGTERM needs FOLL_PIN (6.12 mm/gup.c:2624)' },
+  einval('FOLL_LONGTERM', 'is_valid_gup_args(): FOLL_LONGTERM needs FOLL_PIN (6.12 mm/gup.c:2624)'),
 ]);
 const PIN_612_EINVAL = validGupArgs('WARN_ON_ONCE, -EINVAL', [
-  { flag: 'FOLL_GET', result: 'WARN_ON_ONCE, -EINVAL', check: 'is_valid_gup_args(): FOLL_PIN and FOLL_GET are exclusive (6.12 mm/gup.c:2619)' },
+  einval('FOLL_GET', 'is_valid_gup_args(): FOLL_PIN and FOLL_GET are exclusive (6.12 mm/gup.c:2619)'),
 ]);
 const PIN_612_ZERO = validGupArgs('WARN_ON_ONCE, returns 0', [
   { flag: 'FOLL_GET', result: 'WARN_ON_ONCE, returns 0', check: 'is_valid_gup_args(): FOLL_PIN and FOLL_GET are exclusive (6.12 mm/gup.c:2619)' },
@@ -207,7 +212,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
         adds: ['FOLL_TOUCH'],
         addsWithPages: ['FOLL_GET'],
         // 6.1 allows FOLL_PIN here: pin_user_pages_unlocked() calls it with FOLL_PIN set.
-        rejects: [{ flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'get_user_pages_unlocked() (6.1 mm/gup.c:2367)' }],
+        rejects: [einval('FOLL_LONGTERM', 'get_user_pages_unlocked() (6.1 mm/gup.c:2367)')],
         source: '6.1 mm/gup.c:2354',
       },
       { from: '6.3', adds: ['FOLL_TOUCH', 'FOLL_UNLOCKABLE'], addsWithPages: ['FOLL_GET'], rejects: GET_612, source: '6.12 mm/gup.c:2767' },
@@ -276,8 +281,8 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
         adds: ['FOLL_TOUCH'],
         addsWithPages: ['FOLL_GET'],
         rejects: [
-          { flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'get_user_pages_locked() (5.10 mm/gup.c:1982)' },
-          { flag: 'FOLL_PIN', result: 'WARN_ON_ONCE, -EINVAL', check: 'get_user_pages_locked() (5.10 mm/gup.c:1988)' },
+          einval('FOLL_LONGTERM', 'get_user_pages_locked() (5.10 mm/gup.c:1982)'),
+          einval('FOLL_PIN', 'get_user_pages_locked() (5.10 mm/gup.c:1988)'),
         ],
         source: '5.10 mm/gup.c:1972',
       },
@@ -296,8 +301,8 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
         from: '5.6',
         adds: ['FOLL_PIN', 'FOLL_TOUCH'],
         rejects: [
-          { flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'pin_user_pages_locked() (5.10 mm/gup.c:3028)' },
-          { flag: 'FOLL_GET', result: 'WARN_ON_ONCE, -EINVAL', check: 'pin_user_pages_locked() (5.10 mm/gup.c:3032)' },
+          einval('FOLL_LONGTERM', 'pin_user_pages_locked() (5.10 mm/gup.c:3028)'),
+          einval('FOLL_GET', 'pin_user_pages_locked() (5.10 mm/gup.c:3032)'),
         ],
         source: '5.10 mm/gup.c:3018',
       },
@@ -340,7 +345,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
         adds: ['FOLL_PIN', 'FOLL_TOUCH'],
         rejects: [
           ...PIN_61,
-          { flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'get_user_pages_unlocked() (6.1 mm/gup.c:2367)' },
+          einval('FOLL_LONGTERM', 'get_user_pages_unlocked() (6.1 mm/gup.c:2367)'),
         ],
         source: '6.1 mm/gup.c:3329',
       },
