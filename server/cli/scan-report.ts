@@ -79,6 +79,8 @@ export function formatText(result: ScanResult, cwd: string, verbose = false): st
       findings++;
       const at = `${printable(displayPath(file.path, cwd))}:${f.range.start.row + 1}:${f.range.start.column + 1}`;
       lines.push(`${at}: ${GCC_SEVERITY[f.severity]}: ${printable(f.message)} [${f.code}]`);
+      // The message is the verdict; with -v its related information follows as gcc's `note:` lines.
+      if (verbose) for (const r of f.related) lines.push(`${printable(displayPath(file.path, cwd))}:${r.range.start.row + 1}:${r.range.start.column + 1}: note: ${printable(r.message)}`);
     }
   }
   if (!verbose && unresolved.length > 0) {

@@ -79,7 +79,8 @@ export function renderRef(r: KernelRef): string {
 }
 
 function renderChange(c: Change): string {
-  return `- ${c.version}${c.verified ? '' : ' (release recalled)'}: ${c.text}`;
+  // An unverified release was not read in a commit or a tree: it is not a withdrawn change.
+  return `- ${c.version}${c.verified ? '' : ' (release from memory, unverified)'}: ${c.text}`;
 }
 
 /**

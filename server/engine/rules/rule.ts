@@ -83,3 +83,21 @@ export function anchorOf(call: AnalyzedCall, term: { node?: SyntaxNode; loc: { s
   const inCaller = term?.node && (call.fn ? call.fn.startIndex <= term.node.startIndex && term.node.endIndex <= call.fn.endIndex : true);
   return inCaller ? term!.loc : { start: call.nameNode.startIndex, end: call.nameNode.endIndex };
 }
+
+/**
+ * The most a message's first sentence may take: it carries the verdict (what, on which kernel, why
+ * in a clause) and is what the Problems panel and gcc-style output show first. The rest goes to the
+ * related information, the hover and the rule's page (docs/rules/<code>.md).
+ */
+export const FIRST_SENTENCE_MAX = 150;
+
+/** A message's first sentence: up to the first full stop followed by a space (or the end). */
+export function firstSentence(message: string): string {
+  const end = /\.(\s|$)/.exec(message);
+  return end ? message.slice(0, end.index + 1) : message;
+}
+
+/** A detail of a finding, placed on the call it is about (related information). */
+export function detailAt(call: AnalyzedCall, message: string): RelatedInformation {
+  return { range: call.site.range, message };
+}
