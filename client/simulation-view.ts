@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { SIMULATE_REQUEST, type SimulateResult } from './protocol.js';
+import type { SimulateParams, SimulateResult } from '../protocol/requests.js';
+import { SIMULATE_REQUEST } from './protocol.js';
 import { renderSimulation } from './webview/render.js';
 
 export class SimulationView implements vscode.Disposable {
@@ -20,7 +21,7 @@ export class SimulationView implements vscode.Disposable {
     const result = await this.client.sendRequest<SimulateResult | null>(SIMULATE_REQUEST, {
       textDocument: { uri: editor.document.uri.toString() },
       position: editor.selection.active,
-    });
+    } satisfies SimulateParams);
     if (!result) {
       void vscode.window.showInformationMessage('pinsight: no get_user_pages/pin_user_pages call in this file.');
       return;

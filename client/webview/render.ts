@@ -3,7 +3,7 @@
 // pin, after the write), with sim-core's trace beside them. Pure: no VS Code API, so tests render
 // it in node. Theme colours come from VS Code's CSS variables; the CSP allows no script at all and
 // only the nonce'd style block.
-import type { MemoryOutcome, PathOutcome, SimulatedFlagSet, SimulateResult, Snapshot } from '../protocol.js';
+import type { MemoryOutcome, PathOutcome, SimulatedFlagSet, SimulateResult, Snapshot } from '../../protocol/requests.js';
 import { arrow, box, el, esc, text } from './svg.js';
 
 export interface RenderOptions {

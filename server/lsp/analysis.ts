@@ -1,6 +1,7 @@
 // The engine as the server uses it: which kernel a file targets, and the analysis of an open
 // document, computed once per document version and settings.
 import { dirname, isAbsolute, resolve } from 'node:path';
+import type { KernelSource } from '../../protocol/requests.js';
 import { kernelFor } from '../../sim-core/index.js';
 import { analyzeTree, detectKernelVersion, FINDING_RULES, parseKernelVersion } from '../engine/index.js';
 import type { Tree } from '../engine/parser.js';
@@ -21,8 +22,6 @@ import { DEFAULT_SETTINGS, SETTING_KEYS, validateSettings, type Settings, type V
  * file (an out-of-tree module): the newest kernel the model was checked against.
  */
 export const FALLBACK_KERNEL = '6.12';
-
-export type KernelSource = 'setting' | 'project' | 'detected' | 'fallback';
 
 export interface TargetKernel {
   kernel: string;

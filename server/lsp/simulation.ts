@@ -3,7 +3,8 @@
 // written to by the process. The verdict says whether the pin still sees what the process sees.
 import { entryPointAt } from '../engine/index.js';
 import { FOLL_FLAGS, GUP_APIS, MEMORY_KINDS, simulate, type ScenarioInput } from '../../sim-core/index.js';
-import type { MemoryOutcome, PathOutcome, PinQuery, PinSimulation, SimulatePins } from './pin-outcomes.js';
+import type { MemoryOutcome, PathOutcome } from '../../protocol/requests.js';
+import type { PinQuery, PinSimulation, SimulatePins } from './pin-outcomes.js';
 
 export function isFastEntryPoint(callee: string, kernel: string): boolean {
   return entryPointAt(callee, kernel)?.fast === true;

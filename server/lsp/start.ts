@@ -16,6 +16,7 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import type { TargetKernelParams, TargetKernelResult } from '../../protocol/requests.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import { PROJECT_FILE_NAME } from '../project/project-file.js';
 import { Analyzer, kernelNote } from './analysis.js';
@@ -24,7 +25,7 @@ import { diagnosticsOf } from './diagnostics.js';
 import { DocumentStore, pathOf, type OpenDocument } from './document-store.js';
 import { hoverAt } from './hover.js';
 import { requireDocument, requirePosition, requireRange, invalidParams } from './request-guards.js';
-import { simulateAt, SIMULATE_REQUEST, TARGET_KERNEL_REQUEST, type TargetKernelParams } from './custom-requests.js';
+import { simulateAt, SIMULATE_REQUEST, TARGET_KERNEL_REQUEST } from './custom-requests.js';
 import { createScanHost } from './scan-host.js';
 import { registerDocumentText } from './document-text.js';
 import { WorkspaceScanner, type ScanProgress } from './workspace-scan.js';
@@ -231,7 +232,7 @@ export function startServer(): Connection {
     return runScan();
   });
 
-  connection.onRequest(TARGET_KERNEL_REQUEST, (params: TargetKernelParams | undefined) => {
+  connection.onRequest(TARGET_KERNEL_REQUEST, (params: TargetKernelParams | undefined): TargetKernelResult => {
     const uri: unknown = params?.textDocument?.uri;
     if (uri !== undefined && typeof uri !== 'string') throw invalidParams('textDocument.uri must be a string');
     const path = uri ? pathOf(uri) : undefined;

@@ -9,8 +9,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CParser } from '../engine/parser.js';
-import { addCounters, emptyCounters, SourceAnalyzer, type FileResult, type ScanCounters } from './analyze-source.js';
-import type { CacheEntries } from './result-cache.js';
+import { addCounters, emptyCounters, SourceAnalyzer, type ScanCounters } from './analyze-source.js';
+import type { CacheEntries, FileResult } from './file-result.js';
 import type { KernelRange } from '../engine/types.js';
 
 export interface WorkerConfig {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { compare, loadRecordings, loadSimCore, type Agreement, type CowTableRow } from './agreement.js';
+import { compare, loadRecordings, loadSimCore, type Agreement, type CowTableRow } from '../../scripts/kernel-truth/agreement.js';
 
 const recordings = loadRecordings();
 const KERNELS = ['5.10', '6.1', '6.12', '7.3'];

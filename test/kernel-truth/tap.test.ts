@@ -1,8 +1,8 @@
 // The TAP parser on kselftest output, and on the recorded real-kernel runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { breakdown, parseTap, splitRunLine, TapError } from './tap.js';
-import { loadRecordings } from './agreement.js';
+import { breakdown, parseTap, splitRunLine, TapError } from '../../scripts/kernel-truth/tap.js';
+import { loadRecordings } from '../../scripts/kernel-truth/agreement.js';
 
 test('splitRunLine splits "<test> ... with <memory>" the way cow.c prints it', () => {
   assert.deepEqual(splitRunLine('R/O longterm GUP pin ... with memfd hugetlb (2048 kB)'), {

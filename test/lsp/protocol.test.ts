@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JsonRpcClient, type Message } from './json-rpc-client.js';
+import { JsonRpcClient, type Message } from '../../scripts/lib/json-rpc-client.js';
 
 const FIXTURE = join(__dirname, 'fixtures/kernel-6.1');
 const UMEM = join(FIXTURE, 'drivers/demo/demo_umem.c');

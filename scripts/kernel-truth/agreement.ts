@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTap, type TapResult, type TapRow, type TapRun } from './tap.js';
 
-export const RECORDINGS_DIR = new URL('.', import.meta.url).pathname;
+export const RECORDINGS_DIR = new URL('../../test/kernel-truth/', import.meta.url).pathname;
 
 // ---- the part of sim-core's API this comparison uses (sim-core/index.ts) ----
 export type KernelSpec = { version: string; with?: string[]; without?: string[] };
