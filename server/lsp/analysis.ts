@@ -10,7 +10,7 @@ import { applyPolicy, mergePolicies } from '../project/policy.js';
 import { includeDirsOf, isIgnored, ProjectFiles, projectPolicy, type ProjectConfig } from '../project/project-file.js';
 import type { CParser } from '../engine/parser.js';
 import { definesEntryMacro, mentionsWrapper, type WrapperTable } from '../engine/wrappers.js';
-import { ProjectIndex } from '../index/project-index.js';
+import { ProjectIndex, type IndexChange } from '../index/project-index.js';
 import { indexTree, readTextForIndex } from '../index/tree-sources.js';
 import { indexAnalysis } from '../index/analyse.js';
 import { sliceForEngine } from '../scan/engine-reach.js';
@@ -51,7 +51,7 @@ export class Analyzer {
    * in it what the file defines and calls through wrappers; a change tells onIndexChange.
    */
   index = new ProjectIndex();
-  onIndexChange: () => void = () => undefined;
+  onIndexChange: (change: IndexChange) => void = () => undefined;
 
   /**
    * `note` gets one line for each Makefile on the way up that was not read (a FIFO, a device,
@@ -178,9 +178,9 @@ export class Analyzer {
   private record(path: string, analysis: FileAnalysis): void {
     const defined = this.index.set(path, analysis.wrappers);
     const called = this.index.setCalls(path, analysis.calls);
-    if (!defined && !called) return;
+    if (defined.length === 0 && called.length === 0) return;
     this.generation++;
-    this.onIndexChange();
+    this.onIndexChange({ defined, called, origin: path });
   }
 
   /** The include directories of the index: the setting's (relative to the first root) and the project file's. */
@@ -212,9 +212,11 @@ export class Analyzer {
       if (text !== undefined) index.setCalls(path, analyse(path, text, index.table).calls);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    const change = index.changesFrom(this.index);
     this.index = index;
+    if (change.defined.length === 0 && change.called.length === 0) return { wrappers: index.size, callers: callers.size };
     this.generation++;
-    this.onIndexChange();
+    this.onIndexChange(change);
     return { wrappers: index.size, callers: callers.size };
   }
 

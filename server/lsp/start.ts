@@ -19,6 +19,7 @@ import {
 import type { TargetKernelParams, TargetKernelResult } from '../../protocol/requests.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import { PROJECT_FILE_NAME } from '../project/project-file.js';
+import { concernsText } from '../index/project-index.js';
 import { Analyzer, kernelNote } from './analysis.js';
 import { codeActionsFor } from './code-actions.js';
 import { diagnosticsOf } from './diagnostics.js';
@@ -182,16 +183,22 @@ export function startServer(): Connection {
   const revalidateAll = () => {
     for (const doc of store?.all() ?? []) schedule(doc.uri);
   };
-  // A wrapper that changed (a header edited) changes what its callers report: the open ones are
-  // analysed again at once, the files on disk the workspace scan showed after a pause in the edits.
+  // A wrapper that changed (a header edited) changes what its callers report, and new callers change
+  // what a function wrapper's own call reports: the open documents concerned are analysed again at
+  // once, the files on disk the workspace scan showed after a pause in the edits. Others keep theirs.
   let callerRescan: NodeJS.Timeout | undefined;
-  analyzer.onIndexChange = () => {
-    revalidateAll();
+  const rescanLater = new Set<string>();
+  analyzer.onIndexChange = (change) => {
+    for (const doc of store?.all() ?? []) {
+      if (doc.path !== change.origin && concernsText(change, doc.document.getText())) schedule(doc.uri);
+    }
     if (!analyzer.current.scanOnStartup || !scanner) return;
+    for (const path of analyzer.index.dependents(change)) rescanLater.add(path);
     clearTimeout(callerRescan);
     callerRescan = setTimeout(() => {
-      const dependents = new Set([...analyzer.index.callerFiles(), ...analyzer.index.files()]);
-      for (const path of dependents) void scanner?.rescanFile(path);
+      const paths = [...rescanLater];
+      rescanLater.clear();
+      for (const path of paths) void scanner?.rescanFile(path);
     }, INDEX_RESCAN_DELAY_MS);
   };
 
