@@ -28,6 +28,8 @@ export interface MappingView {
   level: 'pte' | 'pmd' | 'pud';
   state: 'present' | 'swap' | 'none';
   writable: boolean;
+  /** PROT_NONE for NUMA hinting: the next access faults */
+  protnone?: boolean;
   page: string | null;
 }
 
@@ -75,4 +77,8 @@ export interface SimulateResult {
   callee: string;
   fast: boolean;
   flagSets: SimulatedFlagSet[];
+  /** The steps simulated after the pin (older servers: absent, one write). */
+  then?: string[];
+  /** The steps the view may ask for (`then` of the request), with what each does. */
+  steps?: { name: string; description: string }[];
 }

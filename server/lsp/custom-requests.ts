@@ -1,6 +1,7 @@
 // pinsight's own requests, used by the VS Code client (and usable from any editor):
 // - pinsight/targetKernel: which kernel a file is analysed for, and why (the status-bar item);
-// - pinsight/simulate: sim-core's outcomes for the call at the cursor (the simulation view).
+// - pinsight/simulate: sim-core's outcomes for the call at the cursor (the simulation view), after
+//   the steps the view asks for (`then`, sim-core's THEN_STEPS; a process write by default).
 import type { Position } from 'vscode-languageserver';
 import { kernelNote, type Analyzer, type KernelSource } from './analysis.js';
 import { callForCursor } from './call-at.js';
@@ -8,7 +9,7 @@ import { fromLspPosition, toLspRange } from './convert.js';
 import type { OpenDocument } from './document-store.js';
 import { allFlags } from './hover-call.js';
 import type { MemoryOutcome } from './pin-outcomes.js';
-import { isFastEntryPoint, isPinningEntryPoint, simulatePins } from './simulation.js';
+import { DEFAULT_STEPS, SIMULATION_STEPS, isFastEntryPoint, isPinningEntryPoint, simulatePins } from './simulation.js';
 
 export const TARGET_KERNEL_REQUEST = 'pinsight/targetKernel';
 export const SIMULATE_REQUEST = 'pinsight/simulate';
@@ -41,10 +42,14 @@ export interface SimulateResult {
   fast: boolean;
   range: { start: Position; end: Position };
   flagSets: SimulatedFlagSet[];
+  /** The steps simulated after the pin. */
+  then: string[];
+  /** Every step the view may ask for, with what it does. */
+  steps: { name: string; description: string }[];
 }
 
 /** The simulation for the call at (or nearest to) `position`; null when the file has no GUP call. */
-export function simulateAt(doc: OpenDocument, position: Position, analyzer: Analyzer): SimulateResult | null {
+export function simulateAt(doc: OpenDocument, position: Position, analyzer: Analyzer, then: readonly string[] = DEFAULT_STEPS): SimulateResult | null {
   const target = analyzer.targetKernel(doc.path);
   const call = callForCursor(analyzer.analyze(doc).calls, fromLspPosition(position));
   if (!call) return null;
@@ -58,8 +63,10 @@ export function simulateAt(doc: OpenDocument, position: Position, analyzer: Anal
     range: toLspRange(call.callRange),
     flagSets: call.flagSets.map((set) => {
       const flags = allFlags(set, call.impliedFlags);
-      const sim = simulatePins({ callee: call.callee, callerFlags: set.flags, pins, fast }, target.kernel);
+      const sim = simulatePins({ callee: call.callee, callerFlags: set.flags, pins, fast, then }, target.kernel);
       return { flags, callerFlags: set.flags, path: set.path, outcomes: sim.outcomes, ignoredFlags: sim.ignoredFlags };
     }),
+    then: [...then],
+    steps: SIMULATION_STEPS.map((s) => ({ ...s })),
   };
 }
