@@ -11,6 +11,7 @@ export {
   type MappingView,
   type PinView,
   THEN_STEPS,
+  CHECKED_STEPS,
   SIM_APIS,
   simulate,
 } from './scenario.js';

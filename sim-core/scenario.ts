@@ -47,8 +47,8 @@ export const THEN_STEPS = {
   fork: 'the process forks a child (which stays alive)',
   'fork-child-write': 'a child (forked now if there is none) writes to the page',
   'child-exit': 'the child exits',
-  'mprotect-ro': 'mprotect(PROT_READ)',
-  'mprotect-rw': 'mprotect(PROT_READ|PROT_WRITE)',
+  'mprotect-ro': 'mprotect(PROT_READ) on the range',
+  'mprotect-rw': 'mprotect(PROT_READ|PROT_WRITE) on the range',
   'clear-soft-dirty': 'clear_refs: start soft-dirty tracking (write-protects the page table)',
   swapout: 'MADV_PAGEOUT on the page',
   'madv-dontneed': 'madvise(MADV_DONTNEED) on the range, then the process reads it again',
@@ -362,7 +362,6 @@ export function simulate(input: ScenarioInput): ScenarioResult {
   let child: Mm | null = null;
   let broken: { step: string; why: string } | null = null;
   let at = vpn; // where the pinned page is mapped now (mremap moves it)
-  const rangePages = () => mm.findVma(at)?.hugeNr || 1;
   // The whole mapping the pinned page sits in: what the new steps act on (a THP is not split).
   const wholeMapping = () => {
     const v = mm.findVma(at);
@@ -391,13 +390,18 @@ export function simulate(input: ScenarioInput): ScenarioResult {
         if (child) exitMm(child);
         child = null;
         break;
-      // A hugetlb VMA changes protection in whole huge pages only (as at setup above).
-      case 'mprotect-ro':
-        mprotect(mm, at, rangePages(), { read: true, write: false });
+      // The whole mapping, as mprotect-none: a THP's PMD is not split (and a hugetlb VMA changes
+      // protection in whole huge pages only). The real runs (scenarios.c) restore the whole range too.
+      case 'mprotect-ro': {
+        const { start, pages } = wholeMapping();
+        mprotect(mm, start, pages, { read: true, write: false });
         break;
-      case 'mprotect-rw':
-        mprotect(mm, at, rangePages(), { read: true, write: true });
+      }
+      case 'mprotect-rw': {
+        const { start, pages } = wholeMapping();
+        mprotect(mm, start, pages, { read: true, write: true });
         break;
+      }
       case 'clear-soft-dirty':
         clearSoftDirty(mm);
         break;
