@@ -434,13 +434,15 @@ function followPageMask(mm: Mm, vma: Vma, vpn: number, flags: Flags): Follow {
   const e = leaf.entry;
   if (e.protnone) {
     // follow_page_pte() / follow_pmd_mask(): `pte_protnone(pte) && !gup_can_follow_protnone()` -> no page.
+    // 5.10 asks (flags & FOLL_NUMA) in follow_page_pte(), set unless FOLL_FORCE; 6.1 on gup_can_follow_protnone().
     const follow = gupCanFollowProtnone(mm, vma, flags);
+    const check = k.name({ '5.10': '(flags & FOLL_NUMA)', '6.1': 'gup_can_follow_protnone()' });
     t.add(
       fname,
       follow
-        ? `-> pte_protnone() (NUMA hinting), and gup_can_follow_protnone() says take the page as it is${k.has('gup-follows-protnone') ? ' (no FOLL_HONOR_NUMA_FAULT)' : ' (FOLL_FORCE)'}`
-        : `-> pte_protnone() (NUMA hinting) and gup_can_follow_protnone() is false${k.has('gup-follows-protnone') ? ' (FOLL_HONOR_NUMA_FAULT)' : ' (no FOLL_FORCE)'}: no page, take the hinting fault first`,
-      k.ref('include/linux/mm.h', 'gup_can_follow_protnone'),
+        ? `-> pte_protnone() (NUMA hinting), and ${check} says take the page as it is${k.has('gup-follows-protnone') ? ' (no FOLL_HONOR_NUMA_FAULT)' : ' (FOLL_FORCE)'}`
+        : `-> pte_protnone() (NUMA hinting) and ${check} says no${k.has('gup-follows-protnone') ? ' (FOLL_HONOR_NUMA_FAULT)' : ' (no FOLL_FORCE)'}: no page, take the hinting fault first`,
+      k.ref(k.name({ '5.10': 'mm/gup.c', '6.1': 'include/linux/mm.h' }), k.name({ '5.10': 'follow_page_pte', '6.1': 'gup_can_follow_protnone' })),
     );
     if (!follow) return { need: 'fault' };
   }
