@@ -14,6 +14,9 @@
  *   not ok  it does not (sim-core: "incoherent")
  *   SKIP    the case could not be set up (no THP, no swap)
  *
+ * `not ok` is an observation, not a failure of the program: it exits 0 and prints kselftest's
+ * "# Totals:" line (fail = the `not ok` rows) without a bail-out.
+ *
  * Output is TAP in the selftests' 6.x form: a "# [RUN] <test> ... with <memory>" line, then the
  * result line. <test> names the pin and the steps exactly as `simulate --then` takes them:
  * "R/W longterm GUP-fast pin, then madv-dontneed, write", memory "thp (private)".
@@ -48,7 +51,7 @@
 
 static size_t pmd_size;
 static int gup_fd = -1;
-static int test_nr;
+static int test_nr, n_pass, n_fail, n_skip;
 static bool swap_on;
 
 enum memory { ANON, THP, MEMFD };
@@ -81,6 +84,10 @@ static void result(bool ok, const char *fmt, ...)
 	va_list ap;
 
 	printf("%s %d ", ok ? "ok" : "not ok", ++test_nr);
+	if (ok)
+		n_pass++;
+	else
+		n_fail++;
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -91,6 +98,7 @@ static void result(bool ok, const char *fmt, ...)
 static void skip(const char *why)
 {
 	printf("ok %d # SKIP %s\n", ++test_nr, why);
+	n_skip++;
 	fflush(stdout);
 }
 
@@ -372,5 +380,7 @@ int main(void)
 		for (j = 0; j < plan[i].n; j++)
 			for (k = 0; k < 4; k++)
 				run(plan[i].m, plan[i].s[j], k & 1, k & 2);
+	/* kselftest's totals line; "not ok" rows are observations, not failures of the program: exit 0 */
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n", n_pass, n_fail, n_skip);
 	return 0;
 }
