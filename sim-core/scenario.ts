@@ -70,13 +70,13 @@ export const THEN_STEPS = {
  * from the kernel's code only.
  */
 export const CHECKED_STEPS: Readonly<Record<string, readonly string[]>> = {
-  'madv-dontneed': ['6.1', '6.12'],
-  'mprotect-none': ['6.1', '6.12'],
-  mremap: ['6.1', '6.12'],
-  munmap: ['6.1', '6.12'],
-  swapin: ['6.1', '6.12'],
-  'munmap-page': ['6.1', '6.12'],
-  'munmap-neighbour': ['6.1', '6.12'],
+  'madv-dontneed': ['6.1', '6.12', '7.3'],
+  'mprotect-none': ['6.1', '6.12', '7.3'],
+  mremap: ['6.1', '6.12', '7.3'],
+  munmap: ['6.1', '6.12', '7.3'],
+  swapin: ['6.1', '6.12', '7.3'],
+  'munmap-page': ['6.1', '6.12', '7.3'],
+  'munmap-neighbour': ['6.1', '6.12', '7.3'],
 };
 
 /** The steps added for issue 15: each says whether a real kernel run checked it. */
@@ -93,7 +93,8 @@ function checkNote(step: string, kernel: { v: readonly number[] }): string | nul
   const on = CHECKED_STEPS[step] ?? [];
   const v = `${kernel.v[0]}.${kernel.v[1]}`;
   if (on.includes(v)) return null;
-  if (on.length) return `"${step}" is modelled from the kernel's code: checked against real runs of Linux ${on.join(' and ')}, not of ${v}`;
+  const list = on.length > 1 ? `${on.slice(0, -1).join(', ')} and ${on.at(-1)}` : on.join('');
+  if (on.length) return `"${step}" is modelled from the kernel's code: checked against real runs of Linux ${list}, not of ${v}`;
   return `"${step}" is modelled from the kernel's code, not checked against a run on a real kernel${WHY_UNCHECKED[step] ?? ''}`;
 }
 
@@ -447,9 +448,9 @@ export function simulate(input: ScenarioInput): ScenarioResult {
         const why = leaf?.entry.type === 'swap'
           ? 'the page went to swap: the read faults it back in (do_swap_page())'
           : leaf && leaf.entry.type === 'present' && folioMaybeDmaPinned(leaf.entry.folio)
-            ? 'the page is maybe DMA-pinned, so reclaim kept it (shrink_folio_list(): not added to swap) and it stays mapped: nothing to swap in'
+            ? `the page is maybe DMA-pinned, so reclaim kept it (${mm.kernel.name({ '5.10': 'shrink_page_list', '6.1': 'shrink_folio_list' })}(): not added to swap) and it stays mapped: nothing to swap in`
             : 'the page stayed mapped (not reclaimed): nothing to swap in';
-        t.add('swapin', `-> ${why}`, mm.kernel.ref('mm/vmscan.c', 'shrink_folio_list'));
+        t.add('swapin', `-> ${why}`, mm.kernel.ref('mm/vmscan.c', mm.kernel.name({ '5.10': 'shrink_page_list', '6.1': 'shrink_folio_list' })));
         access = touch(mm, at); // traced, unlike readPages()
         break;
       }
@@ -464,7 +465,7 @@ export function simulate(input: ScenarioInput): ScenarioResult {
           break;
         }
         if (isVmHugetlbPage(vma)) {
-          t.add('munmap()', `-> -EINVAL: a hugetlb mapping is unmapped in whole huge pages only (${vma.hugeNr * 4} kB)`, mm.kernel.ref('mm/mmap.c', 'do_vmi_munmap'));
+          t.add('munmap()', `-> -EINVAL: a hugetlb mapping is unmapped in whole huge pages only (${vma.hugeNr * 4} kB)`, mm.kernel.ref('mm/mmap.c', 'do_munmap'));
           break;
         }
         const pmd = mm.pt.lookup(target);
@@ -472,7 +473,7 @@ export function simulate(input: ScenarioInput): ScenarioResult {
           t.add('__split_huge_pmd()', `-> the PMD mapping ${pmd.entry.type === 'present' ? pmd.entry.folio.name : 'the THP'} at ${va(pmd.base)} is split into ${PMD_NR} PTEs so that one 4 KiB page can go`, mm.kernel.ref('mm/huge_memory.c', '__split_huge_pmd'));
         }
         munmap(mm, target, 1);
-        t.add('munmap()', `-> ${va(target)}, 1 page unmapped${step === 'munmap-neighbour' ? ' (the page after the pinned one)' : ' (the pinned page)'}`, mm.kernel.ref('mm/mmap.c', 'do_vmi_munmap'), () => describeRange(mm, at, at + 2));
+        t.add('munmap()', `-> ${va(target)}, 1 page unmapped${step === 'munmap-neighbour' ? ' (the page after the pinned one)' : ' (the pinned page)'}`, mm.kernel.ref('mm/mmap.c', 'do_munmap'), () => describeRange(mm, at, at + 2));
         break;
       }
       case 'numa-protnone': {

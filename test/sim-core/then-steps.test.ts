@@ -23,7 +23,7 @@ test('MADV_DONTNEED: the pin keeps the old page, the process faults in a new one
   // checked against the recorded real 6.1 and 6.12 runs (test/kernel-truth/scenarios-*.tap): no note there, one elsewhere
   assert.ok(!r.trace.some((s) => s.fn === 'note' && /"madv-dontneed"/.test(s.detail)));
   const between = run('anon', 'private', ['madv-dontneed'], '6.5');
-  assert.ok(between.trace.some((s) => s.fn === 'note' && /"madv-dontneed" is modelled .*: checked against real runs of Linux 6\.1 and 6\.12, not of 6\.5/.test(s.detail)));
+  assert.ok(between.trace.some((s) => s.fn === 'note' && /"madv-dontneed" is modelled .*: checked against real runs of Linux 6\.1, 6\.12 and 7\.3, not of 6\.5/.test(s.detail)));
 });
 
 test('MADV_DONTNEED on a shared file mapping: the refault maps the same pagecache page, the pin stays coherent', () => {
