@@ -5,7 +5,8 @@
 // reaches its bundle. test/architecture.test.ts holds both rules.
 //
 // - pinsight/targetKernel: which kernel a file is analysed for, and why (the status-bar item);
-// - pinsight/simulate: sim-core's outcomes for the call at the cursor (the simulation view).
+// - pinsight/simulate: sim-core's outcomes for the call at the cursor (the simulation view), after
+//   the steps the view asks for (`then`, sim-core's THEN_STEPS; a process write by default).
 import type { Position, Range } from 'vscode-languageserver';
 import type { Snapshot } from '../sim-core/index.js';
 
@@ -33,6 +34,14 @@ export interface TargetKernelResult {
 export interface SimulateParams {
   textDocument: { uri: string };
   position: Position;
+  /** The steps after the pin, in order (SimulateResult.steps names them); default: one process write. */
+  then?: string[];
+}
+
+/** A step the simulation view may ask for after the pin, with what it does. */
+export interface SimulationStep {
+  name: string;
+  description: string;
 }
 
 /** What the simulation view draws: the state after setup, after the pin and after each later step. */
@@ -88,4 +97,8 @@ export interface SimulateResult {
   fast: boolean;
   range: Range;
   flagSets: SimulatedFlagSet[];
+  /** The steps simulated after the pin. */
+  then: string[];
+  /** Every step the view may ask for. */
+  steps: SimulationStep[];
 }

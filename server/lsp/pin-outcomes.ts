@@ -12,6 +12,8 @@ export interface PinQuery {
   pins: boolean;
   /** The entry point walks GUP-fast first. */
   fast: boolean;
+  /** What the process does after the pin: sim-core THEN_STEPS names (default: one write). */
+  then?: readonly string[];
 }
 
 export interface PinSimulation {
@@ -20,7 +22,7 @@ export interface PinSimulation {
   ignoredFlags: string[];
 }
 
-/** Simulates `query` on `kernel` for every memory kind of a private mapping, then a process write. */
+/** Simulates `query` on `kernel` for every memory kind of a private mapping, then the query's steps (a process write by default). */
 export type SimulatePins = (query: PinQuery, kernel: string) => PinSimulation;
 
 /**

@@ -27,6 +27,7 @@ import { DocumentStore, pathOf, type OpenDocument } from './document-store.js';
 import { hoverAt } from './hover.js';
 import { requireDocument, requirePosition, requireRange, invalidParams } from './request-guards.js';
 import { simulateAt, SIMULATE_REQUEST, TARGET_KERNEL_REQUEST } from './custom-requests.js';
+import { checkSteps } from './simulation.js';
 import { createScanHost } from './scan-host.js';
 import { registerDocumentText } from './document-text.js';
 import { WorkspaceScanner, type ScanProgress } from './workspace-scan.js';
@@ -250,7 +251,10 @@ export function startServer(): Connection {
   connection.onRequest(SIMULATE_REQUEST, (params: unknown) => {
     const doc = requireDocument(docs(), params);
     const position = requirePosition(doc.document, (params as { position?: unknown }).position);
-    return simulateAt(doc, position, analyzer);
+    const asked = (params as { then?: unknown }).then;
+    const then = asked === undefined ? undefined : checkSteps(asked);
+    if (typeof then === 'string') throw invalidParams(then);
+    return simulateAt(doc, position, analyzer, then);
   });
 
   registerDocumentText(connection, docs, parserReady); // pinsight/documentText, for tests
