@@ -35,6 +35,8 @@ export interface AnalyzeOptions {
    * those callers only when told, and analyses again.
    */
   onCallersWanted?: (functionName: string) => void;
+  /** Told each finding's fingerprint key (fingerprint.ts), for one who analyses a file in parts. */
+  onFingerprintKey?: (finding: Finding, key: string) => void;
 }
 
 export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): FileAnalysis {
@@ -88,7 +90,7 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
     findings.sort((a, b) => a.range.start.row - b.range.start.row || a.range.start.column - b.range.start.column);
     const sites = calls.map((c) => c.site);
     if (findings.length > 0) {
-      fingerprintFindings(findings, root, index);
+      fingerprintFindings(findings, root, index, options.onFingerprintKey);
       applyInlineSuppressions(findings, sites, text);
     }
     return { calls: sites, findings, kernel, ...(options.kernels ? { kernels: options.kernels } : {}) };
