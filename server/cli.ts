@@ -21,6 +21,8 @@ if (early?.ripgrep) main.exports.offerRipgrepRun(early.ripgrep);
 
 const io = {
   out: (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+  // Synchronous for files and pipes on Linux and macOS: parts are not queued in memory.
+  write: (part: string) => void process.stdout.write(part),
   // Warnings and errors name paths from the tree: no terminal escapes from them (cli/printable.ts).
   err: (text: string) => process.stderr.write(printableLines(text.endsWith('\n') ? text : text + '\n')),
   cwd: process.cwd(),

@@ -42,34 +42,70 @@ export function analyzeCall(call: SyntaxNode, kernel: string, flow: FlagFlow, in
   const pagesNull = pagesArg !== undefined && /^(NULL|0)$/.test(unwrap(pagesArg).text);
   const implied = [...entry.adds, ...(pagesNull ? [] : entry.addsWithPages)];
   // memfd_pin_folios has no flags argument: FOLL_LONGTERM is part of what it does.
+  const range = index.range(nameNode.startIndex, nameNode.endIndex);
   const site: CallSite = {
-    callee: nameNode.text,
+    callee: sharedString(nameNode.text),
     family: entry.family,
-    range: index.range(nameNode.startIndex, nameNode.endIndex),
-    callRange: index.range(call.startIndex, call.endIndex),
+    range,
+    // The call starts with its name: one Position for both (positions are never changed in place).
+    callRange: call.startIndex === nameNode.startIndex ? { start: range.start, end: index.positionAt(call.endIndex) } : index.range(call.startIndex, call.endIndex),
     flagsArgRange: flagsArg ? index.range(flagsArg.startIndex, flagsArg.endIndex) : undefined,
-    function: fn ? functionName(fn) : undefined,
+    function: fn ? nameOf(fn, index) : undefined,
     flagSets: values.map((v) => toFlagSet(v, index)),
-    impliedFlags: [...new Set(implied)].sort(),
+    impliedFlags: sharedList([...new Set(implied)].sort()),
   };
   return { node: call, nameNode, entry, args, flagsArg, pagesArg, fn, values, site };
 }
 
+// The calls of one function come one after another: they share its name (one string per function).
+const lastFunction = new WeakMap<TextIndex, { start: number; name: string | undefined }>();
+
+function nameOf(fn: SyntaxNode, index: TextIndex): string | undefined {
+  const last = lastFunction.get(index);
+  if (last?.start === fn.startIndex) return last.name;
+  const name = functionName(fn);
+  lastFunction.set(index, { start: fn.startIndex, name });
+  return name;
+}
+
 export function toFlagSet(value: FlowValue, index: TextIndex): FlagSet {
   const origins = [...value.flags.values()].flat().map((t) => ({
-    flag: t.flag,
+    flag: sharedString(t.flag),
     range: index.range(t.loc.start, t.loc.end),
-    text: index.lineAt(t.loc.start),
+    text: sharedString(index.lineAt(t.loc.start)),
   }));
   origins.sort((a, b) => a.range.start.row - b.range.start.row || a.range.start.column - b.range.start.column);
   const set: FlagSet = {
-    flags: [...value.flags.keys()].sort(),
-    unknown: [...new Set(value.unknown.map((u) => u.text.replace(/\s+/g, ' ')))],
+    flags: sharedList([...value.flags.keys()].sort()),
+    unknown: sharedList([...new Set(value.unknown.map((u) => u.text.replace(/\s+/g, ' ')))]),
     origins,
   };
   const path = describePath(value.conds);
-  if (path) set.path = path;
+  if (path) set.path = sharedString(path);
   return set;
+}
+
+// A file's calls share their lists of flags and their names: a file of 330,000 calls (issue 14)
+// holds a few dozen distinct ones, and a list per call was a third of what its analysis kept. The
+// lists are frozen, so that no view can change one call's flags under another's. Bounded: past
+// SHARED_MAX distinct values (no real code comes near), new ones are not shared.
+const SHARED_MAX = 50_000;
+const sharedLists = new Map<string, string[]>();
+const sharedStrings = new Map<string, string>();
+
+function sharedList(list: string[]): string[] {
+  const key = list.join('\0');
+  const found = sharedLists.get(key);
+  if (found) return found;
+  if (sharedLists.size < SHARED_MAX) sharedLists.set(key, Object.freeze(list) as string[]);
+  return list;
+}
+
+function sharedString(text: string): string {
+  const found = sharedStrings.get(text);
+  if (found !== undefined) return found;
+  if (sharedStrings.size < SHARED_MAX) sharedStrings.set(text, text);
+  return text;
 }
 
 export function describeCond(c: Cond): string {
