@@ -14,6 +14,7 @@ import { RULES } from './rules/index.js';
 import { formatMessage, type Report, type Rule, type RuleContext } from './rules/rule.js';
 import { countParseErrors, parsesCleanlyAlone, scratchReparse } from './scratch-parser.js';
 import { fingerprintFindings } from './fingerprint.js';
+import { sharedString } from './shared-values.js';
 import { applyInlineSuppressions } from './suppressions.js';
 import type { FileAnalysis, Finding, KernelRange } from './types.js';
 
@@ -106,7 +107,7 @@ function toFinding(rule: Rule, kernel: string, index: TextIndex, report: Report)
     code: rule.meta.code,
     severity: report.severity ?? rule.meta.severity(kernel),
     range: index.range(report.start, report.end),
-    message: formatMessage(template, report.data).replace(/\s+/g, ' ').trim(),
+    message: sharedString(formatMessage(template, report.data).replace(/\s+/g, ' ').trim()),
     link: rule.meta.link,
     related: report.related ?? [],
     fixes: report.fixes ?? [],

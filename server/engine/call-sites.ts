@@ -5,6 +5,7 @@ import type { FlagFlow, FlowValue, Cond } from './flag-flow.js';
 import type { AnalyzedCall } from './rules/rule.js';
 import { callArguments, descendantsOf, enclosingFunction, field, functionName, unwrap, type SyntaxNode } from './syntax.js';
 import type { CallSite, FlagSet } from './types.js';
+import { sharedList, sharedString } from './shared-values.js';
 
 /** Every call_expression whose callee is an entry point, in source order. */
 export function findEntryCalls(root: SyntaxNode): SyntaxNode[] {
@@ -72,7 +73,7 @@ export function toFlagSet(value: FlowValue, index: TextIndex): FlagSet {
   const origins = [...value.flags.values()].flat().map((t) => ({
     flag: sharedString(t.flag),
     range: index.range(t.loc.start, t.loc.end),
-    text: sharedString(index.lineAt(t.loc.start)),
+    text: index.lineAt(t.loc.start),
   }));
   origins.sort((a, b) => a.range.start.row - b.range.start.row || a.range.start.column - b.range.start.column);
   const set: FlagSet = {
@@ -83,29 +84,6 @@ export function toFlagSet(value: FlowValue, index: TextIndex): FlagSet {
   const path = describePath(value.conds);
   if (path) set.path = sharedString(path);
   return set;
-}
-
-// A file's calls share their lists of flags and their names: a file of 330,000 calls (issue 14)
-// holds a few dozen distinct ones, and a list per call was a third of what its analysis kept. The
-// lists are frozen, so that no view can change one call's flags under another's. Bounded: past
-// SHARED_MAX distinct values (no real code comes near), new ones are not shared.
-const SHARED_MAX = 50_000;
-const sharedLists = new Map<string, string[]>();
-const sharedStrings = new Map<string, string>();
-
-function sharedList(list: string[]): string[] {
-  const key = list.join('\0');
-  const found = sharedLists.get(key);
-  if (found) return found;
-  if (sharedLists.size < SHARED_MAX) sharedLists.set(key, Object.freeze(list) as string[]);
-  return list;
-}
-
-function sharedString(text: string): string {
-  const found = sharedStrings.get(text);
-  if (found !== undefined) return found;
-  if (sharedStrings.size < SHARED_MAX) sharedStrings.set(text, text);
-  return text;
 }
 
 export function describeCond(c: Cond): string {
