@@ -8,6 +8,7 @@ import type { CParser } from '../engine/parser.js';
 import type { CallSite, Finding, Position } from '../engine/types.js';
 import { renumberFingerprints } from '../engine/fingerprint.js';
 import { planForEngine } from './engine-reach.js';
+import { keepHeapClose } from './v8-flags.js';
 import type { Piece, SlicePlan } from './slice.js';
 import { NeedleSearch } from './needles.js';
 import { digestOf, type CacheEntries } from './result-cache.js';
@@ -79,9 +80,15 @@ function mergePieces(path: string, pieces: readonly PieceAnalysis[]): FileResult
   return calls.length > 0 || findings.length > 0 ? { path, calls, findings } : undefined;
 }
 
+/** The read buffer: its first size, and the largest kept from file to file. */
+const BUFFER_START = 1 << 20;
+const BUFFER_KEPT = 8 << 20;
+/** Results of a larger file are not cached (the 20 MB file of issue 14 has 230 MB of them). */
+const MAX_CACHED_TEXT = 4 << 20;
+
 export class SourceAnalyzer {
   readonly counters = emptyCounters();
-  private buffer = Buffer.allocUnsafe(1 << 20);
+  private buffer = Buffer.allocUnsafe(BUFFER_START);
   private readonly needles = new NeedleSearch();
 
   /** The cache entries of the candidates this analyser saw: hits and new results. */
@@ -119,6 +126,21 @@ export class SourceAnalyzer {
 
   /** The file's calls and findings, or undefined when it has none (or cannot be read). */
   analyzePath(path: string, searched = false): FileResult | undefined {
+    const candidate = this.readCandidate(path, searched);
+    if (!candidate) return undefined;
+    if ('hit' in candidate) return candidate.hit;
+    const result = this.analyzeText(path, candidate.text);
+    // A huge file's results would be ten times its size in the cache file, past what the cache
+    // reads (result-cache.ts): it is analysed again next time.
+    if (candidate.digest !== undefined && candidate.text.length <= MAX_CACHED_TEXT) this.seen[path] = { digest: candidate.digest, result: result ?? null };
+    return result;
+  }
+
+  /**
+   * The file's text when it is a candidate (and its digest when results are cached), or the cached
+   * result. Apart from analyzePath so that the bytes are not held while the text is analysed.
+   */
+  private readCandidate(path: string, searched: boolean): { text: string; digest?: string } | { hit: FileResult | undefined } | undefined {
     const bytes = this.read(path);
     if (!bytes) return undefined;
     this.counters.files++;
@@ -126,17 +148,20 @@ export class SourceAnalyzer {
     // Skipping it never changes an answer: the analysis finds calls by the same names.
     if (!searched && !this.needles.matches(bytes)) return undefined;
     this.counters.candidates++;
-    if (!this.cached) return this.analyzeText(path, bytes.toString('utf8'));
-    const digest = digestOf(bytes);
-    const hit = this.cached[path];
-    if (hit?.digest === digest) {
-      this.counters.cached++;
-      this.seen[path] = hit;
-      return hit.result ?? undefined;
+    let digest: string | undefined;
+    if (this.cached) {
+      digest = digestOf(bytes);
+      const hit = this.cached[path];
+      if (hit?.digest === digest) {
+        this.counters.cached++;
+        this.seen[path] = hit;
+        return { hit: hit.result ?? undefined };
+      }
     }
-    const result = this.analyzeText(path, bytes.toString('utf8'));
-    this.seen[path] = { digest, result: result ?? null };
-    return result;
+    const text = bytes.toString('utf8');
+    // A huge file grew the buffer: give it back rather than keep it for the files that follow.
+    if (this.buffer.length > BUFFER_KEPT) this.buffer = Buffer.allocUnsafe(BUFFER_START);
+    return { text, digest };
   }
 
   analyzeText(path: string, text: string): FileResult | undefined {
@@ -184,7 +209,10 @@ export class SourceAnalyzer {
 
   /** The slice, or for a huge one (issue 14) its pieces (slice.ts), with the callers of `wanted`. */
   private piecesOf(plan: SlicePlan, wanted: ReadonlySet<string>): Piece[] {
-    return plan.pieces(wanted, this.pieceBytes) ?? [plan.slice(wanted)];
+    const pieces = plan.pieces(wanted, this.pieceBytes);
+    if (!pieces) return [plan.slice(wanted)];
+    if (this.pieceBytes === PIECE_BYTES) keepHeapClose();
+    return pieces;
   }
 
   /** Parses and analyses one piece; `asked` collects onCallersWanted's names. */

@@ -141,8 +141,8 @@ export class SlicePlan {
     const kept = new Uint8Array(chunks.length);
     for (const c of roots) kept[c] = 1;
     const callFields = new Set(roots.flatMap((k) => fieldNames(file, chunks[k]!)));
-    for (const c of this.releaseChunks()) {
-      if (!kept[c] && fieldNames(file, chunks[c]!).some((f) => callFields.has(f))) kept[c] = 1;
+    if (callFields.size > 0) {
+      for (const { chunk, fields } of this.releaseChunks()) if (!kept[chunk] && fields.some((f) => callFields.has(f))) kept[chunk] = 1;
     }
     // A read-only field counts on a variable the calling function has (userptr->ro, bo->userptr.ro).
     const accesses = this.fieldBases();
@@ -154,14 +154,18 @@ export class SlicePlan {
     return kept;
   }
 
-  private releases?: number[];
-  /** The chunk of each release call (engine-reach.ts's `releases`), in order (found once). */
-  private releaseChunks(): number[] {
+  private releases?: { chunk: number; fields: string[] }[];
+  /** The chunk of each release call (engine-reach.ts's `releases`), in order, with the fields it names (found once). */
+  private releaseChunks(): { chunk: number; fields: string[] }[] {
     if (!this.releases) {
       this.releases = [];
+      const fields = new Map<number, string[]>();
       for (const { name, at } of occurrences(this.file, this.names.releases)) {
         const c = this.callChunk(at, name);
-        if (c !== -1) this.releases.push(c);
+        if (c === -1) continue;
+        let named = fields.get(c);
+        if (!named) fields.set(c, (named = fieldNames(this.file, this.chunks[c]!)));
+        this.releases.push({ chunk: c, fields: named });
       }
     }
     return this.releases;
@@ -247,8 +251,18 @@ export class SlicePlan {
     // Releases (a call chunk's own too) with every call chunk that names one of their fields.
     const rootsByField = new Map<string, number[]>();
     for (const r of roots) for (const f of new Set(fieldNames(file, chunks[r]!))) (rootsByField.get(f) ?? rootsByField.set(f, []).get(f)!).push(r);
-    for (const c of this.releaseChunks()) {
-      for (const f of fieldNames(file, chunks[c]!)) for (const r of rootsByField.get(f) ?? []) union(c, r);
+    if (rootsByField.size > 0) {
+      const joined = new Set<string>();
+      for (const { chunk, fields } of this.releaseChunks()) {
+        for (const f of fields) {
+          const named = rootsByField.get(f);
+          if (!named) continue;
+          union(chunk, named[0]!);
+          // The calls that name a field a release names go together: joined once per field.
+          if (!joined.has(f)) for (const r of named) union(named[0]!, r);
+          joined.add(f);
+        }
+      }
     }
     // Read-only fields with every call chunk that has the variable (all of them when it has no name).
     const bases = this.fieldBases();
