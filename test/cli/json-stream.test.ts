@@ -62,3 +62,29 @@ test('writeJson matches JSON.stringify on arbitrary JSON values', () => {
     { numRuns: 300 },
   );
 });
+
+test('scan --format json gives the same bytes written in parts as printed whole', async () => {
+  const { runCli } = await import('../../server/cli/main.js');
+  const { commands } = await import('../../server/cli/commands.js');
+  const { join } = await import('node:path');
+  const root = join(__dirname, '../..');
+  const argv = ['scan', '--format', 'json', '--kernel', '6.1', 'examples', 'test/scan/fixtures'];
+  let whole = '';
+  const wholeCode = await runCli(commands, argv, { out: (t) => (whole += t + '\n'), err: () => undefined, cwd: root });
+  const parts: string[] = [];
+  let waited = 0;
+  const partsCode = await runCli(commands, argv, {
+    out: () => assert.fail('out() used for JSON'),
+    // Every other part asks the scan to wait, as a pipe that is behind does.
+    write: (p) => {
+      parts.push(p);
+      return parts.length % 2 === 0 ? new Promise<void>((resolve) => setImmediate(() => (waited++, resolve()))) : undefined;
+    },
+    err: () => undefined,
+    cwd: root,
+  });
+  assert.equal(partsCode, wholeCode);
+  assert.ok((JSON.parse(whole) as { calls: unknown[] }).calls.length > 10);
+  assert.equal(parts.join(''), whole);
+  assert.ok(waited > 0);
+});
