@@ -190,6 +190,7 @@ export class SourceAnalyzer {
         else {
           result = this.analyzePiece(path, piece.text, asked);
           this.counters.keptLines += piece.keptLines;
+          if (pieces.length > 1) keepHeapClose();
         }
         next.set(piece.text, result);
         results.push(result);
@@ -209,10 +210,7 @@ export class SourceAnalyzer {
 
   /** The slice, or for a huge one (issue 14) its pieces (slice.ts), with the callers of `wanted`. */
   private piecesOf(plan: SlicePlan, wanted: ReadonlySet<string>): Piece[] {
-    const pieces = plan.pieces(wanted, this.pieceBytes);
-    if (!pieces) return [plan.slice(wanted)];
-    if (this.pieceBytes === PIECE_BYTES) keepHeapClose();
-    return pieces;
+    return plan.pieces(wanted, this.pieceBytes) ?? [plan.slice(wanted)];
   }
 
   /** Parses and analyses one piece; `asked` collects onCallersWanted's names. */
