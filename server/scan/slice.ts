@@ -272,7 +272,15 @@ export class SlicePlan {
       for (const r of roots) {
         for (const w of new Set(identifiers(file, chunks[r]!))) if (wanted.has(w)) (rootsByWord.get(w) ?? rootsByWord.set(w, []).get(w)!).push(r);
       }
-      for (const { chunk, base } of bases) for (const r of base === undefined ? roots : rootsByWord.get(base) ?? []) union(chunk, r);
+      // Each group of calls is joined once, then each access to the group's first call.
+      const joined = new Set<string | undefined>();
+      for (const { chunk, base } of bases) {
+        const group = base === undefined ? roots : rootsByWord.get(base);
+        if (!group || group.length === 0) continue;
+        union(chunk, group[0]!);
+        if (!joined.has(base)) for (const r of group) union(group[0]!, r);
+        joined.add(base);
+      }
     }
     // A function's callers with every chunk that names it (its definition among them).
     if (callers.length > 0) {
