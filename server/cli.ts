@@ -21,6 +21,9 @@ if (early?.ripgrep) main.exports.offerRipgrepRun(early.ripgrep);
 
 const io = {
   out: (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+  // A pipe takes what it can and Node queues the rest: wait for it to drain rather than queue a
+  // whole report in memory.
+  write: (part: string) => (process.stdout.write(part) ? undefined : new Promise<void>((resolve) => process.stdout.once('drain', resolve))),
   // Warnings and errors name paths from the tree: no terminal escapes from them (cli/printable.ts).
   err: (text: string) => process.stderr.write(printableLines(text.endsWith('\n') ? text : text + '\n')),
   cwd: process.cwd(),

@@ -15,6 +15,8 @@ export interface Run {
   outHash: string;
   outBytes: number;
   stderr: string;
+  /** stdout, when the command asked for it (keepStdout). */
+  stdout?: string;
 }
 
 export interface Summary {
@@ -46,6 +48,8 @@ export interface Command {
   args: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Keep stdout in Run.stdout (it is always hashed). */
+  keepStdout?: boolean;
 }
 
 /** Runs the command once, to completion. */
@@ -69,9 +73,11 @@ export function runOnce(command: Command): Promise<Run> {
             // exited, or not Linux
           }
         }, 10);
+    const kept: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => {
       hash.update(chunk);
       outBytes += chunk.length;
+      if (command.keepStdout) kept.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
@@ -86,7 +92,8 @@ export function runOnce(command: Command): Promise<Run> {
         // GNU time reports a non-zero exit as "Command exited with non-zero status N" first.
         stderr = stderr.replace(/Command exited with non-zero status \d+\n?$/, '');
       }
-      resolve({ ms, rssMB: rssKB !== undefined ? rssKB / 1024 : undefined, code, outHash: hash.digest('hex'), outBytes, stderr });
+      const stdout = command.keepStdout ? Buffer.concat(kept).toString('utf8') : undefined;
+      resolve({ ms, rssMB: rssKB !== undefined ? rssKB / 1024 : undefined, code, outHash: hash.digest('hex'), outBytes, stderr, ...(stdout !== undefined ? { stdout } : {}) });
     });
   });
 }

@@ -30,6 +30,11 @@ const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u
 
 /** JSON.stringify, with the characters JSON leaves raw (DEL, C1, U+2028/9, bidi controls) as \uNNNN. */
 export function printableJson(value: unknown, indent?: number): string {
+  return escapeRawInJson(JSON.stringify(value, null, indent));
+}
+
+/** JSON text (whole or any part of it) with the characters JSON leaves raw as \uNNNN. */
+export function escapeRawInJson(json: string): string {
   // Outside strings JSON holds none of these characters, so the replacement only touches strings.
-  return JSON.stringify(value, null, indent).replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json.replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -95,48 +95,68 @@ export function formatText(result: ScanResult, cwd: string, verbose = false): st
 }
 
 export function toJson(result: ScanResult, cwd: string): unknown {
+  const doc = jsonReport(result, cwd);
+  return { ...doc, calls: [...doc.calls], findings: [...doc.findings] };
+}
+
+/** toJson()'s object with its calls and findings made as they are read (server/cli/json-stream.ts writes it). */
+export function jsonReport(result: ScanResult, cwd: string): { calls: Iterable<unknown>; findings: Iterable<unknown> } {
   const notes = kernelNotes(result.kernel);
   return {
     kernel: result.kernel,
     ...(notes.length ? { kernelNotes: notes } : {}),
     ...(result.kernels ? { kernels: result.kernels } : {}),
-    calls: result.files.flatMap((file) =>
-      file.calls.map((c) => ({
-        file: displayPath(file.path, cwd),
-        line: c.range.start.row + 1,
-        column: c.range.start.column + 1,
-        callee: c.callee,
-        // The project's wrappers the call goes through, outermost first (server/engine/wrappers.ts).
-        ...(c.via ? { via: c.via } : {}),
-        family: c.family,
-        function: c.function ?? null,
-        flagSets: c.flagSets.map((s) => s.flags),
-        impliedFlags: c.impliedFlags,
-        // Beside flagSets, one entry per set: what could not be resolved, and on which path.
-        flagSetDetails: c.flagSets.map((s) => ({ flags: s.flags, unknown: s.unknown, path: s.path ?? null })),
-        partlyUnresolved: isPartlyUnresolved(c),
-      })),
-    ),
-    findings: result.files.flatMap((file) =>
-      file.findings.map((f) => ({
-        code: f.code,
-        severity: f.severity,
-        file: displayPath(file.path, cwd),
-        line: f.range.start.row + 1,
-        column: f.range.start.column + 1,
-        endLine: f.range.end.row + 1,
-        endColumn: f.range.end.column + 1,
-        message: f.message,
-        link: f.link,
-        fixable: f.fixes.some((x) => x.preferred),
-        docs: ruleDocsUrl(f.code),
-        fingerprint: findingFingerprint(file.path, f, cwd),
-        // { kind: "inline" | "baseline", reason, line? } when a comment or a baseline silences it.
-        suppressed: f.suppressed ?? null,
-        // With a declared range of kernels (.pinsight.json "kernels"): on which of them it holds.
-        ...(f.onKernels ? { onKernels: f.onKernels } : {}),
-        ...(f.ignoredSuppression ? { ignoredSuppression: f.ignoredSuppression } : {}),
-      })),
-    ),
+    calls: (function* () {
+      for (const file of result.files) {
+        const path = displayPath(file.path, cwd);
+        for (const c of file.calls) yield callJson(path, c);
+      }
+    })(),
+    findings: (function* () {
+      for (const file of result.files) {
+        const path = displayPath(file.path, cwd);
+        for (const f of file.findings) yield findingJson(file.path, path, f, cwd);
+      }
+    })(),
+  } as { calls: Iterable<unknown>; findings: Iterable<unknown> };
+}
+
+function callJson(file: string, c: CallSite): unknown {
+  return {
+    file,
+    line: c.range.start.row + 1,
+    column: c.range.start.column + 1,
+    callee: c.callee,
+    // The project's wrappers the call goes through, outermost first (server/engine/wrappers.ts).
+    ...(c.via ? { via: c.via } : {}),
+    family: c.family,
+    function: c.function ?? null,
+    flagSets: c.flagSets.map((s) => s.flags),
+    impliedFlags: c.impliedFlags,
+    // Beside flagSets, one entry per set: what could not be resolved, and on which path.
+    flagSetDetails: c.flagSets.map((s) => ({ flags: s.flags, unknown: s.unknown, path: s.path ?? null })),
+    partlyUnresolved: isPartlyUnresolved(c),
+  };
+}
+
+function findingJson(absolute: string, file: string, f: Finding, cwd: string): unknown {
+  return {
+    code: f.code,
+    severity: f.severity,
+    file,
+    line: f.range.start.row + 1,
+    column: f.range.start.column + 1,
+    endLine: f.range.end.row + 1,
+    endColumn: f.range.end.column + 1,
+    message: f.message,
+    link: f.link,
+    fixable: f.fixes.some((x) => x.preferred),
+    docs: ruleDocsUrl(f.code),
+    fingerprint: findingFingerprint(absolute, f, cwd),
+    // { kind: "inline" | "baseline", reason, line? } when a comment or a baseline silences it.
+    suppressed: f.suppressed ?? null,
+    // With a declared range of kernels (.pinsight.json "kernels"): on which of them it holds.
+    ...(f.onKernels ? { onKernels: f.onKernels } : {}),
+    ...(f.ignoredSuppression ? { ignoredSuppression: f.ignoredSuppression } : {}),
   };
 }

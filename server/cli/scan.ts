@@ -18,8 +18,9 @@ import type { CliIO, Command } from './command.js';
 import { listSourceFiles } from './scan-files.js';
 import { checkPaths, scanFast } from './scan-fast.js';
 import { fastScanWanted, parseScanOptions, type Format } from './scan-options.js';
-import { displayPath, formatText, toJson, type FileResult, type ScanResult } from './scan-report.js';
-import { printable, printableJson } from './printable.js';
+import { displayPath, formatText, jsonReport, toJson, type FileResult, type ScanResult } from './scan-report.js';
+import { escapeRawInJson, printable, printableJson } from './printable.js';
+import { jsonParts } from './json-stream.js';
 import { toSarif } from './sarif.js';
 import { applyScanPolicy, cliPolicy, keptFindings, type PolicyContext } from './scan-policy.js';
 import { readForFix, writeFixed, type ReadForFix } from './safe-write.js';
@@ -79,7 +80,11 @@ export const scanCommand: Command = {
       ? await scanFast(options.paths, io.cwd, kernel, source, includeDirs, kernels)
       : await scanPlain(files, options.paths, io.cwd, kernel, source, options.fix, keep, includeDirs, kernels);
     const result = { ...applyScanPolicy(scanned, policy, { read: options.baseline, write: options.writeBaseline }), ...(kernels ? { kernels } : {}) };
-    io.out(render(result, options.format, io, options.verbose));
+    // A huge JSON report is written as it is made (json-stream.ts), never held whole (issue 14).
+    if (options.format === 'json' && io.write) {
+      for (const part of jsonParts(jsonReport(result, io.cwd), 2, { escape: escapeRawInJson })) await io.write(part);
+      await io.write('\n');
+    } else io.out(render(result, options.format, io, options.verbose));
     for (const file of result.files) {
       for (const f of file.findings) if (f.ignoredSuppression) io.err(`pinsight scan: warning: ${printable(displayPath(file.path, io.cwd))}:${f.ignoredSuppression.line}: ${printable(f.ignoredSuppression.message)}`);
     }

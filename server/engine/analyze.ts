@@ -16,6 +16,7 @@ import { formatMessage, type AnalyzedCall, type Report, type Rule, type RuleCont
 import type { SyntaxNode } from './syntax.js';
 import { countParseErrors, parsesCleanlyAlone, scratchReparse } from './scratch-parser.js';
 import { fingerprintFindings } from './fingerprint.js';
+import { sharedString } from './shared-values.js';
 import { applyInlineSuppressions } from './suppressions.js';
 import type { FileAnalysis, Finding, KernelRange } from './types.js';
 import { collectWrappers, mentionsWrapper, type WrapperTable } from './wrappers.js';
@@ -51,6 +52,8 @@ export interface AnalyzeOptions {
    * flags are reported, and fixed, at the caller).
    */
   crossFileCallers?: FlowContext['crossFileCallers'];
+  /** Told each finding's fingerprint key (fingerprint.ts), for one who analyses a file in parts. */
+  onFingerprintKey?: (finding: Finding, key: string) => void;
 }
 
 /**
@@ -120,7 +123,7 @@ function analyzeOnce(text: string, tree: Tree, options: AnalyzeOptions): FileAna
     findings.sort((a, b) => a.range.start.row - b.range.start.row || a.range.start.column - b.range.start.column);
     const sites = calls.map((c) => c.site);
     if (findings.length > 0) {
-      fingerprintFindings(findings, root, index);
+      fingerprintFindings(findings, root, index, options.onFingerprintKey);
       applyInlineSuppressions(findings, sites, text);
     }
     const wrappers = options.collectWrappers ? definedWrappers(options, root, tree, index, kernel, calls, { macros, callsByName, functions }) : undefined;
@@ -187,7 +190,7 @@ function toFinding(rule: Rule, kernel: string, index: TextIndex, report: Report)
     code: rule.meta.code,
     severity: report.severity ?? rule.meta.severity(kernel),
     range: index.range(report.start, report.end),
-    message: formatMessage(template, report.data).replace(/\s+/g, ' ').trim(),
+    message: sharedString(formatMessage(template, report.data).replace(/\s+/g, ' ').trim()),
     link: rule.meta.link,
     related: report.related ?? [],
     fixes: report.fixes ?? [],

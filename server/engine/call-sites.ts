@@ -6,6 +6,7 @@ import { fittingDefs, throughWrapper, type WrapperTable } from './wrappers.js';
 import type { AnalyzedCall } from './rules/rule.js';
 import { callArguments, descendantsOf, enclosingFunction, field, functionName, unwrap, type SyntaxNode } from './syntax.js';
 import type { CallSite, FlagSet } from './types.js';
+import { sharedList, sharedString } from './shared-values.js';
 
 /** Every call_expression whose callee is an entry point or one of the project's wrappers, in source order. */
 export function findEntryCalls(root: SyntaxNode, wrappers?: WrapperTable): SyntaxNode[] {
@@ -93,16 +94,18 @@ function callOf(
   const pagesNull = pagesArg !== undefined && /^(NULL|0)$/.test(unwrap(pagesArg).text);
   const implied = [...entry.adds, ...(pagesNull ? [] : entry.addsWithPages)];
   // memfd_pin_folios has no flags argument: FOLL_LONGTERM is part of what it does.
+  const range = index.range(nameNode.startIndex, nameNode.endIndex);
   const site: CallSite = {
-    callee: entry.name,
+    callee: sharedString(entry.name),
     family: entry.family,
-    range: index.range(nameNode.startIndex, nameNode.endIndex),
-    callRange: index.range(call.startIndex, call.endIndex),
+    range,
+    // The call starts with its name: one Position for both (positions are never changed in place).
+    callRange: call.startIndex === nameNode.startIndex ? { start: range.start, end: index.positionAt(call.endIndex) } : index.range(call.startIndex, call.endIndex),
     flagsArgRange: flagsArg ? index.range(flagsArg.startIndex, flagsArg.endIndex) : undefined,
-    function: fn ? functionName(fn) : undefined,
+    function: fn ? nameOf(fn, index) : undefined,
     ...(via ? { via } : {}),
     flagSets: values.map((v) => toFlagSet(v, index)),
-    impliedFlags: [...new Set(implied)].sort(),
+    impliedFlags: sharedList([...new Set(implied)].sort()),
   };
   return { node: call, nameNode, entry, args, flagsArg, pagesArg, fn, values, site };
 }
@@ -115,20 +118,31 @@ function dedupeValues(values: FlowValue[]): FlowValue[] {
   });
 }
 
+// The calls of one function come one after another: they share its name (one string per function).
+const lastFunction = new WeakMap<TextIndex, { start: number; name: string | undefined }>();
+
+function nameOf(fn: SyntaxNode, index: TextIndex): string | undefined {
+  const last = lastFunction.get(index);
+  if (last?.start === fn.startIndex) return last.name;
+  const name = functionName(fn);
+  lastFunction.set(index, { start: fn.startIndex, name });
+  return name;
+}
+
 export function toFlagSet(value: FlowValue, index: TextIndex): FlagSet {
   const origins = [...value.flags.values()].flat().map((t) =>
     t.foreign
-      ? { flag: t.flag, range: t.foreign.range, text: t.foreign.text, path: t.foreign.path }
-      : { flag: t.flag, range: index.range(t.loc.start, t.loc.end), text: index.lineAt(t.loc.start) },
+      ? { flag: sharedString(t.flag), range: t.foreign.range, text: t.foreign.text, path: t.foreign.path }
+      : { flag: sharedString(t.flag), range: index.range(t.loc.start, t.loc.end), text: index.lineAt(t.loc.start) },
   );
   origins.sort((a, b) => a.range.start.row - b.range.start.row || a.range.start.column - b.range.start.column);
   const set: FlagSet = {
-    flags: [...value.flags.keys()].sort(),
-    unknown: [...new Set(value.unknown.map((u) => u.text.replace(/\s+/g, ' ')))],
+    flags: sharedList([...value.flags.keys()].sort()),
+    unknown: sharedList([...new Set(value.unknown.map((u) => u.text.replace(/\s+/g, ' ')))]),
     origins,
   };
   const path = describePath(value.conds);
-  if (path) set.path = path;
+  if (path) set.path = sharedString(path);
   return set;
 }
 

@@ -8,7 +8,8 @@ import type { TextIndex } from './edits.js';
 import { enclosingFunction, functionName, type SyntaxNode } from './syntax.js';
 import type { Finding } from './types.js';
 
-export function fingerprintFindings(findings: Finding[], root: SyntaxNode, index: TextIndex): void {
+/** `onKey` hears each finding's key: one who analyses a file in parts numbers them again across the parts (renumberFingerprints). */
+export function fingerprintFindings(findings: Finding[], root: SyntaxNode, index: TextIndex, onKey?: (finding: Finding, key: string) => void): void {
   const seen = new Map<string, number>();
   for (const finding of findings) {
     const offset = index.offsetAt(finding.range.start);
@@ -17,7 +18,27 @@ export function fingerprintFindings(findings: Finding[], root: SyntaxNode, index
     const key = [finding.code, (fn && functionName(fn)) ?? '', normalisedLines(index, finding)].join('\0');
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
-    finding.fingerprint = createHash('sha256').update(`${key}\0${occurrence}`).digest('hex').slice(0, 32);
+    finding.fingerprint = fingerprintOf(key, occurrence);
+    onKey?.(finding, key);
+  }
+}
+
+function fingerprintOf(key: string, occurrence: number): string {
+  return createHash('sha256').update(`${key}\0${occurrence}`).digest('hex').slice(0, 32);
+}
+
+/**
+ * Fingerprints for the findings of one file analysed in parts (each part numbered its findings from
+ * 0): `findings` in the file's order, `keys` as fingerprintFindings told them.
+ */
+export function renumberFingerprints(findings: readonly Finding[], keys: ReadonlyMap<Finding, string>): void {
+  const seen = new Map<string, number>();
+  for (const finding of findings) {
+    const key = keys.get(finding);
+    if (key === undefined) continue;
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    if (occurrence > 0) finding.fingerprint = fingerprintOf(key, occurrence);
   }
 }
 

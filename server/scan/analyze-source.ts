@@ -5,10 +5,13 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { NONBLOCKING_READ } from '../engine/safe-read.js';
 import { analyzeTree, mentionsEntryPoint } from '../engine/index.js';
 import type { CParser } from '../engine/parser.js';
-import type { KernelRange, WrapperDef } from '../engine/types.js';
+import type { CallSite, Finding, KernelRange, Position, WrapperDef } from '../engine/types.js';
+import { renumberFingerprints } from '../engine/fingerprint.js';
 import { mentionsWrapper } from '../engine/wrappers.js';
 import { macroDefinitions } from '../index/define-lines.js';
-import { sliceForEngine } from './engine-reach.js';
+import { planForEngine } from './engine-reach.js';
+import { keepHeapClose } from './v8-flags.js';
+import type { Piece, SlicePlan } from './slice.js';
 import { NeedleSearch } from './needles.js';
 import { digestOf, type CacheEntries, type FileResult } from './file-result.js';
 
@@ -36,9 +39,54 @@ export function addCounters(into: ScanCounters, from: ScanCounters): void {
   for (const key of Object.keys(into) as (keyof ScanCounters)[]) into[key] += from[key];
 }
 
+/**
+ * Code per piece of a huge file: its tree-sitter tree (about 40 bytes of wasm memory per byte of
+ * code, and wasm memory never shrinks) and its analysis are freed before the next piece is parsed.
+ * No kernel file comes near it: those are analysed whole, as before.
+ */
+export const PIECE_BYTES = 1 << 20;
+
+/** One piece's analysis, and each finding's fingerprint key (fingerprint.ts). */
+interface PieceAnalysis {
+  calls: CallSite[];
+  findings: Finding[];
+  /** The wrappers of entry points the piece defines (for the project index). */
+  wrappers: WrapperDef[];
+  /** The engine declined the piece (a parse out of budget, nesting): it declines the whole file. */
+  skipped: boolean;
+  keys: Map<Finding, string>;
+}
+
+/**
+ * The file's result from its pieces', as one analysis of the whole slice gives it: calls in source
+ * order, findings sorted as analyzeTree sorts them (a stable sort on the start), fingerprints
+ * numbered across the file. A piece the engine declined declines the file, as it would have whole.
+ */
+function mergePieces(path: string, pieces: readonly PieceAnalysis[]): FileResult | undefined {
+  if (pieces.some((p) => p.skipped)) return undefined;
+  if (pieces.length === 1) {
+    const { calls, findings, wrappers } = pieces[0]!;
+    return calls.length > 0 || findings.length > 0 || wrappers.length > 0 ? { path, calls, findings, ...(wrappers.length ? { wrappers } : {}) } : undefined;
+  }
+  const before = (a: Position, b: Position) => a.row - b.row || a.column - b.column;
+  const calls = pieces.flatMap((p) => p.calls).sort((a, b) => before(a.callRange.start, b.callRange.start));
+  const findings = pieces.flatMap((p) => p.findings).sort((a, b) => before(a.range.start, b.range.start));
+  const keys = new Map<Finding, string>();
+  for (const p of pieces) for (const [f, k] of p.keys) keys.set(f, k);
+  renumberFingerprints(findings, keys);
+  const wrappers = withWrappers(undefined, path, pieces.flatMap((p) => p.wrappers))?.wrappers ?? [];
+  return calls.length > 0 || findings.length > 0 || wrappers.length > 0 ? { path, calls, findings, ...(wrappers.length ? { wrappers } : {}) } : undefined;
+}
+
+/** The read buffer: its first size, and the largest kept from file to file. */
+const BUFFER_START = 1 << 20;
+const BUFFER_KEPT = 8 << 20;
+/** Results of a larger file are not cached (the 20 MB file of issue 14 has 230 MB of them). */
+const MAX_CACHED_TEXT = 4 << 20;
+
 export class SourceAnalyzer {
   readonly counters = emptyCounters();
-  private buffer = Buffer.allocUnsafe(1 << 20);
+  private buffer = Buffer.allocUnsafe(BUFFER_START);
   private readonly needles = new NeedleSearch();
 
   /** The cache entries of the candidates this analyser saw: hits and new results. */
@@ -53,6 +101,8 @@ export class SourceAnalyzer {
     private readonly cached?: CacheEntries,
     /** The project's supported kernels: findings for each (server/engine/kernel-range.ts). */
     private readonly kernels?: KernelRange,
+    /** A slice with more code than this is analysed in pieces of about this size (slice.ts). */
+    private readonly pieceBytes = PIECE_BYTES,
   ) {}
 
   /**
@@ -76,6 +126,21 @@ export class SourceAnalyzer {
 
   /** The file's calls and findings, or undefined when it has none (or cannot be read). */
   analyzePath(path: string, searched = false): FileResult | undefined {
+    const candidate = this.readCandidate(path, searched);
+    if (!candidate) return undefined;
+    if ('hit' in candidate) return candidate.hit;
+    const result = this.analyzeText(path, candidate.text);
+    // A huge file's results would be ten times its size in the cache file, past what the cache
+    // reads (result-cache.ts): it is analysed again next time.
+    if (candidate.digest !== undefined && candidate.text.length <= MAX_CACHED_TEXT) this.seen[path] = { digest: candidate.digest, result: result ?? null };
+    return result;
+  }
+
+  /**
+   * The file's text when it is a candidate (and its digest when results are cached), or the cached
+   * result. Apart from analyzePath so that the bytes are not held while the text is analysed.
+   */
+  private readCandidate(path: string, searched: boolean): { text: string; digest?: string } | { hit: FileResult | undefined } | undefined {
     const bytes = this.read(path);
     if (!bytes) return undefined;
     this.counters.files++;
@@ -83,17 +148,20 @@ export class SourceAnalyzer {
     // Skipping it never changes an answer: the analysis finds calls by the same names.
     if (!searched && !this.needles.matches(bytes)) return undefined;
     this.counters.candidates++;
-    if (!this.cached) return this.analyzeText(path, bytes.toString('utf8'));
-    const digest = digestOf(bytes);
-    const hit = this.cached[path];
-    if (hit?.digest === digest) {
-      this.counters.cached++;
-      this.seen[path] = hit;
-      return hit.result ?? undefined;
+    let digest: string | undefined;
+    if (this.cached) {
+      digest = digestOf(bytes);
+      const hit = this.cached[path];
+      if (hit?.digest === digest) {
+        this.counters.cached++;
+        this.seen[path] = hit;
+        return { hit: hit.result ?? undefined };
+      }
     }
-    const result = this.analyzeText(path, bytes.toString('utf8'));
-    this.seen[path] = { digest, result: result ?? null };
-    return result;
+    const text = bytes.toString('utf8');
+    // A huge file grew the buffer: give it back rather than keep it for the files that follow.
+    if (this.buffer.length > BUFFER_KEPT) this.buffer = Buffer.allocUnsafe(BUFFER_START);
+    return { text, digest };
   }
 
   analyzeText(path: string, text: string): FileResult | undefined {
@@ -109,24 +177,38 @@ export class SourceAnalyzer {
     // The calls' own functions first. When the flag flow follows a parameter into the callers of a
     // function, they are missing from the slice: slice again with them and analyse again, until it
     // asks for no new function (the engine follows parameters one level deep: one more pass).
+    const plan = planForEngine(text);
+    if (!plan) return undefined;
     const wanted = new Set<string>();
-    let slice = sliceForEngine(text);
-    if (!slice) return undefined;
-    this.counters.lines += slice.lines;
+    let pieces = this.piecesOf(plan, wanted);
+    this.counters.lines += pieces[0]!.lines;
+    // The same text is the same answer (analyzeTree is pure): a piece (or the slice) that did not
+    // change when callers were added is not parsed and analysed a second time.
+    let done = new Map<string, PieceAnalysis>();
     for (;;) {
       const asked = new Set<string>();
-      const result = this.analyzeSource(path, slice.text, asked);
-      this.counters.keptLines += slice.keptLines;
+      const results: PieceAnalysis[] = [];
+      const next = new Map<string, PieceAnalysis>();
+      for (const piece of pieces) {
+        let result = done.get(piece.text);
+        if (result) this.counters.keptLines += piece.keptLines;
+        else {
+          result = this.analyzePiece(path, piece.text, asked);
+          this.counters.keptLines += piece.keptLines;
+          if (pieces.length > 1) keepHeapClose();
+        }
+        next.set(piece.text, result);
+        results.push(result);
+      }
       const before = wanted.size;
       for (const name of asked) wanted.add(name);
-      if (wanted.size === before) return result;
-      const previous = slice.text;
-      slice = sliceForEngine(text, wanted)!;
-      // The callers were in the slice already (every chunk with a call is): the same text is the
-      // same answer (analyzeTree is pure), so it is not parsed and analysed a second time.
-      if (slice.text === previous) {
-        this.counters.keptLines += slice.keptLines;
-        return result;
+      if (wanted.size === before) return mergePieces(path, results);
+      const texts = pieces.map((p) => p.text);
+      pieces = this.piecesOf(plan, wanted);
+      done = next;
+      if (pieces.length === texts.length && pieces.every((p, i) => p.text === texts[i])) {
+        for (const piece of pieces) this.counters.keptLines += piece.keptLines;
+        return mergePieces(path, results);
       }
     }
   }
@@ -144,13 +226,37 @@ export class SourceAnalyzer {
     }
   }
 
-  /** Parses and analyses `source` (a file or its slice); `asked` collects onCallersWanted's names. */
-  private analyzeSource(path: string, source: string, asked?: Set<string>): FileResult | undefined {
+  /** The slice, or for a huge one (issue 14) its pieces (slice.ts), with the callers of `wanted`. */
+  private piecesOf(plan: SlicePlan, wanted: ReadonlySet<string>): Piece[] {
+    return plan.pieces(wanted, this.pieceBytes) ?? [plan.slice(wanted)];
+  }
+
+  /** Parses and analyses one piece; `asked` collects onCallersWanted's names. */
+  private analyzePiece(path: string, source: string, asked: Set<string>): PieceAnalysis {
     this.counters.parsed++;
     const tree = this.parser.parse(source);
     try {
-      const onCallersWanted = asked && ((name: string) => void asked.add(name));
-      const { calls, findings, wrappers } = analyzeTree(source, tree, { kernel: this.kernel, kernels: this.kernels, path, onCallersWanted, collectWrappers: true });
+      const keys = new Map<Finding, string>();
+      const { calls, findings, skipped, wrappers } = analyzeTree(source, tree, {
+        kernel: this.kernel,
+        kernels: this.kernels,
+        path,
+        collectWrappers: true,
+        onCallersWanted: (name) => void asked.add(name),
+        onFingerprintKey: (finding, key) => void keys.set(finding, key),
+      });
+      return { calls, findings, wrappers: wrappers ?? [], skipped: skipped !== undefined, keys };
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** Parses and analyses `source` (a whole file: the plain path). */
+  private analyzeSource(path: string, source: string): FileResult | undefined {
+    this.counters.parsed++;
+    const tree = this.parser.parse(source);
+    try {
+      const { calls, findings, wrappers } = analyzeTree(source, tree, { kernel: this.kernel, kernels: this.kernels, path, collectWrappers: true });
       return calls.length > 0 || findings.length > 0 || wrappers ? { path, calls, findings, ...(wrappers ? { wrappers } : {}) } : undefined;
     } finally {
       tree.delete();

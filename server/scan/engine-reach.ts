@@ -5,7 +5,7 @@
 // test/scan's equivalence tests (sliced against whole-file analysis, on fixtures and on the kernel
 // trees) fail when the engine starts to read something this list does not name.
 import { ENTRY_POINTS, mentionsEntryPoint, RELEASES } from '../engine/index.js';
-import { sliceForAnalysis, type Slice, type SliceNames } from './slice.js';
+import { SlicePlan, type Slice, type SliceNames } from './slice.js';
 
 export const ENGINE_REACH: SliceNames = {
   // findEntryCalls() (server/engine/call-sites.ts).
@@ -27,7 +27,12 @@ export const ENGINE_REACH: SliceNames = {
  * server both take this answer.
  */
 export function sliceForEngine(text: string, callersOf: Iterable<string> = []): Slice | undefined {
+  return planForEngine(text)?.slice(callersOf);
+}
+
+/** The slicer's plan of `text` (to slice it, or cut it into pieces), or undefined as sliceForEngine answers. */
+export function planForEngine(text: string): SlicePlan | undefined {
   if (!mentionsEntryPoint(text)) return undefined;
-  const slice = sliceForAnalysis(text, ENGINE_REACH, callersOf);
-  return slice.calls === 0 ? undefined : slice;
+  const plan = new SlicePlan(text, ENGINE_REACH);
+  return plan.calls === 0 ? undefined : plan;
 }

@@ -43,76 +43,277 @@ export interface Slice {
   lines: number;
 }
 
+/** A slice of part of the calls (SlicePlan.pieces). */
+export type Piece = Omit<Slice, 'calls'>;
+
 /**
  * Empties the lines the engine cannot need to analyse the calls `names.calls` in `text`. The chunks
  * that call one of `callersOf` are kept too: the functions whose parameters the flag flow follows
  * into their callers (the engine names them, analyze-source.ts asks again with them).
  */
 export function sliceForAnalysis(text: string, names: SliceNames, callersOf: Iterable<string> = []): Slice {
-  const file = lexC(text);
-  const { lineStarts } = file;
-  const lines = lineStarts.length;
-  const directives = preprocessorLines(file);
-  const preproc = new Uint8Array(lines);
-  for (const d of directives) preproc.fill(1, d.firstLine, d.lastLine + 1);
-  const chunkOfLine = new Int32Array(lines);
-  const chunks = cutChunks(file, preproc, chunkOfLine);
-  const chunkAt = (offset: number) => chunkOfLine[lineOf(lineStarts, offset)]!;
+  return new SlicePlan(text, names).slice(callersOf);
+}
 
-  // Where each chunk's first `{` is: a name before it is being declared or defined, not called.
-  const bodies = new Int32Array(chunks.length).fill(-2);
-  const bodyStart = (k: number) => (bodies[k] === -2 ? (bodies[k] = firstBrace(file, preproc, chunks[k]!)) : bodies[k]!);
+/**
+ * One file cut into chunks, with the calls found: what every slice of it starts from. A huge file
+ * (issue 14: 330,000 calls in 20 MB) is analysed in pieces (`pieces`), each of them a slice of its
+ * own, so that no parse holds a tree of the whole file.
+ */
+export class SlicePlan {
+  private readonly file: CLexed;
+  private readonly directives: PreprocessorLine[];
+  private readonly preproc: Uint8Array;
+  private readonly chunkOfLine: Int32Array;
+  private readonly chunks: Chunk[];
+  private readonly bodies: Int32Array;
+  /** The chunks with an entry call (in order), and how many calls they hold. */
+  readonly callChunks: number[] = [];
+  readonly calls: number = 0;
+  private readonly isCall: Uint8Array;
+
+  constructor(
+    readonly text: string,
+    private readonly names: SliceNames,
+  ) {
+    this.file = lexC(text);
+    const lines = this.file.lineStarts.length;
+    this.directives = preprocessorLines(this.file);
+    this.preproc = new Uint8Array(lines);
+    for (const d of this.directives) this.preproc.fill(1, d.firstLine, d.lastLine + 1);
+    this.chunkOfLine = new Int32Array(lines);
+    this.chunks = cutChunks(this.file, this.preproc, this.chunkOfLine);
+    // Where each chunk's first `{` is: a name before it is being declared or defined, not called.
+    this.bodies = new Int32Array(this.chunks.length).fill(-2);
+    this.isCall = new Uint8Array(this.chunks.length);
+    let calls = 0;
+    for (const { name, at } of occurrences(this.file, names.calls)) {
+      const c = this.callChunk(at, name);
+      if (c === -1) continue;
+      calls++;
+      if (!this.isCall[c]) this.callChunks.push(c);
+      this.isCall[c] = 1;
+    }
+    this.calls = calls;
+  }
+
+  private chunkAt(offset: number): number {
+    return this.chunkOfLine[lineOf(this.file.lineStarts, offset)]!;
+  }
+
+  private bodyStart(k: number): number {
+    return this.bodies[k] === -2 ? (this.bodies[k] = firstBrace(this.file, this.preproc, this.chunks[k]!)) : this.bodies[k]!;
+  }
+
   /** The chunk of a call at `at` (the name followed by `(`, inside a body), or -1. */
-  const callChunk = (at: number, name: string) => {
-    if (!isCallAt(text, at + name.length)) return -1;
-    const c = chunkAt(at);
-    const body = bodyStart(c);
+  private callChunk(at: number, name: string): number {
+    if (!isCallAt(this.text, at + name.length)) return -1;
+    const c = this.chunkAt(at);
+    const body = this.bodyStart(c);
     return body !== -1 && at > body ? c : -1;
-  };
-
-  const kept = new Uint8Array(chunks.length);
-  const callChunks: number[] = [];
-  let calls = 0;
-  for (const { name, at } of occurrences(file, names.calls)) {
-    const c = callChunk(at, name);
-    if (c === -1) continue;
-    calls++;
-    if (!kept[c]) callChunks.push(c);
-    kept[c] = 1;
-  }
-  // Every finding hangs off an entry call (engine-reach.ts): with none, the engine reads nothing.
-  // (A third of a kernel tree's candidates name an entry point only in prototypes and comments.)
-  if (calls === 0) return { ...assemble(text, lineStarts, new Uint8Array(lines)), calls };
-  const callFields = new Set(callChunks.flatMap((k) => fieldNames(file, chunks[k]!)));
-  for (const { name, at } of occurrences(file, names.releases)) {
-    const c = callChunk(at, name);
-    if (c !== -1 && !kept[c] && fieldNames(file, chunks[c]!).some((f) => callFields.has(f))) kept[c] = 1;
-  }
-  // A read-only field counts on a variable the calling function has (userptr->ro, bo->userptr.ro).
-  const callWords = new Set(callChunks.flatMap((k) => identifiers(file, chunks[k]!)));
-  for (const at of fieldAccesses(file, names.fields)) {
-    const base = identifierBefore(text, at);
-    if (base === undefined || callWords.has(base)) kept[chunkAt(at)] = 1;
-  }
-  for (const { name, at } of occurrences(file, [...new Set(callersOf)])) {
-    const c = callChunk(at, name);
-    if (c !== -1) kept[c] = 1;
   }
 
-  const keep = new Uint8Array(lines);
-  chunks.forEach((c, k) => kept[k] && keep.fill(1, c.first, c.last + 1));
-  keepDirectives(file, chunks, kept, directives, keep);
-  // A comment over several lines is kept whole or not at all, so no kept line starts or ends inside one.
-  // (A plain loop: a subarray() per comment cost 30 ms of a cold scan of 6.12.)
-  for (const [first, last] of file.multiLine) {
-    for (let l = first; l <= last; l++) {
-      if (keep[l]) {
-        keep.fill(1, first, last + 1);
-        break;
+  /** The slice for every call in the file. */
+  slice(callersOf: Iterable<string> = []): Slice {
+    const lines = this.file.lineStarts.length;
+    // Every finding hangs off an entry call (engine-reach.ts): with none, the engine reads nothing.
+    // (A third of a kernel tree's candidates name an entry point only in prototypes and comments.)
+    if (this.calls === 0) return { ...assemble(this.text, this.file.lineStarts, new Uint8Array(lines)), calls: 0 };
+    const kept = this.keptFor(this.callChunks, [...new Set(callersOf)]);
+    return { ...this.assembleKept(kept), calls: this.calls };
+  }
+
+  /**
+   * The chunks the engine reads for the calls in `roots` (chunks with entry calls): theirs, the
+   * releases of pages named by a field they name, the read-only fields set on a variable they have,
+   * and the callers of `callers` (all of them, or only those `callerChunk` accepts).
+   */
+  private keptFor(roots: readonly number[], callers: readonly string[], callerChunk: (c: number) => boolean = () => true): Uint8Array {
+    const { file, chunks } = this;
+    const kept = new Uint8Array(chunks.length);
+    for (const c of roots) kept[c] = 1;
+    const callFields = new Set(roots.flatMap((k) => fieldNames(file, chunks[k]!)));
+    if (callFields.size > 0) {
+      for (const { chunk, fields } of this.releaseChunks()) if (!kept[chunk] && fields.some((f) => callFields.has(f))) kept[chunk] = 1;
+    }
+    // A read-only field counts on a variable the calling function has (userptr->ro, bo->userptr.ro).
+    const accesses = this.fieldBases();
+    if (accesses.length > 0) {
+      const callWords = new Set(roots.flatMap((k) => identifiers(file, chunks[k]!)));
+      for (const { chunk, base } of accesses) if (base === undefined || callWords.has(base)) kept[chunk] = 1;
+    }
+    for (const c of this.callerChunks(callers)) if (callerChunk(c)) kept[c] = 1;
+    return kept;
+  }
+
+  private releases?: { chunk: number; fields: string[] }[];
+  /** The chunk of each release call (engine-reach.ts's `releases`), in order, with the fields it names (found once). */
+  private releaseChunks(): { chunk: number; fields: string[] }[] {
+    if (!this.releases) {
+      this.releases = [];
+      const fields = new Map<number, string[]>();
+      for (const { name, at } of occurrences(this.file, this.names.releases)) {
+        const c = this.callChunk(at, name);
+        if (c === -1) continue;
+        let named = fields.get(c);
+        if (!named) fields.set(c, (named = fieldNames(this.file, this.chunks[c]!)));
+        this.releases.push({ chunk: c, fields: named });
       }
     }
+    return this.releases;
   }
-  return { ...assemble(text, lineStarts, keep), calls };
+
+  private bases?: { chunk: number; base: string | undefined }[];
+  /** Each access of a read-only field (engine-reach.ts's `fields`): its chunk and the variable it is on. */
+  private fieldBases(): { chunk: number; base: string | undefined }[] {
+    this.bases ??= fieldAccesses(this.file, this.names.fields).map((at) => ({ chunk: this.chunkAt(at), base: identifierBefore(this.text, at) }));
+    return this.bases;
+  }
+
+  private callersSeen?: { key: string; chunks: number[] };
+  /** The chunks that call one of `callers` (the last answer is kept: the pieces ask the same). */
+  private callerChunks(callers: readonly string[]): number[] {
+    if (callers.length === 0) return [];
+    const key = callers.join('\0');
+    if (this.callersSeen?.key !== key) {
+      const chunks: number[] = [];
+      for (const { name, at } of occurrences(this.file, callers)) {
+        const c = this.callChunk(at, name);
+        if (c !== -1) chunks.push(c);
+      }
+      this.callersSeen = { key, chunks };
+    }
+    return this.callersSeen.chunks;
+  }
+
+  /** The text of the kept chunks, with the directives they need; every other line emptied. */
+  private assembleKept(kept: Uint8Array): Omit<Slice, 'calls'> {
+    const { file, chunks } = this;
+    const keep = new Uint8Array(file.lineStarts.length);
+    chunks.forEach((c, k) => kept[k] && keep.fill(1, c.first, c.last + 1));
+    keepDirectives(file, chunks, kept, this.directives, keep);
+    // A comment over several lines is kept whole or not at all, so no kept line starts or ends inside one.
+    // (A plain loop: a subarray() per comment cost 30 ms of a cold scan of 6.12.)
+    for (const [first, last] of file.multiLine) {
+      for (let l = first; l <= last; l++) {
+        if (keep[l]) {
+          keep.fill(1, first, last + 1);
+          break;
+        }
+      }
+    }
+    return assemble(this.text, file.lineStarts, keep);
+  }
+
+  /**
+   * The slice cut into pieces of about `maxBytes` of kept code each, that the engine can analyse
+   * one at a time: together they hold what slice(callersOf) holds, and no piece needs a chunk of
+   * another. Chunks the engine may read together are kept together (a union-find over the chunks):
+   * a call's chunk with the releases that name a field it names (page-refs.ts matches pins to
+   * releases by struct field across functions), with the read-only fields set on a variable it
+   * has, and a function's callers with every chunk that names the function (the flag flow follows
+   * a parameter into the callers of the function that holds the call). Undefined when the slice
+   * is smaller than `maxBytes` or cannot be cut: the caller analyses slice(callersOf) whole.
+   */
+  pieces(callersOf: Iterable<string>, maxBytes: number): Piece[] | undefined {
+    const { file, text, chunks } = this;
+    const { lineStarts } = file;
+    if (this.calls === 0) return undefined;
+    const bytesOf = (k: number) => {
+      const c = chunks[k]!;
+      return (c.last + 1 < lineStarts.length ? lineStarts[c.last + 1]! : text.length) - lineStarts[c.first]!;
+    };
+    const callers = [...new Set(callersOf)];
+    const whole = this.keptFor(this.callChunks, callers);
+    let wholeBytes = 0;
+    for (let k = 0; k < chunks.length; k++) if (whole[k]) wholeBytes += bytesOf(k);
+    if (wholeBytes <= maxBytes) return undefined;
+
+    const parent = new Int32Array(chunks.length).map((_, i) => i);
+    const find = (k: number): number => {
+      while (parent[k] !== k) k = parent[k] = parent[parent[k]!]!;
+      return k;
+    };
+    const union = (a: number, b: number) => {
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    };
+    const roots = this.callChunks;
+    // Releases (a call chunk's own too) with every call chunk that names one of their fields.
+    const rootsByField = new Map<string, number[]>();
+    for (const r of roots) for (const f of new Set(fieldNames(file, chunks[r]!))) (rootsByField.get(f) ?? rootsByField.set(f, []).get(f)!).push(r);
+    if (rootsByField.size > 0) {
+      const joined = new Set<string>();
+      for (const { chunk, fields } of this.releaseChunks()) {
+        for (const f of fields) {
+          const named = rootsByField.get(f);
+          if (!named) continue;
+          union(chunk, named[0]!);
+          // The calls that name a field a release names go together: joined once per field.
+          if (!joined.has(f)) for (const r of named) union(named[0]!, r);
+          joined.add(f);
+        }
+      }
+    }
+    // Read-only fields with every call chunk that has the variable (all of them when it has no name).
+    const bases = this.fieldBases();
+    if (bases.length > 0) {
+      const wanted = new Set(bases.map((b) => b.base));
+      const rootsByWord = new Map<string, number[]>();
+      for (const r of roots) {
+        for (const w of new Set(identifiers(file, chunks[r]!))) if (wanted.has(w)) (rootsByWord.get(w) ?? rootsByWord.set(w, []).get(w)!).push(r);
+      }
+      // Each group of calls is joined once, then each access to the group's first call.
+      const joined = new Set<string | undefined>();
+      for (const { chunk, base } of bases) {
+        const group = base === undefined ? roots : rootsByWord.get(base);
+        if (!group || group.length === 0) continue;
+        union(chunk, group[0]!);
+        if (!joined.has(base)) for (const r of group) union(group[0]!, r);
+        joined.add(base);
+      }
+    }
+    // A function's callers with every chunk that names it (its definition among them).
+    if (callers.length > 0) {
+      const first = new Map<string, number>();
+      for (const { name, at } of occurrences(file, callers)) {
+        const c = this.chunkAt(at);
+        const seen = first.get(name);
+        if (seen === undefined) first.set(name, c);
+        else union(seen, c);
+      }
+    }
+
+    // Components in file order, batched up to maxBytes; each keeps what keptFor gives its calls.
+    const members = new Map<number, number[]>();
+    for (const r of roots) {
+      const root = find(r);
+      (members.get(root) ?? members.set(root, []).get(root)!).push(r);
+    }
+    if (members.size < 2) return undefined;
+    const pieces: Piece[] = [];
+    let batch: number[] = [];
+    let batchRoots = new Set<number>();
+    let bytes = 0;
+    const flush = () => {
+      if (batch.length === 0) return;
+      const inBatch = new Set(batch);
+      const kept = this.keptFor(batch, callers, (c) => inBatch.has(c) || batchRoots.has(find(c)));
+      pieces.push(this.assembleKept(kept));
+      batch = [];
+      batchRoots = new Set();
+      bytes = 0;
+    };
+    for (const [root, calls] of members) {
+      batch.push(...calls);
+      batchRoots.add(root);
+      bytes += calls.reduce((n, k) => n + bytesOf(k), 0);
+      if (bytes >= maxBytes) flush();
+    }
+    flush();
+    return pieces;
+  }
 }
 
 /** The kept lines as they are, the others reduced to their line breaks; runs are copied whole. */
