@@ -45,6 +45,9 @@ export async function indexProject(index: ProjectIndex, sources: IndexSources, a
     if (fresh.length === 0) break;
     for (const n of fresh) searched.add(n);
     for (const path of await sources.list(fresh)) {
+      // A file calls its own wrappers as functions of its own (the flag flow follows those): it is
+      // a caller only of what other files define.
+      if (!index.definedOutside(path)) continue;
       const text = sources.read(path);
       if (text === undefined || !mentionsWrapper(text, index.table)) continue;
       callers.add(path);

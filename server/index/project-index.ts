@@ -49,6 +49,12 @@ export class ProjectIndex {
     return [...this.table.keys()].sort();
   }
 
+  /** Whether a file other than `path` defines a wrapper. */
+  definedOutside(path: string): boolean {
+    for (const file of this.byFile.keys()) if (file !== path) return true;
+    return false;
+  }
+
   /** The files that define wrappers. */
   files(): string[] {
     return [...this.byFile.keys()].sort();

@@ -125,3 +125,17 @@ test('project index: a header edit that changes a wrapper changes the table; an 
   assert.notEqual(index.key(), before);
   assert.deepEqual(index.table.get('acme_pin_longterm')![0]!.flagPaths[0]!.flags.map((f) => f.flag).sort(), ['FOLL_FORCE', 'FOLL_LONGTERM']);
 });
+
+test('project index: a file that calls only the wrappers it defines is no caller (it is not analysed twice); a file that calls them is', async () => {
+  const parser = await loadCParser();
+  const own = {
+    path: 'pins.c',
+    text: 'int d0(long a, struct page **p, int f)\n{\n\treturn get_user_pages(a, 1, f | FOLL_FORCE, p);\n}\nint d1(long a, struct page **p)\n{\n\treturn d0(a, p, FOLL_WRITE);\n}\n',
+  };
+  const alone = new ProjectIndex();
+  assert.deepEqual([...(await fill(alone, [own], parser, '6.1'))], []);
+  assert.deepEqual(alone.names(), ['d0']);
+  const user = { path: 'user.c', text: 'int u(long a, struct page **p)\n{\n\treturn d0(a, p, 0);\n}\n' };
+  const both = new ProjectIndex();
+  assert.deepEqual([...(await fill(both, [own, user], parser, '6.1'))].sort(), ['user.c']);
+});

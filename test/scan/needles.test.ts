@@ -38,3 +38,16 @@ test('property: the search agrees with "contains one of the names" on any text',
     { numRuns: 500 },
   );
 });
+
+test('property: with a project index\'s thousands of names the search still agrees with "contains one of them"', () => {
+  const names = Array.from({ length: 5000 }, (_, i) => `drv_pin_${i}_x`);
+  const search = new NeedleSearch(names);
+  const word = fc.constantFrom('drv_pin_', '17', '4999', '_x', '5000', ' ', '(', 'drv_pin_12_x', 'drv_pin_4999_x');
+  fc.assert(
+    fc.property(fc.array(word, { maxLength: 10 }), (words) => {
+      const text = words.join('');
+      assert.equal(search.matches(Buffer.from(text)), names.some((n) => text.includes(n)));
+    }),
+    { numRuns: 300 },
+  );
+});
