@@ -4,6 +4,8 @@
 import type { Tree } from 'web-tree-sitter';
 import { analyzeCall, findEntryCalls, mentionsEntryPoint } from './call-sites.js';
 import { compiledOn } from './preproc-version.js';
+import { namesTheFileChanges, PREPROC_NAME_NODES, PreprocEnv, type MacroFacts } from './macro-facts.js';
+import { descendantsOf } from './syntax.js';
 import { TextIndex, type OffsetEdit } from './edits.js';
 import { FlagFlow, indexFile } from './flag-flow.js';
 import { normalizeKernel } from './kernel-version.js';
@@ -20,6 +22,12 @@ import type { FileAnalysis, Finding, KernelRange } from './types.js';
 export interface AnalyzeOptions {
   /** The target kernel: "6.1", "6.12", ... */
   kernel: string;
+  /**
+   * What the build fixes for this file (`-D`/`-U`, autoconf.h's CONFIG_*, version.h): decides
+   * `#ifdef`/`#if defined()` arms over them (macro-facts.ts). Absent: only kernel-version
+   * conditions are decided.
+   */
+  macros?: MacroFacts;
   /** The file's path, for messages; the analysis never reads it. */
   path?: string;
   /**
@@ -47,13 +55,15 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
   const declined = declinedParse(tree);
   if (declined) return { calls: [], findings: [], kernel, skipped: declined };
   if (nestedDeeperThan(root)) return { calls: [], findings: [], kernel, skipped: `nested more than ${MAX_NESTING} levels deep: not analysed` };
-  const macros = new MacroTable(root, tree.language);
+  const preproc = new PreprocEnv(kernel, options.macros, options.macros ? namesTheFileChanges(descendantsOf(root, PREPROC_NAME_NODES)) : undefined);
+  // A #define in an arm the build does not compile is not the macro's value.
+  const macros = new MacroTable(root, tree.language, (def) => compiledOn(def, preproc));
   try {
     const { callsByName, functions } = indexFile(root);
-    const flow = new FlagFlow({ root, macros, callsByName, functions, kernel, callersWanted: options.onCallersWanted });
-    // A call in an #if arm the target kernel does not compile (LINUX_VERSION_CODE) is not a call on that kernel.
+    const flow = new FlagFlow({ root, macros, callsByName, functions, kernel, preproc, callersWanted: options.onCallersWanted });
+    // A call in an #if arm the target build does not compile (LINUX_VERSION_CODE, CONFIG_*) is not a call on that build.
     const calls = findEntryCalls(root)
-      .filter((call) => compiledOn(call, kernel))
+      .filter((call) => compiledOn(call, preproc))
       .map((call) => analyzeCall(call, kernel, flow, index));
     const findings: Finding[] = [];
     let baseErrors: number | undefined;

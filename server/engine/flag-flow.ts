@@ -9,6 +9,7 @@
 // file) becomes an explicit `unknown` part of the set, never a guess.
 import type { MacroTable } from './macros.js';
 import { armText, conditionHolds } from './preproc-version.js';
+import type { PreprocEnv } from './macro-facts.js';
 import {
   callArguments,
   callName,
@@ -77,6 +78,8 @@ export interface FlowContext {
   functions: Map<string, SyntaxNode>;
   /** The target kernel, which decides `#if LINUX_VERSION_CODE ...` arms (preproc-version.ts). */
   kernel?: string;
+  /** The build's preprocessor facts besides the kernel (macro-facts.ts); `kernel` alone when absent. */
+  preproc?: PreprocEnv;
   /** Told each function whose callers resolveParameter looks at (AnalyzeOptions.onCallersWanted). */
   callersWanted?: (functionName: string) => void;
 }
@@ -241,7 +244,8 @@ export class FlagFlow {
       case 'preproc_elif':
       case 'preproc_elifdef': {
         const alternative = field(node, 'alternative');
-        const holds = this.ctx.kernel ? conditionHolds(node, this.ctx.kernel) : undefined;
+        const build = this.ctx.preproc ?? this.ctx.kernel;
+        const holds = build ? conditionHolds(node, build) : undefined;
         const armCond = (otherArm: boolean) => (holds === undefined && node.type !== 'preproc_else' ? addArmCond(states, node, otherArm) : states);
         if (alternative && contains(alternative, target)) return this.reach(alternative, target, armCond(true), scope, rel);
         const cond = field(node, 'condition') ?? field(node, 'name');
@@ -335,7 +339,8 @@ export class FlagFlow {
         // sides may be compiled: one path per side, each saying which arm it came through.
         const alternative = field(node, 'alternative');
         const cond = field(node, 'condition') ?? field(node, 'name');
-        const holds = this.ctx.kernel ? conditionHolds(node, this.ctx.kernel) : undefined;
+        const build = this.ctx.preproc ?? this.ctx.kernel;
+        const holds = build ? conditionHolds(node, build) : undefined;
         const decided = holds !== undefined || node.type === 'preproc_else';
         const thenArm = (from: State[]) => {
           let out = from;
