@@ -7,6 +7,9 @@ import { resolve } from 'node:path';
 import { analyzeFile, applyEdits, FINDING_RULES } from '../engine/index.js';
 import { findKernelMakefile, normalizeKernel } from '../engine/kernel-version.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
+import type { MacroFacts } from '../engine/macro-facts.js';
+import { macroFactsFor } from '../project/build-facts.js';
+import { BuildFactsLookup } from '../project/file-facts.js';
 import type { FileAnalysis, Finding, TextEdit } from '../engine/types.js';
 import { failsRun } from '../project/policy.js';
 import { ProjectFiles, type ProjectConfig } from '../project/project-file.js';
@@ -62,10 +65,12 @@ export const scanCommand: Command = {
     if (fast) checkPaths(options.paths, io.cwd);
     const files = fast ? [] : listSourceFiles(options.paths, io.cwd);
     const roots = options.paths.map((p) => projectOf(policy.projects, resolve(io.cwd, p)));
-    const { kernel, source } = resolveKernel(options.kernel, options.paths, io, roots);
+    const build = new BuildFactsLookup((p, isDirectory) => policy.projects.forPath(p, isDirectory), (w) => io.err(`pinsight scan: warning: ${printable(w)}`));
+    const { kernel, source } = resolveKernel(options.kernel, options.paths, io, roots, build);
+    const macros = macrosUnder(options.paths, io.cwd, kernel, build);
     const kernels = roots.find((r) => r?.kernels)?.kernels;
     const keep = (path: string, findings: readonly Finding[]) => keptFindings(path, findings, policy).filter((f) => !f.suppressed);
-    const scanned = fast ? await scanFast(options.paths, io.cwd, kernel, source) : scan(await loadCParser(), files, kernel, source, options.fix, keep);
+    const scanned = fast ? await scanFast(options.paths, io.cwd, kernel, source, macros) : scan(await loadCParser(), files, kernel, source, options.fix, keep, macros);
     const result = { ...applyScanPolicy(scanned, policy, { read: options.baseline, write: options.writeBaseline }), ...(kernels ? { kernels } : {}) };
     io.out(render(result, options.format, io, options.verbose));
     for (const file of result.files) {
@@ -89,8 +94,41 @@ function projectOf(projects: ProjectFiles, path: string): ProjectConfig | undefi
   return projects.forPath(path, isDirectory);
 }
 
-/** --kernel, else each PATH's project file's `kernel` or its tree's top Makefile; all PATHs must agree. */
-function resolveKernel(given: string | undefined, paths: string[], io: CliIO, projects: readonly (ProjectConfig | undefined)[]): { kernel: string; source: string } {
+/** The build's macro facts of every file a compile_commands.json lists under the PATHs (build-facts.ts). */
+function macrosUnder(paths: readonly string[], cwd: string, kernel: string, build: BuildFactsLookup): Record<string, MacroFacts> | undefined {
+  const out: Record<string, MacroFacts> = {};
+  let any = false;
+  for (const p of paths) {
+    const path = resolve(cwd, p);
+    for (const [file, facts] of build.factsUnder(path, isDirectory(path))) {
+      out[file] = macroFactsFor(facts, kernel);
+      any = true;
+    }
+  }
+  return any ? out : undefined;
+}
+
+/** The kernel a compile_commands.json's files are built against (their version.h), if it says. */
+function kernelOfBuild(path: string, build: BuildFactsLookup, cwd: string): { version: string; source: string } | undefined {
+  for (const [, facts] of build.factsUnder(path, isDirectory(path))) {
+    if (facts.kernelVersion) return { version: facts.kernelVersion.version, source: displayPath(facts.kernelVersion.file, cwd) };
+  }
+  return undefined;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * --kernel, else each PATH's project file's `kernel`, its tree's top Makefile, the KDIR its module
+ * Makefile names, or the version.h of its compile_commands.json; all PATHs must agree.
+ */
+function resolveKernel(given: string | undefined, paths: string[], io: CliIO, projects: readonly (ProjectConfig | undefined)[], build: BuildFactsLookup): { kernel: string; source: string } {
   if (given) return { kernel: given, source: '--kernel' };
   const cwd = io.cwd;
   const noted = new Set<string>();
@@ -100,10 +138,12 @@ function resolveKernel(given: string | undefined, paths: string[], io: CliIO, pr
     const project = projects[i];
     if (project?.kernel) return { path: p, version: project.kernel, source: displayPath(project.path, cwd) };
     const tree = findKernelMakefile(resolve(cwd, p), note);
-    return { path: p, version: tree?.version, source: tree ? displayPath(tree.makefile, cwd) : '' };
+    if (tree) return { path: p, version: tree.version, source: tree.how ?? displayPath(tree.makefile, cwd) };
+    const built = kernelOfBuild(resolve(cwd, p), build, cwd);
+    return { path: p, version: built?.version, source: built?.source ?? '' };
   });
   const missing = found.find((f) => !f.version);
-  if (missing) throw new UsageError(`cannot tell the kernel version of '${missing.path}': no top Makefile with VERSION and PATCHLEVEL above it and no "kernel" in a .pinsight.json; pass --kernel V`);
+  if (missing) throw new UsageError(`cannot tell the kernel version of '${missing.path}': no top Makefile with VERSION and PATCHLEVEL above it, no KDIR in a module Makefile, no version.h in a compile_commands.json and no "kernel" in a .pinsight.json; pass --kernel V`);
   const versions = new Set(found.map((f) => f.version));
   if (versions.size > 1) throw new UsageError(`the PATHs are in trees of different kernels (${[...versions].join(', ')}); scan them separately or pass --kernel V`);
   const first = found[0]!;
@@ -123,6 +163,8 @@ export function scan(
   fix = false,
   /** The findings --fix may fix (the policy's, not suppressed); all when absent. */
   fixable: (path: string, findings: readonly Finding[]) => Finding[] = (_, f) => [...f],
+  /** The build's macro facts by absolute path (compile_commands.json). */
+  macros?: Readonly<Record<string, MacroFacts>>,
 ): ScanResult {
   const results: FileResult[] = [];
   const errors: string[] = [];
@@ -139,7 +181,7 @@ export function scan(
     let text = read.text;
     let analysis: FileAnalysis;
     try {
-      analysis = analyzeFile(parser, path, text, { kernel });
+      analysis = analyzeFile(parser, path, text, { kernel, macros: macros?.[resolve(path)] });
     } catch (error) {
       // One file the engine cannot handle must not hide the others' results.
       errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
@@ -153,7 +195,7 @@ export function scan(
         if (count === 0) break;
         text = applyEdits(text, edits);
         fixedHere += count;
-        analysis = analyzeFile(parser, path, text, { kernel });
+        analysis = analyzeFile(parser, path, text, { kernel, macros: macros?.[resolve(path)] });
       }
       if (text !== before.text) {
         // Atomic, and never over a file that changed since it was read (safe-write.ts).

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 // sim-core/version.ts itself, not sim-core's index: the CLI launcher parses --kernel before loading the rest.
 import { compareReleases, releaseOf } from '../../sim-core/version.js';
 import { readRegularFile } from './safe-read.js';
+import { moduleKernel } from './build-tree.js';
 
 export interface KernelVersion {
   major: number;
@@ -65,8 +66,12 @@ export const MAX_MAKEFILE_BYTES = 1024 * 1024;
  */
 export type MakefileNote = (line: string) => void;
 
-/** The kernel's top Makefile above `fileOrDir` and the version it sets, if any. */
-export function findKernelMakefile(fileOrDir: string, note?: MakefileNote): { version: string; makefile: string } | undefined {
+/**
+ * The kernel's top Makefile above `fileOrDir` and the version it sets, or an out-of-tree module's
+ * Makefile whose KDIR names a prepared kernel build (build-tree.ts: its version.h or kernel.release;
+ * `how` then says which line and file).
+ */
+export function findKernelMakefile(fileOrDir: string, note?: MakefileNote): { version: string; makefile: string; how?: string } | undefined {
   let dir = resolve(fileOrDir);
   try {
     if (!statSync(dir).isDirectory()) dir = dirname(dir);
@@ -81,6 +86,8 @@ export function findKernelMakefile(fileOrDir: string, note?: MakefileNote): { ve
     if (read.bytes) {
       const version = versionFromMakefile(read.bytes.toString('utf8'));
       if (version) return { version, makefile };
+      const module = moduleKernel(dir, note);
+      if (module) return { version: module.version, makefile, how: module.how };
     } else if (!read.missing) {
       note?.(`${makefile}: ${read.reason}: not read for the kernel version`);
     }

@@ -18,6 +18,7 @@ import {
 } from 'vscode-languageserver/node';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import { PROJECT_FILE_NAME } from '../project/project-file.js';
+import { COMPILE_COMMANDS } from '../project/compile-commands.js';
 import { Analyzer, kernelNote } from './analysis.js';
 import { codeActionsFor } from './code-actions.js';
 import { diagnosticsOf } from './diagnostics.js';
@@ -93,7 +94,8 @@ export function startServer(): Connection {
     }
     if (support.watchedFiles) {
       // A .pinsight.json written, changed or deleted changes what every file reports.
-      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${PROJECT_FILE_NAME}` }] });
+      // So does a compile_commands.json (the build's facts per file).
+      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${PROJECT_FILE_NAME}` }, { globPattern: `**/${COMPILE_COMMANDS}` }] });
     }
     if (support.workspaceFolders) {
       // Only callable after initialize, and only if the client sends these events.
@@ -108,7 +110,7 @@ export function startServer(): Connection {
   });
 
   connection.onDidChangeWatchedFiles((params) => {
-    if (!params.changes.some((c) => c.uri.endsWith(`/${PROJECT_FILE_NAME}`))) return;
+    if (!params.changes.some((c) => c.uri.endsWith(`/${PROJECT_FILE_NAME}`) || c.uri.endsWith(`/${COMPILE_COMMANDS}`))) return;
     analyzer.forgetProjectFiles();
     revalidateAll();
     if (analyzer.current.scanOnStartup && scanner) void runScan();

@@ -3,7 +3,7 @@
 // one (up to the filesystem root). Bad content gives one warning naming the file and what was wrong,
 // and the defaults for the bad fields: never a crash.
 import { statSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { compareKernel, normalizeKernel, parseKernelVersion } from '../engine/kernel-version.js';
 import type { KernelRange, Severity } from '../engine/types.js';
 import { globToRegExp, matchesAny } from './glob.js';
@@ -26,6 +26,8 @@ export interface ProjectConfig {
   ignore: string[];
   /** Paths the project covers; read and kept, not yet used. */
   include: string[];
+  /** `compileCommands`: the build's compile_commands.json, absolute (given relative to `dir`). */
+  compileCommands?: string;
 }
 
 export interface ReadProject {
@@ -34,7 +36,7 @@ export interface ReadProject {
   warning?: string;
 }
 
-const FIELDS = ['$schema', 'kernel', 'kernels', 'disable', 'severity', 'ignore', 'include'];
+const FIELDS = ['$schema', 'kernel', 'kernels', 'disable', 'severity', 'ignore', 'include', 'compileCommands'];
 
 /** Reads and validates one project file; `knownCodes` are the finding codes the engine reports. */
 export function readProjectFile(path: string, knownCodes: readonly string[]): ReadProject {
@@ -85,6 +87,10 @@ export function readProjectFile(path: string, knownCodes: readonly string[]): Re
     const v = o[key];
     if (!Array.isArray(v) || !v.every((p) => typeof p === 'string' && p.length > 0)) problems.push(`"${key}" must be a list of paths`);
     else config[key] = v as string[];
+  }
+  if (o.compileCommands !== undefined) {
+    if (typeof o.compileCommands === 'string' && o.compileCommands.length > 0) config.compileCommands = resolve(config.dir, o.compileCommands);
+    else problems.push('"compileCommands" must be the path of a compile_commands.json');
   }
   return { config, warning: problems.length > 0 ? `${path}: ${problems.join('; ')}; using the defaults for those` : undefined };
 }

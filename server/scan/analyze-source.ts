@@ -6,6 +6,7 @@ import { NONBLOCKING_READ } from '../engine/safe-read.js';
 import { analyzeTree, mentionsEntryPoint } from '../engine/index.js';
 import type { CParser } from '../engine/parser.js';
 import type { CallSite, Finding } from '../engine/types.js';
+import type { MacroFacts } from '../engine/macro-facts.js';
 import { sliceForEngine } from './engine-reach.js';
 import { NeedleSearch } from './needles.js';
 import { digestOf, type CacheEntries } from './result-cache.js';
@@ -56,6 +57,8 @@ export class SourceAnalyzer {
     private readonly slice = true,
     /** Earlier results (result-cache.ts), by path; none when absent. */
     private readonly cached?: CacheEntries,
+    /** The build's macro facts by absolute path (compile_commands.json, server/project/build-facts.ts). */
+    private readonly macros?: Readonly<Record<string, MacroFacts>>,
   ) {}
 
   /**
@@ -135,7 +138,7 @@ export class SourceAnalyzer {
     const tree = this.parser.parse(source);
     try {
       const onCallersWanted = asked && ((name: string) => void asked.add(name));
-      const { calls, findings } = analyzeTree(source, tree, { kernel: this.kernel, path, onCallersWanted });
+      const { calls, findings } = analyzeTree(source, tree, { kernel: this.kernel, path, macros: this.macros?.[path], onCallersWanted });
       return calls.length > 0 || findings.length > 0 ? { path, calls, findings } : undefined;
     } finally {
       tree.delete();

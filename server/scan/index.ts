@@ -11,7 +11,9 @@
 //
 // Environment, for benchmarks and tests: PINSIGHT_PREFILTER=auto|rg|node, PINSIGHT_WORKERS=N (worker
 // threads beside the main thread), PINSIGHT_SCAN_STATS=1 (one line of counters and timings on stderr).
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import type { MacroFacts } from '../engine/macro-facts.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import type { FileResult, ScanCounters } from './analyze-source.js';
 import { defaultWorkerCount, Lanes, type WorkerConfig } from './pool.js';
@@ -40,6 +42,8 @@ export interface ScanTreeOptions {
   poolFrom?: number;
   /** Reuse earlier results of unchanged files (result-cache.ts); off when absent. */
   cache?: CacheLocation;
+  /** The build's macro facts by absolute path (compile_commands.json); a file without any gets none. */
+  macros?: Record<string, MacroFacts>;
 }
 
 export interface TreeScan {
@@ -74,8 +78,10 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   const prefilter = options.prefilter ?? envPrefilter();
   const workers = options.workers ?? envWorkers() ?? defaultWorkerCount();
   const slice = options.slice ?? true;
-  const cache = options.cache && ResultCache.open(options.cache, options.kernel, [...roots.dirs, ...roots.files]);
-  const runner = new Runner({ kernel: options.kernel, slice, cached: cache?.entries }, workers, options.poolFrom ?? envNumber('PINSIGHT_POOL_FROM') ?? POOL_FILES);
+  // The results depend on the build's facts as on the kernel: a changed compile_commands.json is another cache.
+  const context = options.macros ? `${options.kernel}|${macrosDigest(options.macros)}` : options.kernel;
+  const cache = options.cache && ResultCache.open(options.cache, context, [...roots.dirs, ...roots.files]);
+  const runner = new Runner({ kernel: options.kernel, slice, cached: cache?.entries, macros: options.macros }, workers, options.poolFrom ?? envNumber('PINSIGHT_POOL_FROM') ?? POOL_FILES);
   let used: 'rg' | 'node' = 'node';
   let filesScanned: number | undefined;
   let prefilterMs: number | undefined;
@@ -124,6 +130,22 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   };
   if (process.env.PINSIGHT_SCAN_STATS === '1') process.stderr.write(statsLine(result) + '\n');
   return result;
+}
+
+/** A digest of the facts by path; a shared autoconf.h is hashed once. */
+function macrosDigest(macros: Record<string, MacroFacts>): string {
+  const hash = createHash('sha1');
+  const configIds = new Map<object, number>();
+  for (const path of Object.keys(macros).sort()) {
+    const m = macros[path]!;
+    let id = m.config ? configIds.get(m.config) : -1;
+    if (id === undefined) {
+      configIds.set(m.config!, (id = configIds.size));
+      hash.update(`config ${id} ${JSON.stringify(m.config)}\0`);
+    }
+    hash.update(`${path}\0${JSON.stringify(m.defined)}\0${JSON.stringify(m.undefined ?? [])}\0${id}\0`);
+  }
+  return hash.digest('hex');
 }
 
 function envWorkers(): number | undefined {
