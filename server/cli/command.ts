@@ -11,4 +11,6 @@ export interface CliIO {
   out(text: string): void;
   err(text: string): void;
   cwd: string;
+  /** All of standard input (`scan --diff -`); the process's own when absent. */
+  stdin?: () => Promise<string>;
 }

@@ -23,7 +23,8 @@ export function startScanEarly(argv: readonly string[], cwd: string): EarlyScan 
   } catch {
     return undefined; // a usage error: the command reports it
   }
-  if (!fastScanWanted(options.fix)) return undefined;
+  // Patch mode scans the files a diff names, not the tree.
+  if (!fastScanWanted(options.fix) || options.diff !== undefined) return undefined;
   try {
     const plan = planRipgrep(classifyRoots(options.paths, cwd), envPrefilter());
     return { ripgrep: plan && startRipgrep(plan) };

@@ -3,7 +3,9 @@
 // whole kernel tree. Exit codes: 0 no findings at or above --fail-on (warning), 1 such findings, 2 bad
 // usage or internal error.
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
+import { SOURCE_FILE } from '../scan/walk.js';
+import { findingTouched, gitDiff, parseUnifiedDiff, resolveTouched } from './diff-lines.js';
 import { analyzeFile, applyEdits, FINDING_RULES } from '../engine/index.js';
 import { findKernelMakefile, normalizeKernel } from '../engine/kernel-version.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
@@ -31,7 +33,7 @@ export const scanCommand: Command = {
   summary: 'list GUP/PUP calls with their FOLL_* flag sets and report findings',
   usage: [
     'usage: pinsight scan [--format text|json|sarif] [--kernel V] [--fix] [--fail-on LEVEL] [--disable CODE]... [--severity CODE=LEVEL]...',
-    '                     [--baseline FILE] [--write-baseline FILE] [-v] PATH...',
+    '                     [--baseline FILE] [--write-baseline FILE] [--diff REV|-] [-v] PATH...',
     '',
     'Scans C files (directories: every .c and .h file below) for get_user_pages*/pin_user_pages*/access_process_vm',
     'calls, resolves the FOLL_* flags each can receive, and reports findings.',
@@ -46,9 +48,13 @@ export const scanCommand: Command = {
     '  --baseline F    findings whose fingerprints F lists are reported as suppressed and do not fail the run',
     '  --write-baseline F  write the fingerprints of every finding to F (then they do not fail this run)',
     '  -v, --verbose  text: list every call with its flag sets, marking what could not be resolved',
+    '  --diff REV   patch mode: only findings on lines `git diff REV` touches (with `-`: a unified diff on stdin,',
+    '               paths relative to the current directory); the files must be as the patch leaves them. PATH: default .',
     '',
     `finding codes: ${FINDING_RULES.map((r) => r.code).join(', ')}`,
     'A `.pinsight.json` at or above the scanned paths sets kernel, disable, severity and ignore; options win over it.',
+    'A compile_commands.json at or above the scanned paths (or named by .pinsight.json\'s compileCommands) gives each',
+    'file the build\'s -D/-U/-include facts: CONFIG_* and LINUX_VERSION_CODE decide its #ifdef/#if arms.',
     'A comment `/* pinsight: ignore[CODE] reason */` on a finding\'s line or the line before silences it.',
     '',
     'exit status: 0 no findings at or above --fail-on, 1 such findings, 2 bad usage or internal error',
@@ -63,14 +69,18 @@ export const scanCommand: Command = {
     };
     const fast = fastScanWanted(options.fix); // server/scan, same result (issue 6)
     if (fast) checkPaths(options.paths, io.cwd);
-    const files = fast ? [] : listSourceFiles(options.paths, io.cwd);
+    // Patch mode: only the source files the diff touches under the PATHs are analysed.
+    const patch = options.diff !== undefined ? await touchedUnder(options.diff, options.paths, io) : undefined;
+    const scanPaths = patch ? [...patch.keys()] : options.paths;
+    const files = fast ? [] : scanPaths.length > 0 ? listSourceFiles(scanPaths, io.cwd) : [];
     const roots = options.paths.map((p) => projectOf(policy.projects, resolve(io.cwd, p)));
     const build = new BuildFactsLookup((p, isDirectory) => policy.projects.forPath(p, isDirectory), (w) => io.err(`pinsight scan: warning: ${printable(w)}`));
     const { kernel, source } = resolveKernel(options.kernel, options.paths, io, roots, build);
     const macros = macrosUnder(options.paths, io.cwd, kernel, build);
     const kernels = roots.find((r) => r?.kernels)?.kernels;
     const keep = (path: string, findings: readonly Finding[]) => keptFindings(path, findings, policy).filter((f) => !f.suppressed);
-    const scanned = fast ? await scanFast(options.paths, io.cwd, kernel, source, macros) : scan(await loadCParser(), files, kernel, source, options.fix, keep, macros);
+    let scanned = fast ? (scanPaths.length > 0 ? await scanFast(scanPaths, io.cwd, kernel, source, macros) : scan(await loadCParser(), [], kernel, source)) : scan(await loadCParser(), files, kernel, source, options.fix, keep, macros);
+    if (patch) scanned = { ...scanned, files: scanned.files.map((f) => ({ ...f, findings: f.findings.filter((x) => findingTouched(x, patch.get(f.path) ?? new Set())) })) };
     const result = { ...applyScanPolicy(scanned, policy, { read: options.baseline, write: options.writeBaseline }), ...(kernels ? { kernels } : {}) };
     io.out(render(result, options.format, io, options.verbose));
     for (const file of result.files) {
@@ -92,6 +102,55 @@ function projectOf(projects: ProjectFiles, path: string): ProjectConfig | undefi
     // a missing path: reported by the scan
   }
   return projects.forPath(path, isDirectory);
+}
+
+/**
+ * The source files (.c, .h) under the PATHs that a diff touches, with their touched lines: `git diff
+ * REV` in the first PATH's repository, or a unified diff on stdin (`-`; paths relative to the current
+ * directory, with or without git's a/ b/ prefixes).
+ */
+async function touchedUnder(diff: string, paths: readonly string[], io: CliIO): Promise<Map<string, Set<number>>> {
+  let touched;
+  if (diff === '-') {
+    const text = await (io.stdin ?? readProcessStdin)();
+    touched = resolveTouched(parseUnifiedDiff(text), io.cwd);
+  } else {
+    const first = resolve(io.cwd, paths[0]!);
+    const { base, diff: text } = gitDiff(isDirectory(first) ? first : dirname(first), diff);
+    touched = resolveTouched(parseUnifiedDiff(text), base);
+  }
+  const roots = paths.map((p) => resolve(io.cwd, p));
+  const out = new Map<string, Set<number>>();
+  for (const [file, lines] of touched) {
+    if (!SOURCE_FILE.test(file) || !isFile(file)) continue;
+    if (roots.some((r) => file === r || file.startsWith(r.endsWith(sep) ? r : r + sep))) out.set(file, lines);
+  }
+  return out;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Standard input, whole (a patch); at most 256 MiB. */
+function readProcessStdin(): Promise<string> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    process.stdin.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > 256 * 1024 * 1024) {
+        process.stdin.destroy();
+        fail(new UsageError('--diff -: the diff on stdin is larger than 256 MiB'));
+      } else chunks.push(chunk);
+    });
+    process.stdin.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', (error) => fail(new UsageError(`--diff -: cannot read stdin: ${error.message}`)));
+  });
 }
 
 /** The build's macro facts of every file a compile_commands.json lists under the PATHs (build-facts.ts). */
