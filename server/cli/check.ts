@@ -8,12 +8,12 @@
 // --arch= and -Wbitwise) is ignored, never an error. Findings are printed gcc-style on stderr, as
 // sparse prints its warnings, so make shows them under the file's CHECK line.
 import { resolve } from 'node:path';
-import { analyzeFile, FINDING_RULES } from '../engine/index.js';
+import { analyzeFile, FINDING_RULES, mentionsEntryPoint } from '../engine/index.js';
 import { findKernelMakefile, normalizeKernel } from '../engine/kernel-version.js';
-import { loadCParser } from '../engine/parser.js';
+import { loadCParser, type CParser } from '../engine/parser.js';
 import { readRegularFile } from '../engine/safe-read.js';
 import type { Finding } from '../engine/types.js';
-import { factsFromArgs, HeaderReader, macroFactsFor, type BuildFacts } from '../project/build-facts.js';
+import { factsFromArgs, HeaderReader, macroFactsFor, parseCompilerArgs, type BuildFacts } from '../project/build-facts.js';
 import { FAIL_ON, failsRun, type FailOn } from '../project/policy.js';
 import { ProjectFiles } from '../project/project-file.js';
 import type { CliIO, Command } from './command.js';
@@ -97,12 +97,11 @@ export const checkCommand: Command = {
     const options = parseCheckOptions(argv);
     const codes = FINDING_RULES.map((r) => r.code);
     const cli = cliPolicy(options, codes);
-    const reader = new HeaderReader((line) => io.err(`pinsight check: ${printable(line)}`));
-    const facts = factsFromArgs(options.compiler, io.cwd, reader);
-    const files = facts.sourceFiles;
+    const files = parseCompilerArgs(options.compiler).files;
     if (files.length === 0) throw new UsageError('no source FILE given (usage: pinsight check [COMPILER ARGS] FILE...)');
     const projects = new ProjectFiles(codes, (w) => io.err(`pinsight check: warning: ${printable(w)}`));
-    const parser = await loadCParser();
+    let facts: BuildFacts | undefined;
+    let parser: CParser | undefined;
     let failed = false;
     let unreadable = false;
     for (const given of files) {
@@ -113,12 +112,17 @@ export const checkCommand: Command = {
         unreadable = true;
         continue;
       }
+      const text = read.bytes.toString('utf8');
+      // make C=1 runs this once per object: a file that names no entry point costs a read, nothing more.
+      if (!mentionsEntryPoint(text) && !options.verbose) continue;
+      facts ??= factsFromArgs(options.compiler, io.cwd, new HeaderReader((line) => io.err(`pinsight check: ${printable(line)}`)));
+      parser ??= await loadCParser();
       const { kernel, source } = kernelOf(options.kernel, facts, path, io);
       if (options.verbose) {
         io.err(`pinsight: ${printable(displayPath(path, io.cwd))}: Linux ${kernel} (${printable(source)})`);
         for (const n of kernelNotes(kernel)) io.err(`pinsight: note: ${n}`);
       }
-      const analysis = analyzeFile(parser, path, read.bytes.toString('utf8'), { kernel, macros: macroFactsFor(facts, kernel) });
+      const analysis = analyzeFile(parser, path, text, { kernel, macros: macroFactsFor(facts, kernel) });
       const kept = keptFindings(path, analysis.findings, { projects, cli, cwd: io.cwd });
       for (const f of kept) {
         if (f.suppressed) continue;
@@ -134,9 +138,16 @@ export const checkCommand: Command = {
 /** --kernel, else the build's version.h/kernel.release, else the tree's top Makefile or the module's KDIR above the file or the directory make runs in. */
 function kernelOf(given: string | undefined, facts: BuildFacts, path: string, io: CliIO): { kernel: string; source: string } {
   if (given) return { kernel: given, source: '--kernel' };
-  if (facts.kernelVersion) return { kernel: normalizeKernel(facts.kernelVersion.version), source: displayPath(facts.kernelVersion.file, io.cwd) };
+  const known = (version: string, source: string) => {
+    try {
+      return { kernel: normalizeKernel(version), source };
+    } catch (error) {
+      throw new UsageError(`${source}: ${error instanceof Error ? error.message : String(error)}; pass --kernel V`);
+    }
+  };
+  if (facts.kernelVersion) return known(facts.kernelVersion.version, displayPath(facts.kernelVersion.file, io.cwd));
   const note = (line: string) => io.err(`pinsight check: ${printable(line)}`);
   const tree = findKernelMakefile(path, note) ?? findKernelMakefile(io.cwd, note);
   if (!tree) throw new UsageError(`cannot tell the kernel version of '${path}': no linux/version.h in the -I paths, no include/config/kernel.release, no kernel Makefile above it; pass --kernel V`);
-  return { kernel: normalizeKernel(tree.version), source: tree.how ?? displayPath(tree.makefile, io.cwd) };
+  return known(tree.version, tree.how ?? displayPath(tree.makefile, io.cwd));
 }

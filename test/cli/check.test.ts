@@ -77,3 +77,16 @@ test('check: no file is bad usage (2); a missing or unreadable file is 2 with it
   assert.equal(dir.code, 2);
   assert.match(dir.err, /fake-kbuild: not a regular file|directory/);
 });
+
+test('check: a file that names no entry point is read and left: nothing printed, exit 0, no kernel needed', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'pinsight-check-'));
+  try {
+    writeFileSync(join(dir, 'plain.c'), 'int f(void)\n{\n\treturn 0;\n}\n');
+    const run = await pinsight(['check', '-D__KERNEL__', '-include', 'nosuch/kconfig.h', 'plain.c'], dir);
+    assert.deepEqual([run.code, run.out, run.err], [0, '', '']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
