@@ -71,8 +71,8 @@ function diffPath(raw: string): string | undefined {
 }
 
 /** The git executable on PATH (absolute entries only: a `git` in an untrusted tree must never run). */
-function findGit(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+export function findGit(path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
     if (!dir || !isAbsolute(dir)) continue;
     const candidate = join(dir, process.platform === 'win32' ? 'git.exe' : 'git');
     try {
@@ -91,9 +91,11 @@ export function gitDiff(dir: string, rev: string): { base: string; diff: string 
   if (rev.startsWith('-')) throw new UsageError(`--diff: '${rev}' is not a revision`);
   const git = findGit();
   if (!git) throw new UsageError('--diff REV needs git on PATH (or pass a unified diff on stdin with --diff -)');
+  // What a repository's own configuration could make git run is turned off: an fsmonitor hook, an
+  // external diff, textconv filters (.gitattributes). No shell; the revision is one argument.
   const run = (args: string[]) => {
     try {
-      return execFileSync(git, args, { cwd: dir, encoding: 'utf8', maxBuffer: MAX_DIFF_BYTES, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_EXTERNAL_DIFF: '', GIT_PAGER: 'cat' } });
+      return execFileSync(git, ['-c', 'core.fsmonitor=false', ...args], { cwd: dir, encoding: 'utf8', maxBuffer: MAX_DIFF_BYTES, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_EXTERNAL_DIFF: '', GIT_PAGER: 'cat' } });
     } catch (error) {
       const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0];
       throw new UsageError(`--diff ${rev}: git ${args[0]} failed in ${dir}${stderr ? `: ${stderr}` : ''}`);
@@ -101,7 +103,7 @@ export function gitDiff(dir: string, rev: string): { base: string; diff: string 
   };
   const base = run(['rev-parse', '--show-toplevel']).trim();
   // --no-ext-diff and --no-color: the plain format whatever the user's configuration; -U0: touched lines only.
-  const diff = run(['diff', '--no-ext-diff', '--no-color', '--no-renames', '-U0', rev, '--']);
+  const diff = run(['diff', '--no-ext-diff', '--no-textconv', '--no-color', '--no-renames', '-U0', rev, '--']);
   return { base, diff };
 }
 
