@@ -8,7 +8,8 @@
 // --arch= and -Wbitwise) is ignored, never an error. Findings are printed gcc-style on stderr, as
 // sparse prints its warnings, so make shows them under the file's CHECK line.
 import { resolve } from 'node:path';
-import { analyzeFile, FINDING_RULES, mentionsEntryPoint } from '../engine/index.js';
+import { FINDING_RULES, mentionsEntryPoint } from '../engine/index.js';
+import { SourceAnalyzer } from '../scan/analyze-source.js';
 import { findKernelMakefile, normalizeKernel } from '../engine/kernel-version.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import { readRegularFile } from '../engine/safe-read.js';
@@ -122,8 +123,9 @@ export const checkCommand: Command = {
         io.err(`pinsight: ${printable(displayPath(path, io.cwd))}: Linux ${kernel} (${printable(source)})`);
         for (const n of kernelNotes(kernel)) io.err(`pinsight: note: ${n}`);
       }
-      const analysis = analyzeFile(parser, path, text, { kernel, macros: macroFactsFor(facts, kernel) });
-      const kept = keptFindings(path, analysis.findings, { projects, cli, cwd: io.cwd });
+      // The scan's slicing reader: the same answer as the whole file (server/scan), parsed smaller.
+      const analysis = new SourceAnalyzer(parser, kernel, true, undefined, { [path]: macroFactsFor(facts, kernel) }).analyzeText(path, text);
+      const kept = keptFindings(path, analysis?.findings ?? [], { projects, cli, cwd: io.cwd });
       for (const f of kept) {
         if (f.suppressed) continue;
         io.err(`${printable(displayPath(path, io.cwd))}:${f.range.start.row + 1}:${f.range.start.column + 1}: ${GCC_SEVERITY[f.severity]}: ${printable(f.message)} [${f.code}]`);
