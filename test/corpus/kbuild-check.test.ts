@@ -83,3 +83,32 @@ test('make M=<module> C=2 CHECK="pinsight check" on 6.1: Kbuild\'s own flags dec
     rmSync(module, { recursive: true, force: true });
   }
 });
+
+test('the arguments Kbuild passes decide the tree\'s own arms: mm/rmap.c\'s CONFIG_DEVICE_PRIVATE call is not a call on x86_64 defconfig', { skip }, () => {
+  const build = preparedBuild();
+  const module = mkdtempSync(join(tmpdir(), 'pinsight-module-'));
+  try {
+    cpSync(join(MODULE, 'Makefile'), join(module, 'Makefile'));
+    cpSync(join(MODULE, 'pindrv.c'), join(module, 'pindrv.c'));
+    // A CHECK program that records its arguments: what Kbuild passes, for the module's file.
+    const dump = join(module, 'dump-args.sh');
+    writeFileSync(dump, `#!/bin/sh\nprintf '%s\\n' "$@" > ${join(module, 'args.txt')}\n`, { mode: 0o755 });
+    const made = makeCheck(build, module, dump);
+    assert.equal(made.status, 0, made.stderr);
+    const args = readFileSync(join(module, 'args.txt'), 'utf8').split('\n').filter((a) => a !== '');
+    assert.equal(args.at(-1), join(module, 'pindrv.c'));
+    assert.ok(args.includes('--arch=x86') && args.includes('-Wbitwise') && args.filter((a) => a === '-include').length >= 2, args.join(' '));
+    // The same flags on an in-tree file, run where Kbuild runs CHECK (the build directory).
+    const rmap = join(tree, 'mm/rmap.c');
+    const checked = spawnSync('node', [cli, 'check', '--fail-on', 'never', ...args.slice(0, -1), rmap], { cwd: build, encoding: 'utf8' });
+    assert.equal(checked.status, 0, checked.stderr);
+    const scanned = spawnSync('node', [cli, 'scan', '--kernel', '6.1', rmap], { encoding: 'utf8' });
+    const at = (out: string) => out.split('\n').filter((l) => /rmap\.c:\d+:\d+: /.test(l)).map((l) => l.replace(/^.*rmap\.c:(\d+):\d+: .*\[(.*)\]$/, '$1 $2'));
+    // make_device_exclusive_range() is under #ifdef CONFIG_DEVICE_PRIVATE (mm/rmap.c, 6.1), unset in defconfig.
+    const device = at(scanned.stdout).filter((l) => /^23\d\d /.test(l));
+    assert.ok(device.length > 0, `without the build's facts the call is analysed: ${scanned.stdout}`);
+    assert.deepEqual(at(checked.stderr).filter((l) => device.includes(l)), []);
+  } finally {
+    rmSync(module, { recursive: true, force: true });
+  }
+});
