@@ -85,7 +85,7 @@ export const checkCommand: Command = {
     'Findings are printed gcc-style on stderr, as sparse prints its warnings; nothing is printed for a clean file.',
     '',
     'options:',
-    '  --kernel V       target kernel (default: the build\'s version.h, else the tree\'s Makefile or a module\'s KDIR)',
+    '  --kernel V       target kernel (default: the build\'s version.h, else .pinsight.json\'s kernel, else the tree\'s Makefile or a module\'s KDIR)',
     '  --fail-on L      error, warning (default), note or never: findings at or above L make the exit status 1',
     '                   (make stops at the first file that fails: use never to see every file\'s findings)',
     '  --disable C      do not report finding code C;  --severity C=L  report code C as error, warning, note or hint',
@@ -118,7 +118,7 @@ export const checkCommand: Command = {
       if (!mentionsEntryPoint(text) && !options.verbose) continue;
       facts ??= factsFromArgs(options.compiler, io.cwd, new HeaderReader((line) => io.err(`pinsight check: ${printable(line)}`)));
       parser ??= await loadCParser();
-      const { kernel, source } = kernelOf(options.kernel, facts, path, io);
+      const { kernel, source } = kernelOf(options.kernel, facts, path, io, projects);
       if (options.verbose) {
         io.err(`pinsight: ${printable(displayPath(path, io.cwd))}: Linux ${kernel} (${printable(source)})`);
         for (const n of kernelNotes(kernel)) io.err(`pinsight: note: ${n}`);
@@ -137,8 +137,11 @@ export const checkCommand: Command = {
   },
 };
 
-/** --kernel, else the build's version.h/kernel.release, else the tree's top Makefile or the module's KDIR above the file or the directory make runs in. */
-function kernelOf(given: string | undefined, facts: BuildFacts, path: string, io: CliIO): { kernel: string; source: string } {
+/**
+ * --kernel, else the build's version.h/kernel.release, else the `kernel` of the file's .pinsight.json,
+ * else the tree's top Makefile or the module's KDIR above the file or the directory make runs in.
+ */
+function kernelOf(given: string | undefined, facts: BuildFacts, path: string, io: CliIO, projects: ProjectFiles): { kernel: string; source: string } {
   if (given) return { kernel: given, source: '--kernel' };
   const known = (version: string, source: string) => {
     try {
@@ -148,6 +151,8 @@ function kernelOf(given: string | undefined, facts: BuildFacts, path: string, io
     }
   };
   if (facts.kernelVersion) return known(facts.kernelVersion.version, displayPath(facts.kernelVersion.file, io.cwd));
+  const project = projects.forPath(path);
+  if (project?.kernel) return known(project.kernel, displayPath(project.path, io.cwd));
   const note = (line: string) => io.err(`pinsight check: ${printable(line)}`);
   const tree = findKernelMakefile(path, note) ?? findKernelMakefile(io.cwd, note);
   if (!tree) throw new UsageError(`cannot tell the kernel version of '${path}': no linux/version.h in the -I paths, no include/config/kernel.release, no kernel Makefile above it; pass --kernel V`);

@@ -90,3 +90,20 @@ test('check: a file that names no entry point is read and left: nothing printed,
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('check without the build\'s version.h: the file\'s .pinsight.json kernel, else a clear usage error', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'pinsight-check-'));
+  try {
+    writeFileSync(join(dir, 'drv.c'), 'int f(unsigned long s, struct page **p)\n{\n\treturn pin_user_pages_fast(s, 1, FOLL_LONGTERM, p);\n}\n');
+    const none = await pinsight(['check', '-D__KERNEL__', 'drv.c'], dir);
+    assert.equal(none.code, 2);
+    assert.match(none.err, /cannot tell the kernel version of .*drv\.c.*pass --kernel V/);
+    writeFileSync(join(dir, '.pinsight.json'), JSON.stringify({ kernel: '6.12' }));
+    const project = await pinsight(['check', '--pinsight-verbose', '-D__KERNEL__', 'drv.c'], dir);
+    assert.match(project.err, /drv\.c: Linux 6\.12 \(\.pinsight\.json\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -69,6 +69,9 @@ test('a macro the file #defines itself is not taken from the command line', asyn
   const a = await analyze(text, { defined: {}, undefined: ['HAVE_PIN_FORCE', 'DRV_NO_FORCE'], config: {} });
   assert.ok(sets(a).some((s) => s.startsWith('FOLL_FORCE|')), sets(a).join('\n'));
   assert.ok(sets(a).some((s) => !s.includes('FOLL_FORCE')));
+  // An #undef in the file: -DHAVE_PIN_FORCE no longer decides it either.
+  const undone = await analyze(['#undef HAVE_PIN_FORCE', DRIVER].join('\n'), { defined: { HAVE_PIN_FORCE: '1' }, undefined: ['DRV_NO_FORCE'], config: {} });
+  assert.equal(sets(undone).length, 2, sets(undone).join('\n'));
 });
 
 test('#ifndef, #if X > n over a value, and a call in an arm the build does not compile', async () => {
