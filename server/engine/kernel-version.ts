@@ -67,9 +67,11 @@ export const MAX_MAKEFILE_BYTES = 1024 * 1024;
 export type MakefileNote = (line: string) => void;
 
 /**
- * The kernel's top Makefile above `fileOrDir` and the version it sets, or an out-of-tree module's
- * Makefile whose KDIR names a prepared kernel build (build-tree.ts: its version.h or kernel.release;
- * `how` then says which line and file).
+ * The kernel's top Makefile above `fileOrDir` and the version it sets; else, with no kernel tree
+ * above it, the nearest out-of-tree module Makefile whose KDIR names a prepared kernel build
+ * (build-tree.ts: its version.h or kernel.release; `how` then says which line and file). A tree's
+ * own Makefile wins over a KDIR inside it (tools/testing/nvdimm/Makefile names one): pinsight reads
+ * a kernel tree as that kernel.
  */
 export function findKernelMakefile(fileOrDir: string, note?: MakefileNote): { version: string; makefile: string; how?: string } | undefined {
   let dir = resolve(fileOrDir);
@@ -78,6 +80,7 @@ export function findKernelMakefile(fileOrDir: string, note?: MakefileNote): { ve
   } catch {
     dir = dirname(dir);
   }
+  let module: string | undefined; // the nearest directory whose Makefile is not a kernel's top one
   for (;;) {
     const makefile = join(dir, 'Makefile');
     // A FIFO or /dev/zero planted as Makefile would block or never end: only a regular file of
@@ -86,15 +89,22 @@ export function findKernelMakefile(fileOrDir: string, note?: MakefileNote): { ve
     if (read.bytes) {
       const version = versionFromMakefile(read.bytes.toString('utf8'));
       if (version) return { version, makefile };
-      const module = moduleKernel(dir, note);
-      if (module) return { version: module.version, makefile, how: module.how };
+      module ??= dir;
     } else if (!read.missing) {
       note?.(`${makefile}: ${read.reason}: not read for the kernel version`);
     }
     const parent = dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir) break;
     dir = parent;
   }
+  // No kernel tree above: the first Makefile on the way up that names a KDIR.
+  for (let d = module; d !== undefined; ) {
+    const found = moduleKernel(d, note);
+    if (found) return { version: found.version, makefile: join(d, 'Makefile'), how: found.how };
+    const parent = dirname(d);
+    d = parent === d ? undefined : parent;
+  }
+  return undefined;
 }
 
 /**

@@ -150,6 +150,9 @@ test('a module Makefile\'s KDIR: a path, $(shell uname -r), the environment for 
     const found = findKernelMakefile(join(dir, 'run'));
     assert.equal(found?.version, '6.1');
     assert.match(found!.how!, /KDIR=.*fake-kbuild \(environment\) -> /);
+    // Inside a kernel tree, the tree's own Makefile wins over a test module's KDIR (tools/testing/nvdimm).
+    writeFileSync(join(dir, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 3\n');
+    assert.deepEqual(findKernelMakefile(join(dir, 'run')), { version: '6.12', makefile: join(dir, 'Makefile') });
   } finally {
     if (saved === undefined) delete process.env.KDIR;
     else process.env.KDIR = saved;
