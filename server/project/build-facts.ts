@@ -9,7 +9,7 @@
 // skipped, never an error. Files are read through safe-read.ts with a size cap; what cannot be read
 // is one note, and its facts stay unknown.
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { seriesOfCode, versionCodeOf, versionFromRelease } from '../engine/build-tree.js';
+import { seriesOfCode, versionCodeOf } from '../engine/build-tree.js';
 import type { MacroFacts } from '../engine/macro-facts.js';
 import { readRegularFile } from '../engine/safe-read.js';
 
@@ -44,6 +44,7 @@ export interface BuildFacts {
 const WITH_VALUE = new Set(['-D', '-U', '-I', '-include', '-imacros', '-isystem', '-iquote', '-idirafter', '-iprefix', '-iwithprefix', '-iwithprefixbefore', '-isysroot', '-o', '-x', '-MF', '-MT', '-MQ', '-Xassembler', '-Xpreprocessor', '-Xlinker', '-Xclang', '-aux-info', '--param', '-T', '-L', '-l', '-z', '-target', '--target']);
 const INCLUDE_DIR = ['-I', '-isystem', '-iquote', '-idirafter'];
 const FORCED = ['-include', '-imacros'];
+const PREFIXES = [...FORCED, ...INCLUDE_DIR, '-D', '-U'];
 
 /** Reads a compiler command line as cpp would; unknown options are skipped. */
 export function parseCompilerArgs(args: readonly string[]): CompilerArgs {
@@ -55,7 +56,7 @@ export function parseCompilerArgs(args: readonly string[]): CompilerArgs {
       continue;
     }
     // -include and -isystem before -I and -i*: the longest option name wins.
-    const option = [...FORCED, ...INCLUDE_DIR, '-D', '-U'].find((o) => arg.startsWith(o));
+    const option = PREFIXES.find((o) => arg.startsWith(o));
     if (!option) {
       if (WITH_VALUE.has(arg)) i++; // -o FILE, -x c, -MF FILE: skip the value too
       continue;
@@ -77,38 +78,28 @@ export function parseCompilerArgs(args: readonly string[]): CompilerArgs {
   return out;
 }
 
+// A word: unquoted runs, '...', "..." and backslash escapes, side by side (no blank between).
+const WORD = /(?:[^\s'"\\]+|'[^']*'?|"(?:[^"\\]|\\[\s\S])*"?|\\[\s\S]?)+/g;
+const PIECE = /[^'"\\]+|'([^']*)'?|"((?:[^"\\]|\\[\s\S])*)"?|\\([\s\S]?)/g;
+
 /** Splits a compile_commands.json `command` as a POSIX shell would split words (quotes, backslashes). */
 export function shellWords(command: string): string[] {
   const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  for (let i = 0; i < command.length; i++) {
-    const c = command[i]!;
-    if (c === "'") {
-      const end = command.indexOf("'", i + 1);
-      word += command.slice(i + 1, end < 0 ? undefined : end);
-      i = end < 0 ? command.length : end;
-      inWord = true;
-    } else if (c === '"') {
-      i++;
-      for (; i < command.length && command[i] !== '"'; i++) {
-        if (command[i] === '\\' && i + 1 < command.length && '"\\$`\n'.includes(command[i + 1]!)) i++;
-        word += command[i];
-      }
-      inWord = true;
-    } else if (c === '\\' && i + 1 < command.length) {
-      word += command[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
+  for (const [word] of command.matchAll(WORD)) {
+    if (!/['"\\]/.test(word)) {
+      words.push(word);
+      continue;
     }
+    let out = '';
+    for (const m of word.matchAll(PIECE)) {
+      if (m[1] !== undefined) out += m[1];
+      // Inside double quotes a backslash escapes only " \ $ ` and a newline.
+      else if (m[2] !== undefined) out += m[2].replace(/\\(["\\$`\n])/g, '$1');
+      else if (m[3] !== undefined) out += m[3];
+      else out += m[0];
+    }
+    words.push(out);
   }
-  if (inWord) words.push(word);
   return words;
 }
 
@@ -163,6 +154,15 @@ export class HeaderReader {
 
   exists(path: string): boolean {
     return this.read(path) !== undefined;
+  }
+
+  private readonly resolved = new Map<string, HeaderFacts>();
+  /** What a file's forced headers and include paths say, once per distinct set (a build has a few). */
+  headersOf(cwd: string, includes: readonly string[], forcedIncludes: readonly string[]): HeaderFacts {
+    const key = `${cwd}\0${includes.join('\0')}\0\0${forcedIncludes.join('\0')}`;
+    let facts = this.resolved.get(key);
+    if (!facts) this.resolved.set(key, (facts = headerFacts(cwd, includes, forcedIncludes, this)));
+    return facts;
   }
 
   private readonly parsed = new Map<string, HeaderMacros | undefined>();
@@ -221,39 +221,53 @@ export function factsFromArgs(args: readonly string[], cwd: string, reader: Head
   };
   // cpp: the command line's -D/-U first, then each forced header in order.
   for (const [name, value] of parsed.macros) set(name, value);
-  let config: Record<string, string> | undefined;
-  const unknown = new Set<string>();
+  const headers = reader.headersOf(cwd, includes, forcedIncludes);
+  for (const [name, value] of headers.macros) set(name, value);
+  for (const name of headers.unknown) {
+    defines.delete(name);
+    undefines.delete(name);
+  }
+  const { config, kernelVersion } = headers;
+  return { defines, undefines, includes, forcedIncludes, sourceFiles: parsed.files, ...(config ? { config } : {}), ...(kernelVersion ? { kernelVersion } : {}) };
+}
+
+/** What the forced headers and the include paths say: the same for most files of a build. */
+interface HeaderFacts {
+  macros: [string, string | undefined][];
+  unknown: Set<string>;
+  config?: Record<string, string>;
+  kernelVersion?: BuildFacts['kernelVersion'];
+}
+
+function headerFacts(cwd: string, includes: readonly string[], forcedIncludes: readonly string[], reader: HeaderReader): HeaderFacts {
+  const out: HeaderFacts = { macros: [], unknown: new Set() };
   for (const header of forcedIncludes) {
     // include/linux/kconfig.h starts with #include <generated/autoconf.h>; its own macros are function-like.
     const autoconf = /(^|\/)linux\/kconfig\.h$/.test(header) ? inIncludePath('generated/autoconf.h', includes, reader) : /(^|\/)autoconf\.h$/.test(header) ? header : undefined;
     if (autoconf) {
-      config = reader.config(autoconf) ?? config;
+      out.config = reader.config(autoconf) ?? out.config;
       continue;
     }
     const m = reader.macros(header);
     if (!m) continue; // unreadable: what it defines stays unknown (a name it sets is not in the facts anyway)
-    for (const [name, value] of m.macros) set(name, value);
-    for (const name of m.conditional) unknown.add(name);
-  }
-  for (const name of unknown) {
-    defines.delete(name);
-    undefines.delete(name);
+    out.macros.push(...m.macros);
+    for (const name of m.conditional) out.unknown.add(name);
   }
   // LINUX_VERSION_CODE from the <linux/version.h> the file would include; else the tree's kernel.release.
-  let kernelVersion: BuildFacts['kernelVersion'];
   const versionH = inIncludePath('linux/version.h', includes, reader) ?? inIncludePath('generated/uapi/linux/version.h', includes, reader);
   const code = versionH ? versionCodeOf(reader.read(versionH) ?? '') : undefined;
-  if (versionH && code !== undefined) kernelVersion = { version: seriesOfCode(code), code, file: versionH };
+  if (versionH && code !== undefined) out.kernelVersion = { version: seriesOfCode(code), code, file: versionH };
   else {
-    for (const dir of [cwd, ...includes.map((d) => dirname(d))]) {
-      const found = versionFromRelease(join(dir, 'include/config/kernel.release'));
-      if (found) {
-        kernelVersion = found;
+    for (const dir of new Set([cwd, ...includes.map((d) => dirname(d))])) {
+      const file = join(dir, 'include/config/kernel.release');
+      const m = /^(\d+)\.(\d+)/.exec(reader.read(file)?.trim() ?? '');
+      if (m) {
+        out.kernelVersion = { version: `${m[1]}.${m[2]}`, file };
         break;
       }
     }
   }
-  return { defines, undefines, includes, forcedIncludes, sourceFiles: parsed.files, ...(config ? { config } : {}), ...(kernelVersion ? { kernelVersion } : {}) };
+  return out;
 }
 
 /**

@@ -14,7 +14,8 @@ export const MAX_COMPILE_COMMANDS_BYTES = 128 * 1024 * 1024;
 
 interface Entry {
   directory: string;
-  args: string[];
+  /** `arguments`, or `command` split when the file's facts are first asked for (most never are). */
+  args: string[] | string;
 }
 
 export class CompileDatabase {
@@ -53,7 +54,7 @@ export class CompileDatabase {
     for (const e of raw as unknown[]) {
       const o = e as Record<string, unknown> | null;
       const ok = typeof o === 'object' && o !== null && typeof o.directory === 'string' && typeof o.file === 'string';
-      const args = ok && Array.isArray(o.arguments) && o.arguments.every((a) => typeof a === 'string') ? (o.arguments as string[]) : ok && typeof o.command === 'string' ? shellWords(o.command) : undefined;
+      const args = ok && Array.isArray(o.arguments) && o.arguments.every((a) => typeof a === 'string') ? (o.arguments as string[]) : ok && typeof o.command === 'string' ? o.command : undefined;
       if (!ok || !args) {
         bad++;
         continue;
@@ -73,7 +74,8 @@ export class CompileDatabase {
     if (facts) return facts;
     const entry = this.entries.get(file);
     if (!entry) return undefined;
-    facts = factsFromArgs(entry.args.slice(1), entry.directory, this.reader);
+    const args = typeof entry.args === 'string' ? shellWords(entry.args) : entry.args;
+    facts = factsFromArgs(args.slice(1), entry.directory, this.reader);
     this.facts.set(file, facts);
     return facts;
   }
