@@ -3,7 +3,7 @@
 // every edit; the CLI calls it once per file, possibly in a worker).
 import type { Tree } from 'web-tree-sitter';
 import { analyzeCall, findEntryCalls, mentionsEntryPoint } from './call-sites.js';
-import { compiledOn } from './preproc-version.js';
+import { compiledOn, liveOn } from './preproc-version.js';
 import { namesTheFileChanges, PREPROC_NAME_NODES, PreprocEnv, type MacroFacts } from './macro-facts.js';
 import { descendantsOf } from './syntax.js';
 import { TextIndex, type OffsetEdit } from './edits.js';
@@ -61,9 +61,10 @@ export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions): 
   try {
     const { callsByName, functions } = indexFile(root);
     const flow = new FlagFlow({ root, macros, callsByName, functions, kernel, preproc, callersWanted: options.onCallersWanted });
-    // A call in an #if arm the target build does not compile (LINUX_VERSION_CODE, CONFIG_*) is not a call on that build.
+    // A call in an #if arm the target build does not compile (LINUX_VERSION_CODE, CONFIG_*), or in an
+    // `if (IS_ENABLED(CONFIG_X))` arm its compiler drops, is not a call on that build.
     const calls = findEntryCalls(root)
-      .filter((call) => compiledOn(call, preproc))
+      .filter((call) => compiledOn(call, preproc) && liveOn(call, preproc))
       .map((call) => analyzeCall(call, kernel, flow, index));
     const findings: Finding[] = [];
     let baseErrors: number | undefined;

@@ -8,7 +8,7 @@
 // level). Whatever cannot be resolved (a struct field, a call's result, a parameter from another
 // file) becomes an explicit `unknown` part of the set, never a guess.
 import type { MacroTable } from './macros.js';
-import { armText, conditionHolds } from './preproc-version.js';
+import { armText, cConditionHolds, conditionHolds } from './preproc-version.js';
 import type { PreprocEnv } from './macro-facts.js';
 import {
   callArguments,
@@ -198,10 +198,12 @@ export class FlagFlow {
         if (cond) states = this.assignmentsIn(cond, states, scope, rel);
         const consequence = field(node, 'consequence');
         const alternative = field(node, 'alternative');
+        // A condition the build decides (IS_ENABLED(CONFIG_X)) is no path to name.
+        const decided = this.buildDecides(cond);
         if (consequence && contains(consequence, target))
-          return this.reach(consequence, target, addCond(states, cond, false), scope, rel);
+          return this.reach(consequence, target, decided !== undefined ? states : addCond(states, cond, false), scope, rel);
         if (alternative && contains(alternative, target))
-          return this.reach(alternative, target, addCond(states, cond, true), scope, rel);
+          return this.reach(alternative, target, decided !== undefined ? states : addCond(states, cond, true), scope, rel);
         return states;
       }
       case 'else_clause':
@@ -259,6 +261,11 @@ export class FlagFlow {
     }
   }
 
+  /** Whether the build's facts decide a C condition (cConditionHolds); undefined without facts. */
+  private buildDecides(cond: SyntaxNode | null | undefined): boolean | undefined {
+    return cond && this.ctx.preproc?.hasFacts ? cConditionHolds(cond, this.ctx.preproc) : undefined;
+  }
+
   private reachSequence(nodes: SyntaxNode[], target: SyntaxNode, states: State[], scope: Scope, rel: Set<string>): State[] {
     for (const child of nodes) {
       if (contains(child, target)) return this.reach(child, target, states, scope, rel);
@@ -295,6 +302,10 @@ export class FlagFlow {
         if (cond) states = this.assignmentsIn(cond, states, scope, rel);
         const consequence = field(node, 'consequence');
         const alternative = field(node, 'alternative');
+        // `if (IS_ENABLED(CONFIG_X))` on a build that says: only the arm the compiler keeps.
+        const decided = this.buildDecides(cond);
+        if (decided === true) return consequence ? this.walk(consequence, states, scope, rel) : states;
+        if (decided === false) return alternative ? this.walk(alternative, states, scope, rel) : states;
         const thenStates = consequence ? this.walk(consequence, addCond(states, cond, false), scope, rel) : addCond(states, cond, false);
         const elseStates = alternative ? this.walk(alternative, addCond(states, cond, true), scope, rel) : addCond(states, cond, true);
         // An if that changes no tracked variable (say `if (err) return err;`) adds no path. Checked

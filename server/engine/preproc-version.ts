@@ -46,17 +46,18 @@ function numberOf(text: string): number | undefined {
 }
 
 /** A macro's value in `#if`: cpp replaces an undefined name with 0 and a defined one with its text. */
-function macroValue(name: string, env: PreprocEnv, depth = 0): Value {
+function macroValue(name: string, env: PreprocEnv, inC: boolean, depth = 0): Value {
   const state = env.lookup(name);
   if (state === undefined) {
     return name === 'LINUX_VERSION_CODE' && env.versionRange ? { lo: env.versionRange[0], hi: env.versionRange[1] } : undefined;
   }
-  if (!state.defined) return exact(0);
+  // In C an identifier that is no macro is a variable, not 0.
+  if (!state.defined) return inC ? undefined : exact(0);
   const text = state.value.trim().replace(/^\((.*)\)$/, '$1').trim();
   if (text === '') return undefined; // `#define X` then `#if X` is a cpp error: not decided here
   const n = numberOf(text);
   if (n !== undefined) return exact(n);
-  if (/^[A-Za-z_]\w*$/.test(text) && depth < MAX_EXPANSION) return macroValue(text, env, depth + 1);
+  if (/^[A-Za-z_]\w*$/.test(text) && depth < MAX_EXPANSION) return macroValue(text, env, inC, depth + 1);
   return undefined;
 }
 
@@ -91,19 +92,20 @@ function kconfigTest(fn: string, option: string, env: PreprocEnv): Tri {
   }
 }
 
-function evaluate(node: SyntaxNode, env: PreprocEnv): Value {
+function evaluate(node: SyntaxNode, env: PreprocEnv, inC = false): Value {
   switch (node.type) {
     case 'parenthesized_expression': {
       const inner = named(node)[0];
-      return inner ? evaluate(inner, env) : undefined;
+      return inner ? evaluate(inner, env, inC) : undefined;
     }
     case 'number_literal': {
       const n = numberOf(node.text);
       return n === undefined ? undefined : exact(n);
     }
     case 'identifier':
-      return macroValue(node.text, env);
+      return macroValue(node.text, env, inC);
     case 'preproc_defined': {
+      if (inC) return undefined;
       const name = named(node)[0];
       return name?.type === 'identifier' ? bool(isDefined(name.text, env)) : undefined;
     }
@@ -114,7 +116,7 @@ function evaluate(node: SyntaxNode, env: PreprocEnv): Value {
         const option = argNodes.length === 1 && argNodes[0]!.type === 'identifier' ? argNodes[0]!.text : undefined;
         return option ? bool(kconfigTest(fn, option, env)) : undefined;
       }
-      const args = argNodes.map((a) => evaluate(a, env));
+      const args = argNodes.map((a) => evaluate(a, env, inC));
       if (args.length !== 3 || args.some((a) => !a || a.lo !== a.hi)) return undefined;
       const [a, b, c] = args.map((x) => x!.lo) as [number, number, number];
       return exact((a << 16) + (b << 8) + Math.min(c, 255));
@@ -123,7 +125,7 @@ function evaluate(node: SyntaxNode, env: PreprocEnv): Value {
       const op = field(node, 'operator')?.text;
       const arg = field(node, 'argument');
       if (op !== '!' || !arg) return undefined;
-      const t = truth(arg, env);
+      const t = truth(arg, env, inC);
       return bool(t === undefined ? undefined : !t);
     }
     case 'binary_expression': {
@@ -132,13 +134,13 @@ function evaluate(node: SyntaxNode, env: PreprocEnv): Value {
       const right = field(node, 'right');
       if (!op || !left || !right) return undefined;
       if (op === '&&' || op === '||') {
-        const l = truth(left, env);
-        const r = truth(right, env);
+        const l = truth(left, env, inC);
+        const r = truth(right, env, inC);
         const t = op === '&&' ? (l === false || r === false ? false : l && r ? true : undefined) : l === true || r === true ? true : l === false && r === false ? false : undefined;
         return bool(t);
       }
-      const l = evaluate(left, env);
-      const r = evaluate(right, env);
+      const l = evaluate(left, env, inC);
+      const r = evaluate(right, env, inC);
       if (!l || !r) return undefined;
       return bool(compare(op, l, r));
     }
@@ -167,8 +169,8 @@ function compare(op: string, l: { lo: number; hi: number }, r: { lo: number; hi:
   return always(f) ? true : never(f) ? false : undefined;
 }
 
-function truth(node: SyntaxNode, env: PreprocEnv): Tri {
-  const v = evaluate(node, env);
+function truth(node: SyntaxNode, env: PreprocEnv, inC = false): Tri {
+  const v = evaluate(node, env, inC);
   if (!v) return undefined;
   if (v.lo === 0 && v.hi === 0) return false;
   if (v.lo > 0 || v.hi < 0) return true;
@@ -192,6 +194,16 @@ export function conditionHolds(node: SyntaxNode, target: PreprocTarget): Tri {
   return undefined;
 }
 
+/**
+ * Whether a C condition (`if (IS_ENABLED(CONFIG_X))`, `if (!IS_BUILTIN(CONFIG_Y) && ...)`, a
+ * `-D`'d constant) holds on the target build: the compiler folds it the same way. Undefined
+ * unless the build's facts decide every part; a variable is never decided.
+ */
+export function cConditionHolds(cond: SyntaxNode, target: PreprocTarget): Tri {
+  const env = envOf(target);
+  return env.hasFacts ? truth(cond, env, true) : undefined;
+}
+
 /** The text a flag set's path shows for an arm nothing here decides ("#ifdef X", "#if defined(Y)"). */
 export function armText(node: SyntaxNode): string {
   const cond = field(node, 'condition') ?? field(node, 'name');
@@ -211,6 +223,26 @@ export function compiledOn(node: SyntaxNode, target: PreprocTarget): boolean {
     const inAlternative = alternative !== null && alternative !== undefined && alternative.startIndex <= child.startIndex && child.endIndex <= alternative.endIndex;
     const holds = conditionHolds(parent, env);
     if (inAlternative ? holds === true : holds === false) return false;
+  }
+  return true;
+}
+
+/**
+ * False when `node` sits in an `if` arm the build's facts rule out (`if (IS_ENABLED(CONFIG_X))` with
+ * X unset): code the compiler drops, as it drops an `#ifdef` arm. True without facts.
+ */
+export function liveOn(node: SyntaxNode, target: PreprocTarget): boolean {
+  const env = envOf(target);
+  if (!env.hasFacts) return true;
+  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type !== 'if_statement') continue;
+    const cond = field(parent, 'condition');
+    if (!cond || (cond.startIndex <= child.startIndex && child.endIndex <= cond.endIndex)) continue;
+    const holds = truth(cond, env, true);
+    if (holds === undefined) continue;
+    const alternative = field(parent, 'alternative');
+    const inAlternative = alternative !== null && alternative !== undefined && alternative.startIndex <= child.startIndex && child.endIndex <= alternative.endIndex;
+    if (inAlternative ? holds : !holds) return false;
   }
   return true;
 }

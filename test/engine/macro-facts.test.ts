@@ -122,3 +122,49 @@ test('LINUX_VERSION_CODE from the build\'s version.h is exact: a sublevel test i
   const a = await analyze(text, { defined: { LINUX_VERSION_CODE: String(v) } });
   assert.deepEqual(a.calls.map((c) => c.range.start.row + 1), [4]);
 });
+
+test('C conditions the build decides: if (IS_ENABLED(CONFIG_X)) keeps one arm and names no path; a variable never decides', async () => {
+  const text = [
+    'static int f(unsigned long a, struct page **p, bool writable)',
+    '{',
+    '\tunsigned int fl = FOLL_LONGTERM;',
+    '',
+    '\tif (IS_ENABLED(CONFIG_DRV_RW) && !IS_MODULE(CONFIG_DRV_RO))',
+    '\t\tfl |= FOLL_WRITE;',
+    '\telse',
+    '\t\tfl |= FOLL_NOFAULT;',
+    '\tif (writable && IS_BUILTIN(CONFIG_DRV_RW))',
+    '\t\tfl |= FOLL_FORCE;',
+    '\treturn pin_user_pages_fast(a, 1, fl, p);',
+    '}',
+    '',
+  ].join('\n');
+  // Without facts: every combination, each named by its condition.
+  const none = await analyze(text);
+  assert.equal(sets(none).length, 4);
+  assert.ok(sets(none).every((s) => s.includes('IS_ENABLED')));
+  const rw = await analyze(text, { defined: {}, config: { CONFIG_DRV_RW: '1' } });
+  assert.deepEqual(sets(rw), ['FOLL_FORCE|FOLL_LONGTERM|FOLL_WRITE @ writable && IS_BUILTIN(CONFIG_DRV_RW)', 'FOLL_LONGTERM|FOLL_WRITE @ !(writable && IS_BUILTIN(CONFIG_DRV_RW))'].sort());
+  // CONFIG_DRV_RO=m: the first test fails (else arm only); the second still depends on `writable`.
+  const ro = await analyze(text, { defined: {}, config: { CONFIG_DRV_RW: '1', CONFIG_DRV_RO_MODULE: '1' } });
+  assert.deepEqual(sets(ro), ['FOLL_FORCE|FOLL_LONGTERM|FOLL_NOFAULT @ writable && IS_BUILTIN(CONFIG_DRV_RW)', 'FOLL_LONGTERM|FOLL_NOFAULT @ !(writable && IS_BUILTIN(CONFIG_DRV_RW))'].sort());
+  const off = await analyze(text, { defined: {}, config: {} });
+  assert.deepEqual(sets(off), ['FOLL_LONGTERM|FOLL_NOFAULT']);
+});
+
+test('a call in an if arm the build rules out (IS_ENABLED) is no call on that build, as in an #ifdef arm', async () => {
+  const text = [
+    'static int f(unsigned long a, struct page **p)',
+    '{',
+    '\tif (!IS_ENABLED(CONFIG_DRV_PIN))',
+    '\t\treturn get_user_pages_fast(a, 1, FOLL_WRITE, p);',
+    '\telse',
+    '\t\treturn pin_user_pages_fast(a, 1, FOLL_WRITE | FOLL_LONGTERM, p);',
+    '}',
+    '',
+  ].join('\n');
+  const callees = (an: FileAnalysis) => an.calls.map((c) => c.callee);
+  assert.deepEqual(callees(await analyze(text)), ['get_user_pages_fast', 'pin_user_pages_fast']);
+  assert.deepEqual(callees(await analyze(text, { defined: {}, config: { CONFIG_DRV_PIN: '1' } })), ['pin_user_pages_fast']);
+  assert.deepEqual(callees(await analyze(text, { defined: {}, config: {} })), ['get_user_pages_fast']);
+});
