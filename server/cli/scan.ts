@@ -3,14 +3,14 @@
 // whole kernel tree. Exit codes: 0 no findings at or above --fail-on (warning), 1 such findings, 2 bad
 // usage or internal error.
 import { statSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
-import { SOURCE_FILE } from '../scan/walk.js';
-import { findingTouched, gitDiff, parseUnifiedDiff, resolveTouched } from './diff-lines.js';
+import { resolve } from 'node:path';
+import { findingTouched } from './diff-lines.js';
+import { touchedUnder } from './scan-diff.js';
+import { kernelOfBuild, macrosUnder } from './scan-build-facts.js';
 import { analyzeFile, applyEdits, FINDING_RULES } from '../engine/index.js';
 import { findKernelMakefile, normalizeKernel } from '../engine/kernel-version.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import type { MacroFacts } from '../engine/macro-facts.js';
-import { macroFactsFor } from '../project/build-facts.js';
 import { BuildFactsLookup } from '../project/file-facts.js';
 import type { FileAnalysis, Finding, TextEdit } from '../engine/types.js';
 import { failsRun } from '../project/policy.js';
@@ -76,7 +76,7 @@ export const scanCommand: Command = {
     const roots = options.paths.map((p) => projectOf(policy.projects, resolve(io.cwd, p)));
     const build = new BuildFactsLookup((p, isDirectory) => policy.projects.forPath(p, isDirectory), (w) => io.err(`pinsight scan: warning: ${printable(w)}`));
     const { kernel, source } = resolveKernel(options.kernel, options.paths, io, roots, build);
-    const macros = macrosUnder(options.paths, io.cwd, kernel, build);
+    const macros = macrosUnder(scanPaths, io.cwd, kernel, build);
     const kernels = roots.find((r) => r?.kernels)?.kernels;
     const keep = (path: string, findings: readonly Finding[]) => keptFindings(path, findings, policy).filter((f) => !f.suppressed);
     let scanned = fast ? (scanPaths.length > 0 ? await scanFast(scanPaths, io.cwd, kernel, source, macros) : scan(await loadCParser(), [], kernel, source)) : scan(await loadCParser(), files, kernel, source, options.fix, keep, macros);
@@ -102,85 +102,6 @@ function projectOf(projects: ProjectFiles, path: string): ProjectConfig | undefi
     // a missing path: reported by the scan
   }
   return projects.forPath(path, isDirectory);
-}
-
-/**
- * The source files (.c, .h) under the PATHs that a diff touches, with their touched lines: `git diff
- * REV` in the first PATH's repository, or a unified diff on stdin (`-`; paths relative to the current
- * directory, with or without git's a/ b/ prefixes).
- */
-async function touchedUnder(diff: string, paths: readonly string[], io: CliIO): Promise<Map<string, Set<number>>> {
-  let touched;
-  if (diff === '-') {
-    const text = await (io.stdin ?? readProcessStdin)();
-    touched = resolveTouched(parseUnifiedDiff(text), io.cwd);
-  } else {
-    const first = resolve(io.cwd, paths[0]!);
-    const { base, diff: text } = gitDiff(isDirectory(first) ? first : dirname(first), diff);
-    touched = resolveTouched(parseUnifiedDiff(text), base);
-  }
-  const roots = paths.map((p) => resolve(io.cwd, p));
-  const out = new Map<string, Set<number>>();
-  for (const [file, lines] of touched) {
-    if (!SOURCE_FILE.test(file) || !isFile(file)) continue;
-    if (roots.some((r) => file === r || file.startsWith(r.endsWith(sep) ? r : r + sep))) out.set(file, lines);
-  }
-  return out;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** Standard input, whole (a patch); at most 256 MiB. */
-function readProcessStdin(): Promise<string> {
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    process.stdin.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 256 * 1024 * 1024) {
-        process.stdin.destroy();
-        fail(new UsageError('--diff -: the diff on stdin is larger than 256 MiB'));
-      } else chunks.push(chunk);
-    });
-    process.stdin.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', (error) => fail(new UsageError(`--diff -: cannot read stdin: ${error.message}`)));
-  });
-}
-
-/** The build's macro facts of every file a compile_commands.json lists under the PATHs (build-facts.ts). */
-function macrosUnder(paths: readonly string[], cwd: string, kernel: string, build: BuildFactsLookup): Record<string, MacroFacts> | undefined {
-  const out: Record<string, MacroFacts> = {};
-  let any = false;
-  for (const p of paths) {
-    const path = resolve(cwd, p);
-    for (const [file, facts] of build.factsUnder(path, isDirectory(path))) {
-      out[file] = macroFactsFor(facts, kernel);
-      any = true;
-    }
-  }
-  return any ? out : undefined;
-}
-
-/** The kernel a compile_commands.json's files are built against (their version.h), if it says. */
-function kernelOfBuild(path: string, build: BuildFactsLookup, cwd: string): { version: string; source: string } | undefined {
-  for (const [, facts] of build.factsUnder(path, isDirectory(path))) {
-    if (facts.kernelVersion) return { version: facts.kernelVersion.version, source: displayPath(facts.kernelVersion.file, cwd) };
-  }
-  return undefined;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /**
