@@ -2,7 +2,8 @@
 // place. A kernel version is the set of switches on from that version; model code asks
 // `kernel.has('name')`, never "which version is this?".
 import { SimError, unknownName } from './errors.js';
-import { atLeast, outsideKnownRange, parseVersion, type Version } from './version.js';
+import { type SymbolName, LEDGER_NAMES, changeText, ledgerSymbolOf, nameIn } from './kernel-names.js';
+import { KNOWN_TREES, atLeast, compareVersions, outsideKnownRange, parseVersion, type Version } from './version.js';
 
 export interface Behaviour {
   /** the switch's name, e.g. 'unshare-longterm-ro-cow' */
@@ -13,6 +14,7 @@ export interface Behaviour {
   until?: string;
   /** the commit (id and subject) that introduced it */
   commit: string;
+  /** where the behaviour lives, as the first tree we hold that has it (5.10, 6.1, 6.12, 7.2, 7.3) names it */
   kernelFile: string;
   kernelFunction: string;
   /** what the switch changes, in a sentence */
@@ -21,8 +23,9 @@ export interface Behaviour {
 
 /**
  * The switches. With none on, the model is Linux 5.10 (BASELINE). Commit ids marked "[unverified id]"
- * come from the reference notes, not from a commit page (84209e87c696, 8ac268436e6d and 19eaf44954df
- * were checked against later mainline commits that cite them). "since"/"until" values were checked
+ * or "recalled" come from the reference notes, not from a commit page (84209e87c696, 8ac268436e6d,
+ * 19eaf44954df, d64e2dbc33a1, 34ed8d0dcd69, 9cb28da54643 were checked against mainline logs and later
+ * mainline commits that cite them). "since"/"until" values were checked
  * against the trees we read (Debian 5.10.262, 6.1, 6.12.117/118, 7.2.12, 7.3.4: a switch is on in
  * exactly those of them newer than its since and older than its until) and, where noted, are
  * recalled rather than verified for the releases between them.
@@ -32,6 +35,7 @@ const BEHAVIOURS = [
     name: 'unshare-longterm-ro-cow',
     since: '6.2',
     commit: '84209e87c696 "mm/gup: reliable R/O long-term pinning in COW mappings"',
+    // 6.2 has gup_must_unshare() in include/linux/mm.h; 63b605128655 moved it here in 6.3 (kernel-names.ts)
     kernelFile: 'mm/internal.h',
     kernelFunction: 'gup_must_unshare',
     summary:
@@ -59,7 +63,7 @@ const BEHAVIOURS = [
   {
     name: 'gup-args-validated',
     since: '6.3',
-    commit: 'd64e2dbc33a1 [unverified id] (Jason Gunthorpe\'s GUP interface cleanup, is_valid_gup_args())',
+    commit: 'd64e2dbc33a1 "mm/gup: simplify the external interface functions and consolidate invariants"',
     kernelFile: 'mm/gup.c',
     kernelFunction: 'is_valid_gup_args',
     summary:
@@ -81,16 +85,25 @@ const BEHAVIOURS = [
     kernelFile: 'mm/gup.c',
     kernelFunction: 'gup_fast_folio_allowed',
     summary:
-      'GUP-fast does not pin a writable long-term file folio it cannot vouch for (anything but anon, shmem, hugetlb) and leaves it to the slow path, where check_vma_flags() decides. (Named folio_fast_pin_allowed() until 6.9.)',
+      'GUP-fast does not pin a writable long-term file folio it cannot vouch for (anything but anon, shmem, hugetlb) and leaves it to the slow path, where check_vma_flags() decides. (Named folio_fast_pin_allowed() until f002882ca369 renamed it in 6.10.)',
   },
   {
     name: 'io-uring-file-check-in-gup',
     since: '6.5',
-    commit: '"io_uring: rsrc: delegate VMA file-backed check to GUP" (Lorenzo Stoakes) [id not verified; release recalled]',
+    commit: '34ed8d0dcd69 "io_uring: rsrc: delegate VMA file-backed check to GUP"',
     kernelFile: 'io_uring/rsrc.c',
     kernelFunction: 'io_sqe_buffer_register',
     summary:
-      'io_uring fixed buffers are pinned with FOLL_WRITE|FOLL_LONGTERM and GUP alone decides (6.12: pin_user_pages_fast() in io_pin_pages()). Before (6.1): pin_user_pages(), then any file-backed VMA but shmem and hugetlbfs is refused with -EOPNOTSUPP, private mappings included.',
+      'io_uring fixed buffers are pinned with FOLL_WRITE|FOLL_LONGTERM and GUP alone decides (io_pin_pages(); pin_user_pages_fast() from 6.10, see io-uring-pin-fast). Before (6.1): pin_user_pages(), then any file-backed VMA but shmem and hugetlbfs is refused with -EOPNOTSUPP, private mappings included.',
+  },
+  {
+    name: 'io-uring-pin-fast',
+    since: '6.10',
+    commit: '1943f96b3816 "io_uring: unify io_pin_pages()" (backported to 6.6.y in Mar 2025)',
+    kernelFile: 'io_uring/memmap.c',
+    kernelFunction: 'io_pin_pages',
+    summary:
+      'io_pin_pages() pins a fixed buffer with pin_user_pages_fast() (GUP-fast first, the slow path for the rest): 6.12 io_uring/memmap.c. Before (6.1 io_uring/rsrc.c): pin_user_pages() under the mmap lock.',
   },
   {
     name: 'anon-mthp',
@@ -113,13 +126,22 @@ const BEHAVIOURS = [
       'A write/unshare fault never reuses a page of a large anonymous folio that is not marked exclusive: it copies. Before: reused when the folio\'s reference count was 1. Replaced by wp-reuse-large-anon-folio.',
   },
   {
+    name: 'swapin-map-writable-on-read',
+    since: '6.11',
+    commit: 'c18160dba5ff "mm: swap: reuse exclusive folio directly instead of wp page faults"',
+    kernelFile: 'mm/memory.c',
+    kernelFunction: 'do_swap_page',
+    summary:
+      'A swap-in fault maps an exclusive anonymous page writable in a VM_WRITE mapping even on a read fault (6.12; not when soft-dirty tracking or uffd-wp needs the write fault). Before (6.1): writable only for a write fault (maybe_mkwrite() under FAULT_FLAG_WRITE); a read fault maps it read-only and the next write reuses it in do_wp_page().',
+  },
+  {
     name: 'hugetlb-generic-gup',
     since: '6.10',
-    commit: '"mm/gup: handle hugetlb in the generic follow_page_mask code" (Peter Xu) [id and release recalled, not verified]',
+    commit: '9cb28da54643 "mm/gup: handle hugetlb in the generic follow_page_mask code" (after 4849807114b8 "mm/gup: retire follow_hugetlb_page()", 6.6)',
     kernelFile: 'mm/gup.c',
     kernelFunction: 'follow_huge_pmd',
     summary:
-      'The GUP slow path follows hugetlb pages through the generic follow_page_mask() (follow_huge_pmd()/follow_huge_pud()) instead of follow_hugetlb_page(). Changes the functions in the trace, not the outcome.',
+      'The GUP slow path follows hugetlb pages through the generic follow_page_mask() (follow_huge_pmd()/follow_huge_pud()) instead of hugetlb_follow_page_mask() (6.6 to 6.9; follow_hugetlb_page() before). Changes the functions in the trace, not the outcome; the trace names come from the name ledger (kernel-names.ts), by release.',
   },
   // ---- 5.10 -> 6.1: what 5.10 lacks (the model's baseline is 5.10; checked against Debian's
   // 5.10.262 and 6.1 trees and a real 5.10.262 run of cow.c; releases between marked as recalled) ----
@@ -155,7 +177,7 @@ const BEHAVIOURS = [
   {
     name: 'longterm-migrate-movable',
     since: '5.13',
-    commit: 'd1e153fea2a8 "mm/gup: migrate pinned pages out of movable zone" [id and release recalled; 5.10.262 has check_and_migrate_cma_pages()]',
+    commit: 'd1e153fea2a8 "mm/gup: migrate pinned pages out of movable zone" (May 2021, 5.13; 5.10.262 has check_and_migrate_cma_pages())',
     kernelFile: 'mm/gup.c',
     kernelFunction: 'check_and_migrate_movable_pages',
     summary:
@@ -169,6 +191,15 @@ const BEHAVIOURS = [
     kernelFunction: 'copy_hugetlb_page_range',
     summary:
       'fork() gives the child a copy of a maybe-pinned private hugetlb page at once, as copy_present_page() does for small pages (5.9). Before (5.10): the page is shared and write-protected, and the parent\'s next write copies it away from the pin.',
+  },
+  {
+    name: 'hugetlb-fork-needs-anon-vma',
+    since: '6.0',
+    commit: 'bcd51a3c679d "hugetlb: lazy page table copies in fork()"',
+    kernelFile: 'mm/memory.c',
+    kernelFunction: 'vma_needs_copy',
+    summary:
+      'fork() copies the page tables of a hugetlb VMA only when it has an anon_vma (private pages were faulted in), like any other VMA; a shared hugetlb mapping is left to the child\'s faults. Before (5.10 copy_page_range()): every hugetlb VMA is copied.',
   },
   {
     name: 'mprotect-writable-exclusive-anon',
@@ -200,7 +231,7 @@ const BEHAVIOURS = [
   {
     name: 'hugetlb-wp-needs-vm-write',
     since: '6.0',
-    commit: 'came with hugetlb-force-write-refused [not verified separately]; 7.3 make_huge_pte(vma, folio, try_mkwrite) and set_huge_ptep_maybe_writable() check VM_WRITE',
+    commit: '1d8d14641fd9 "mm/hugetlb: support write-faults in shared mappings" (6.0-rc, backported to 5.19.y: "never end up in hugetlb_wp() on write faults without VM_WRITE"); 7.3 make_huge_pte(vma, folio, try_mkwrite) and set_huge_ptep_maybe_writable() check VM_WRITE',
     kernelFile: 'mm/hugetlb.c',
     kernelFunction: 'hugetlb_wp',
     summary:
@@ -230,7 +261,7 @@ const BEHAVIOURS = [
     since: '7.2',
     commit: 'not identified: SCAN_PAGE_RO is gone from mm/khugepaged.c in 7.2.12 and 7.3.4 (present in 6.12.118); the release between is not verified',
     kernelFile: 'mm/khugepaged.c',
-    kernelFunction: 'hpage_collapse_scan_pmd',
+    kernelFunction: 'collapse_scan_pmd',
     summary:
       'MADV_COLLAPSE collapses a range whose PTEs are all read-only (COW-shared with a child after fork) into a new THP of this process. Before: SCAN_PAGE_RO, -EINVAL.',
   },
@@ -280,17 +311,13 @@ function modelledVersion(version: string): Version {
   return parseVersion(outside ? outside.answeredAs : version);
 }
 
-/** The trees traces cite, oldest first: a kernel cites the one of its era (Kernel.tree). */
-const CITED_TREES = ['5.10', '6.1', '6.12', '7.3'] as const;
-type CitedTree = (typeof CITED_TREES)[number];
-
 /** A kernel as the model sees it: its switches, and how to cite the source it follows. */
 export class Kernel {
   readonly version: string;
   readonly v: Version;
   readonly on: ReadonlySet<string>;
-  /** the source tree cited in traces: the one of the trees we read that is closest to `version` */
-  readonly tree: CitedTree;
+  /** the release ("X.Y") whose source traces cite: the version's own, or the known tree answering for it */
+  readonly release: string;
   /**
    * Set for kernels older than the model's baseline: sim-core's oldest behaviour is 5.10's (the copy
    * of pinned pages at fork, 5.9, is not a switch).
@@ -298,14 +325,15 @@ export class Kernel {
   readonly belowBaseline: string | undefined;
   /** Set for versions outside the known trees' range: which tree answers for it, said in every output. */
   readonly outsideRange: string | undefined;
+  private readonly m: Version;
   constructor(readonly spec: KernelSpec) {
     this.v = parseVersion(spec.version);
     this.version = spec.version.trim();
     this.on = behavioursFor(spec);
-    const m = modelledVersion(spec.version);
-    this.tree = atLeast(m, '7.2') ? '7.3' : atLeast(m, '6.2') ? '6.12' : atLeast(m, '6.1') ? '6.1' : '5.10';
+    this.m = modelledVersion(spec.version);
+    this.release = `${this.m[0]}.${this.m[1]}`;
     this.outsideRange = outsideKnownRange(spec.version)?.note;
-    this.belowBaseline = atLeast(m, BASELINE)
+    this.belowBaseline = atLeast(this.m, BASELINE)
       ? undefined
       : `Linux ${this.version} is older than sim-core's baseline (${BASELINE}): it is modelled with ${BASELINE}'s behaviour`;
   }
@@ -316,23 +344,38 @@ export class Kernel {
   has(name: BehaviourName): boolean {
     return this.on.has(name);
   }
-  /** A function's (or file's) name in the cited tree, for those renamed or moved between 6.1 and 6.12 (5.10 has 6.1's, 7.3 6.12's). */
-  fn(in61: string, in612: string): string {
-    return this.name({ '6.1': in61, '6.12': in612 });
+  /** Whether traces cite a tree we read (5.10, 6.1, 6.12, 7.2, 7.3) or a release between them. */
+  get knownTree(): boolean {
+    return (KNOWN_TREES as readonly string[]).includes(this.release);
   }
   /**
-   * A name (of a function or a file) as the cited tree has it, from the names it had since each tree
-   * that changed it: `k.name({ '5.10': 'hugetlb_cow', '6.1': 'hugetlb_wp' })` is hugetlb_cow on 5.10
-   * and hugetlb_wp from 6.1 on. The oldest entry stands for older trees.
+   * A function the name ledger (kernel-names.ts) knows, as this release has it: its name for the
+   * trace step ("gup_pte_range()") and the citation, which for a release between the trees we read
+   * names the commit that renamed or moved it: "mm/gup.c gup_pte_range() (6.3, until 23babe1934d7
+   * in 6.10: gup_fast_pte_range())".
    */
-  name(since: Partial<Record<CitedTree, string>>): string {
-    const given = CITED_TREES.filter((t) => since[t] !== undefined);
-    const atOrBelow = given.filter((t) => CITED_TREES.indexOf(t) <= CITED_TREES.indexOf(this.tree));
-    return since[atOrBelow.at(-1) ?? given[0]!]!;
+  cite(symbol: SymbolName): { fn: string; ref: string } {
+    const c = nameIn(symbol, this.m, ...this.treesAround());
+    let tag = this.release;
+    if (!this.knownTree && c.since) tag += `, since ${changeText(c.since)}`;
+    if (!this.knownTree && c.until) {
+      const u = c.until;
+      const what = u.file === c.file ? `${u.fn}()` : u.fn === c.fn ? u.file : `${u.file} ${u.fn}()`;
+      tag += `, until ${changeText(u.rename)}: ${what}`;
+    }
+    return { fn: `${c.fn}()`, ref: `${c.file} ${c.fn}() (${tag})` };
   }
-  /** "mm/gup.c follow_page_pte() (6.12)" */
+  /** "mm/gup.c follow_page_pte() (6.12)": a function with one name and file in every release (else cite()). */
   ref(file: string, fn: string): string {
-    return `${file} ${fn}() (${this.tree})`;
+    if (LEDGER_NAMES.has(fn)) throw new SimError(`internal: ${fn}() changed name or file between releases: cite it through the name ledger`);
+    return `${file} ${fn}() (${this.release})`;
+  }
+  /** The known trees on either side of this release (the same tree twice for a known tree). */
+  private treesAround(): [Version, Version | undefined] {
+    const trees = KNOWN_TREES.map((t) => parseVersion(t));
+    const below = trees.filter((t) => compareVersions(t, this.m) <= 0).at(-1) ?? trees[0]!;
+    const above = trees.find((t) => compareVersions(t, this.m) >= 0);
+    return [below, above];
   }
   /** A short description: "6.2" or "6.2 without unshare-longterm-ro-cow". */
   describe(): string {
@@ -341,6 +384,16 @@ export class Kernel {
     if (this.spec.without?.length) parts.push(`without ${this.spec.without.join(', ')}`);
     return parts.join(' ');
   }
+}
+
+/**
+ * What release `version` calls the function `fn` of `file` (as some tree has it), when the name
+ * ledger knows it renamed or moved: its name and citation there; undefined for names the ledger
+ * does not track (they are the same in every release).
+ */
+export function ledgerNameOn(version: string, file: string, fn: string): { fn: string; ref: string } | undefined {
+  const symbol = ledgerSymbolOf(file, fn);
+  return symbol ? kernelFor({ version }).cite(symbol) : undefined;
 }
 
 export function kernelFor(spec: KernelSpec): Kernel {

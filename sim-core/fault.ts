@@ -252,13 +252,18 @@ function doSwapPage(mm: Mm, vma: Vma, vpn: number, ff: FaultFlags): FaultResult 
     return 'ok';
   }
   if (!folio.ksm && (exclusive || folio.refcount === 1)) {
-    const needsSoftDirtyWp = vmaSoftDirtyEnabled(vma) && !e.softDirty;
-    if (vma.flags & VM_WRITE && !needsSoftDirtyWp) {
-      writable = true;
-      if (ff.write) {
-        dirty = true;
-        writeDone = true;
+    if (k.has('swapin-map-writable-on-read')) {
+      // 6.12 mm/memory.c do_swap_page(): pte_mkwrite() with VM_WRITE (unless soft-dirty tracking
+      // needs the write fault), whether or not the fault is a write.
+      const needsSoftDirtyWp = vmaSoftDirtyEnabled(vma) && !e.softDirty;
+      if (vma.flags & VM_WRITE && !needsSoftDirtyWp) {
+        writable = true;
+        if (ff.write) dirty = writeDone = true;
       }
+    } else if (ff.write && vma.flags & VM_WRITE) {
+      // 6.1 mm/memory.c do_swap_page(): maybe_mkwrite(pte_mkdirty()) only for FAULT_FLAG_WRITE; a
+      // read fault maps the exclusive page read-only and the next write goes through do_wp_page().
+      writable = dirty = writeDone = true;
     }
     setPageAnonExclusive(folio, index, true);
   }
@@ -498,11 +503,11 @@ function hugetlbWp(mm: Mm, vma: Vma, base: number, level: 'pmd' | 'pud', ff: Fau
   const k = mm.kernel;
   const t = mm.machine.trace;
   // hugetlb_cow() until 6.0 renamed it (5.10 mm/hugetlb.c), hugetlb_wp() in the 6.1 tree and later.
-  const ref = k.ref('mm/hugetlb.c', k.name({ '5.10': 'hugetlb_cow', '6.1': 'hugetlb_wp' }));
+  const { fn: wpStep, ref } = k.cite('hugetlb_wp');
   const e = (level === 'pmd' ? mm.pt.pmd : mm.pt.pud).get(base)!;
   const unshare = !!ff.unshare;
   if (!unshare && !(vma.flags & VM_WRITE) && k.has('hugetlb-force-write-refused')) {
-    t.add('hugetlb_wp()', '-> write fault without VM_WRITE: VM_FAULT_SIGSEGV (no FOLL_FORCE on hugetlb)', ref);
+    t.add(wpStep, '-> write fault without VM_WRITE: VM_FAULT_SIGSEGV (no FOLL_FORCE on hugetlb)', ref);
     return 'sigsegv';
   }
   // A FOLL_FORCE write (no VM_WRITE; 5.10, 7.3): 7.3 keeps the entry read-only
@@ -513,7 +518,7 @@ function hugetlbWp(mm: Mm, vma: Vma, base: number, level: 'pmd' | 'pud', ff: Fau
     if (unshare) return 'ok';
     e.writable = mayWrite;
     e.dirty = true;
-    t.add('hugetlb_wp()', '-> shared mapping: made writable in place', ref, leafState(mm, base));
+    t.add(wpStep, '-> shared mapping: made writable in place', ref, leafState(mm, base));
     return 'ok';
   }
   const old = e.folio;
@@ -523,12 +528,12 @@ function hugetlbWp(mm: Mm, vma: Vma, base: number, level: 'pmd' | 'pud', ff: Fau
       e.writable = mayWrite;
       e.dirty = true;
     }
-    t.add('hugetlb_wp()', `-> anonymous and mapped once (mapcount 1, refcount ${old.refcount}): reused${mayWrite ? ', made writable' : ', stays read-only'}`, ref, leafState(mm, base));
+    t.add(wpStep, `-> anonymous and mapped once (mapcount 1, refcount ${old.refcount}): reused${mayWrite ? ', made writable' : ', stays read-only'}`, ref, leafState(mm, base));
     return 'ok';
   }
   const folio = mm.machine.alloc('anon', old.nr, { hugetlb: true });
   if (!folio) {
-    t.add('hugetlb_wp()', '-> no free huge page for the copy: VM_FAULT_SIGBUS', ref);
+    t.add(wpStep, '-> no free huge page for the copy: VM_FAULT_SIGBUS', ref);
     return 'sigbus';
   }
   folio.content.copyFrom(old.content);
@@ -537,7 +542,7 @@ function hugetlbWp(mm: Mm, vma: Vma, base: number, level: 'pmd' | 'pud', ff: Fau
   mapLeaf(mm, level, base, { type: 'present', folio, index: 0, writable: mayWrite, dirty: !unshare, softDirty: true, special: false });
   vma.anonVma = true;
   t.add(
-    'hugetlb_wp()',
+    wpStep,
     `-> ${old.anon ? `anonymous page mapped ${old.mapcount + 1} times` : `pagecache page ${old.name}`}: copied into a new exclusive anonymous huge page ${folio.name}${unshare ? ', read-only (unshare)' : mayWrite ? ', writable' : ', read-only (no VM_WRITE)'}`,
     ref,
     leafState(mm, base),

@@ -39,8 +39,11 @@ export function fork(parent: Mm, childName: string): Mm {
     if (vma.flags & VM_DONTCOPY) continue;
     const cv = vma.clone();
     child.addVma(cv);
-    // vma_needs_copy(): without anonymous pages (or hugetlb) the child just faults the file in again.
-    if (!(vma.flags & (VM_HUGETLB | VM_PFNMAP)) && !vma.anonVma) continue;
+    // vma_needs_copy(): without anonymous pages the child just faults the file in again. 5.10
+    // copy_page_range() copies every hugetlb VMA; 6.1/6.12 mm/memory.c vma_needs_copy() only those
+    // with an anon_vma (or VM_PFNMAP/VM_MIXEDMAP), 7.3 those with an anon_vma or VM_COPY_ON_FORK.
+    const always = k.has('hugetlb-fork-needs-anon-vma') ? VM_PFNMAP : VM_HUGETLB | VM_PFNMAP;
+    if (!(vma.flags & always) && !vma.anonVma) continue;
     try {
       for (const leaf of parent.pt.leavesIn(vma.start, vma.end)) copyLeaf(parent, child, vma, leaf);
     } catch (error) {
@@ -83,7 +86,7 @@ function copyLeaf(parent: Mm, child: Mm, vma: Vma, leaf: Leaf): void {
     copy.content.put(0, f.content.at(e.index));
     copy.exclusive.put(0, 1);
     mapLeaf(child, 'pte', leaf.base, { type: 'present', folio: copy, index: 0, writable: (vma.flags & VM_WRITE) !== 0, dirty: true, softDirty: true, special: false });
-    t.add(k.fn('copy_present_page()', 'copy_present_page()'), `-> ${f.name} at ${va(leaf.base)} is exclusive and may be pinned: the child gets a copy ${copy.name}; the parent keeps it writable`, k.ref('mm/memory.c', 'copy_present_page'));
+    t.add('copy_present_page()', `-> ${f.name} at ${va(leaf.base)} is exclusive and may be pinned: the child gets a copy ${copy.name}; the parent keeps it writable`, k.ref('mm/memory.c', 'copy_present_page'));
     return;
   }
   // share: page_try_dup_anon_rmap() clears PageAnonExclusive; COW mappings write-protect both sides.

@@ -196,15 +196,15 @@ function gupLongtermLocked(call: GupCall, flags: Flags, offset = 0): GupOutcome 
   const k = mm.kernel;
   const t = mm.machine.trace;
   // 5.10 has check_and_migrate_cma_pages() (CMA only; 'longterm-migrate-movable' from 5.13).
-  const migrate = k.name({ '5.10': 'check_and_migrate_cma_pages', '6.1': 'check_and_migrate_movable_pages' });
-  const ref = k.ref('mm/gup.c', migrate);
+  const { fn: migrateStep, ref } = k.cite('check_and_migrate_movable_pages');
+  const migrate = migrateStep.slice(0, -2);
   if (!flags.has('FOLL_PIN')) return fail('-EINVAL', ERRNO['-EINVAL']!, 'WARN: FOLL_LONGTERM without FOLL_PIN');
   for (let round = 0; ; round++) {
     const out = getUserPagesLocked(call, flags, offset);
     const unpinnable = [...new Set(out.pins.map((p) => p.folio).filter((f) => !longtermPinnable(k, f)))];
     if (unpinnable.length === 0) {
       if (out.pins.some((p) => !folioIsLongtermPinnable(p.folio))) {
-        t.add('check_and_migrate_cma_pages()', '-> 5.10 migrates only CMA pages: the page in ZONE_MOVABLE is pinned where it is (its memory block can no longer be offlined)', k.ref('mm/gup.c', 'check_and_migrate_cma_pages'));
+        t.add(migrateStep, '-> 5.10 migrates only CMA pages: the page in ZONE_MOVABLE is pinned where it is (its memory block can no longer be offlined)', ref);
       } else if (out.pins.length) t.add(`${migrate}()`, '-> every pinned folio may be pinned long-term where it is (not in ZONE_MOVABLE/CMA)', ref);
       return out;
     }
@@ -293,7 +293,8 @@ function getUserPagesSlow(call: GupCall, flags: Flags, offset: number): GupOutco
       if (!vma || !vma.contains(vpn)) {
         vma = mm.findVma(vpn);
         if (!vma) {
-          t.add('gup_vma_lookup()', `-> no VMA at ${va(vpn)}: -EFAULT`, k.ref('mm/gup.c', k.fn('__get_user_pages', 'gup_vma_lookup')));
+          const lookup = k.cite('gup_vma_lookup');
+          t.add(lookup.fn, `-> no VMA at ${va(vpn)}: -EFAULT`, lookup.ref);
           return { errno: '-EFAULT' };
         }
         const err = checkVmaFlags(mm, vma, flags);
@@ -404,9 +405,10 @@ export function gupMustUnshare(mm: Mm, vma: Vma | null, flags: Flags, folio: Fol
  * include/linux/mm.h, 6.12 mm/internal.h); before, no such check exists and the step is the page
  * walk (`caller`) that pins the page as it is.
  */
-function unshareStep(k: Kernel, caller: string): [string, string] {
-  if (!k.has('unshare-anon')) return [`${caller}()`, k.ref('mm/gup.c', caller)];
-  return ['gup_must_unshare()', k.ref(k.fn('include/linux/mm.h', 'mm/internal.h'), 'gup_must_unshare')];
+function unshareStep(k: Kernel, caller: { fn: string; ref: string }): [string, string] {
+  if (!k.has('unshare-anon')) return [caller.fn, caller.ref];
+  const c = k.cite('gup_must_unshare');
+  return [c.fn, c.ref];
 }
 
 type Follow = { page: { folio: Folio; index: number }; count: number } | { need: 'fault' | 'unshare' } | { errno: string };
@@ -416,23 +418,20 @@ function followPageMask(mm: Mm, vma: Vma, vpn: number, flags: Flags): Follow {
   const k = mm.kernel;
   const t = mm.machine.trace;
   const leaf = mm.pt.lookup(vpn);
-  const hugetlb61 = isVmHugetlbPage(vma) && !k.has('hugetlb-generic-gup');
-  const fname = hugetlb61
-    ? 'follow_hugetlb_page()'
+  // hugetlb: follow_hugetlb_page() from __get_user_pages() (6.1), hugetlb_follow_page_mask() (6.6),
+  // the generic follow_huge_pmd()/follow_huge_pud() (6.10, 'hugetlb-generic-gup'): the name ledger's
+  const { fn: fname, ref } = isVmHugetlbPage(vma)
+    ? k.cite(leaf?.level === 'pud' ? 'hugetlb_follow_pud' : 'hugetlb_follow')
     : !leaf || leaf.level === 'pte'
-      ? 'follow_page_pte()'
-      : leaf.level === 'pmd'
-        ? k.fn('follow_trans_huge_pmd()', 'follow_huge_pmd()')
-        : 'follow_huge_pud()';
-  const file = hugetlb61 ? 'mm/hugetlb.c' : leaf && leaf.level === 'pmd' ? k.fn('mm/huge_memory.c', 'mm/gup.c') : 'mm/gup.c';
-  const ref = k.ref(file, fname.slice(0, -2));
+      ? { fn: 'follow_page_pte()', ref: k.ref('mm/gup.c', 'follow_page_pte') }
+      : k.cite(leaf.level === 'pmd' ? 'follow_huge_pmd' : 'hugetlb_follow_pud');
   if (!leaf || leaf.entry.type !== 'present') {
     t.add(fname, `-> ${leaf ? 'swapped out' : 'nothing mapped'} at ${va(vpn)}: fault it in`, ref);
     return { need: 'fault' };
   }
   const e = leaf.entry;
   if (flags.has('FOLL_WRITE') && !canFollowWrite(k, vma, leaf, flags)) {
-    t.add(fname, `-> FOLL_WRITE on a read-only entry: ${k.fn('can_follow_write_pte', 'can_follow_write_pte')}() -> false, write fault needed`, ref);
+    t.add(fname, '-> FOLL_WRITE on a read-only entry: can_follow_write_pte() -> false, write fault needed', ref);
     return { need: 'fault' };
   }
   if (e.special && !e.folio.zero) return { errno: '-EEXIST' };
@@ -440,7 +439,7 @@ function followPageMask(mm: Mm, vma: Vma, vpn: number, flags: Flags): Follow {
   const index = e.index + (vpn - leaf.base);
   if (!e.writable) {
     const u = gupMustUnshare(mm, vma, flags, e.folio, leaf.level === 'pte' ? e.index : index);
-    const [step, stepRef] = unshareStep(k, 'follow_page_pte');
+    const [step, stepRef] = unshareStep(k, { fn: fname, ref });
     t.add(step, `-> ${u.must}: ${u.why}`, stepRef);
     if (u.must) {
       t.add(fname, '-> -EMLINK: break COW first (unshare fault), then retry', ref);
@@ -514,7 +513,8 @@ function gupFastFallback(call: GupCall, flags: Flags): GupOutcome {
   const pins: PinRecord[] = [];
   let i = 0;
   let bail: string | null = null;
-  const walkRef = k.ref('mm/gup.c', k.fn('lockless_pages_from_mm', 'gup_fast'));
+  const walk = k.cite('gup_fast');
+  const fallback = k.cite('gup_fast_fallback');
   t.dropped = 0;
   while (i < call.nrPages) {
     const vpn = call.start + i;
@@ -527,13 +527,13 @@ function gupFastFallback(call: GupCall, flags: Flags): GupOutcome {
     pins.push(grab(mm, vpn, r.folio, r.index, n, flags, call.holder));
     i += n;
   }
-  if (i > 0 && t.dropped) t.add(k.fn('lockless_pages_from_mm()', 'gup_fast()'), `-> took ${i} pages without the mmap lock`, walkRef);
+  if (i > 0 && t.dropped) t.add(walk.fn, `-> took ${i} pages without the mmap lock`, walk.ref);
   if (i === call.nrPages) return { ret: i, pins };
   if (flags.has('FOLL_FAST_ONLY')) {
-    t.add(k.fn('internal_get_user_pages_fast()', 'gup_fast_fallback()'), `-> FOLL_FAST_ONLY: stop at ${va(call.start + i)} (${bail}), return ${i}`, k.ref('mm/gup.c', k.fn('internal_get_user_pages_fast', 'gup_fast_fallback')));
+    t.add(fallback.fn, `-> FOLL_FAST_ONLY: stop at ${va(call.start + i)} (${bail}), return ${i}`, fallback.ref);
     return { ret: i, pins };
   }
-  t.add(k.fn('internal_get_user_pages_fast()', 'gup_fast_fallback()'), `-> GUP-fast stopped at ${va(call.start + i)} (${bail}): the slow path takes the mmap lock and does the rest`, k.ref('mm/gup.c', k.fn('internal_get_user_pages_fast', 'gup_fast_fallback')));
+  t.add(fallback.fn, `-> GUP-fast stopped at ${va(call.start + i)} (${bail}): the slow path takes the mmap lock and does the rest`, fallback.ref);
   const slowFlags: Flags = new Set(flags);
   slowFlags.add('FOLL_TOUCH');
   if (k.has('gup-args-validated')) slowFlags.add('FOLL_UNLOCKABLE');
@@ -548,8 +548,7 @@ function fastOne(mm: Mm, vpn: number, flags: Flags): { folio: Folio; index: numb
   const k = mm.kernel;
   const t = mm.machine.trace;
   const leaf = mm.pt.lookup(vpn);
-  const fname = !leaf || leaf.level === 'pte' ? k.fn('gup_pte_range()', 'gup_fast_pte_range()') : leaf.level === 'pmd' ? k.fn('gup_huge_pmd()', 'gup_fast_pmd_leaf()') : k.fn('gup_huge_pud()', 'gup_fast_pud_leaf()');
-  const ref = k.ref('mm/gup.c', fname.slice(0, -2));
+  const { fn: fname, ref } = k.cite(!leaf || leaf.level === 'pte' ? 'gup_fast_pte_range' : leaf.level === 'pmd' ? 'gup_fast_pmd_leaf' : 'gup_fast_pud_leaf');
   const bail = (why: string): { bail: string } => {
     t.add(fname, `-> bail: ${why}`, ref);
     return { bail: why };
@@ -559,15 +558,15 @@ function fastOne(mm: Mm, vpn: number, flags: Flags): { folio: Folio; index: numb
   if (flags.has('FOLL_WRITE') && !e.writable) return bail('FOLL_WRITE and the entry is read-only (pte_access_permitted() fails)');
   if (leaf.level === 'pte' && e.special) return bail('pte_special(): the shared zeropage has no page GUP-fast may grab');
   const index = e.index + (vpn - leaf.base);
-  if (flags.has('FOLL_LONGTERM') && flags.has('FOLL_PIN') && !longtermPinnable(k, e.folio)) return bail(`${k.fn('try_grab_folio', 'try_grab_folio_fast')}() refuses a long-term pin of a folio in ZONE_MOVABLE/CMA`);
+  if (flags.has('FOLL_LONGTERM') && flags.has('FOLL_PIN') && !longtermPinnable(k, e.folio)) return bail(`${k.cite('try_grab_folio_fast').fn} refuses a long-term pin of a folio in ZONE_MOVABLE/CMA`);
   if (k.has('longterm-write-file-fast-bail') && flags.has('FOLL_PIN') && flags.has('FOLL_LONGTERM') && flags.has('FOLL_WRITE')) {
     const f = e.folio;
     const ok = f.anon || f.hugetlb || (f.file !== null && f.file.isShmem);
-    if (!ok) return bail(`${k.fn('folio_fast_pin_allowed', 'gup_fast_folio_allowed')}() -> false: a writable long-term pin of a file folio GUP-fast cannot vouch for`);
+    if (!ok) return bail(`${k.cite('gup_fast_folio_allowed').fn} -> false: a writable long-term pin of a file folio GUP-fast cannot vouch for`);
   }
   if (!e.writable) {
     const u = gupMustUnshare(mm, null, flags, e.folio, leaf.level === 'pte' ? e.index : index);
-    const [step, stepRef] = unshareStep(k, k.fn('gup_pte_range', 'gup_fast_pte_range'));
+    const [step, stepRef] = unshareStep(k, { fn: fname, ref });
     t.add(step, `-> ${u.must}: ${u.why}`, stepRef);
     if (u.must) return bail('gup_must_unshare() says unshare first, which needs the slow path');
   }

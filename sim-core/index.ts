@@ -1,8 +1,9 @@
 // sim-core's public API: an executed model of GUP, COW and pinning per kernel version.
 export { SimError } from './errors.js';
-export { type Behaviour, type BehaviourName, type KernelSpec, behaviours, behavioursFor, firstReleaseWith, kernelFor } from './behaviours.js';
+export { type Behaviour, type BehaviourName, type KernelSpec, behaviours, behavioursFor, firstReleaseWith, kernelFor, ledgerNameOn } from './behaviours.js';
 export { MEMORY_KINDS, type MemoryKindInfo, type Mapping } from './memory-kinds.js';
 export { type TraceStep, formatTrace } from './trace.js';
+export { type NameEra, type Rename, type SymbolName, nameLedger } from './kernel-names.js';
 export {
   type ScenarioInput,
   type ScenarioResult,

@@ -10,17 +10,17 @@ export interface FixedBuffer {
 }
 
 /**
- * io_sqe_buffer_register(). With 'io-uring-file-check-in-gup' (6.12 io_uring/memmap.c
- * io_pin_pages()): pin_user_pages_fast() and nothing else. Without (6.1 io_uring/rsrc.c
- * io_pin_pages()): pin_user_pages() under the mmap lock, then -EOPNOTSUPP for any file-backed VMA
- * that is neither shmem nor hugetlbfs.
+ * io_sqe_buffer_register(). With 'io-uring-file-check-in-gup' (6.5): GUP alone decides, through
+ * pin_user_pages() (6.5 to 6.9) or pin_user_pages_fast() ('io-uring-pin-fast', 6.10; 6.12
+ * io_uring/memmap.c io_pin_pages()). Without (6.1 io_uring/rsrc.c io_pin_pages()): pin_user_pages()
+ * under the mmap lock, then -EOPNOTSUPP for any file-backed VMA that is neither shmem nor hugetlbfs.
  */
 export function registerBuffer(mm: Mm, start: number, pages: number): FixedBuffer | GupOutcome {
   const k = mm.kernel;
   const t = mm.machine.trace;
   const inGup = k.has('io-uring-file-check-in-gup');
-  t.add('io_sqe_buffer_register()', `register ${pages} page${pages === 1 ? '' : 's'} as a fixed buffer: FOLL_WRITE|FOLL_LONGTERM`, k.ref(k.name({ '5.10': 'io_uring/io_uring.c', '6.1': 'io_uring/rsrc.c' }), 'io_sqe_buffer_register'));
-  const out = gup({ api: inGup ? 'pin_user_pages_fast' : 'pin_user_pages', mm, start, nrPages: pages, flags: ['FOLL_WRITE', 'FOLL_LONGTERM'], holder: 'io_uring' });
+  t.add('io_sqe_buffer_register()', `register ${pages} page${pages === 1 ? '' : 's'} as a fixed buffer: FOLL_WRITE|FOLL_LONGTERM`, k.cite('io_sqe_buffer_register').ref);
+  const out = gup({ api: k.has('io-uring-pin-fast') ? 'pin_user_pages_fast' : 'pin_user_pages', mm, start, nrPages: pages, flags: ['FOLL_WRITE', 'FOLL_LONGTERM'], holder: 'io_uring' });
   const undo = (o: GupOutcome): GupOutcome => {
     for (const p of out.pins) release(mm, p);
     return o;
@@ -30,7 +30,8 @@ export function registerBuffer(mm: Mm, start: number, pages: number): FixedBuffe
     for (let v = start; v < start + pages; v++) {
       const vma = mm.findVma(v)!;
       if (vma.file && !vma.file.isShmem && !isVmHugetlbPage(vma)) {
-        t.add('io_pin_pages()', `-> -EOPNOTSUPP: "don't support file backed memory" (${vma.file.fs} file, neither shmem nor hugetlbfs)`, k.ref('io_uring/rsrc.c', 'io_pin_pages'));
+        const pin = k.cite('io_pin_pages');
+        t.add(pin.fn, `-> -EOPNOTSUPP: "don't support file backed memory" (${vma.file.fs} file, neither shmem nor hugetlbfs)`, pin.ref);
         return undo({ ret: -95, errno: '-EOPNOTSUPP', pins: [] });
       }
     }

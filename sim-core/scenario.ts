@@ -217,7 +217,7 @@ function label(f: PinRecord['folio']): string {
 }
 
 /** Kernel functions that put a different page where the pinned one was. */
-const REPLACERS = ['wp_page_copy()', 'hugetlb_wp()', 'do_cow_fault()', 'copy_present_page()', 'do_swap_page()', 'collapse_huge_page()', 'try_to_merge_one_page()'];
+const REPLACERS = ['wp_page_copy()', 'hugetlb_wp()', 'hugetlb_cow()', 'do_cow_fault()', 'copy_present_page()', 'do_swap_page()', 'collapse_huge_page()', 'try_to_merge_one_page()'];
 
 /** Whether the process still maps the pinned page at `vpn` (where the pinned range is now: mremap moves it). */
 function coherence(pin: PinRecord, vpn: number): { ok: boolean; why: string } {
@@ -291,7 +291,7 @@ export function simulate(input: ScenarioInput): ScenarioResult {
   const during = t.steps.slice(gupStart);
   const unshared = during.some((s) => s.fn === 'gup_must_unshare()' && s.detail.startsWith('-> true'));
   const migrated = during.some((s) => /^check_and_migrate_(movable|cma)_pages\(\)$/.test(s.fn) && s.detail.includes('migrated'));
-  const copied = during.some((s) => s.fn === 'wp_page_copy()' || s.fn === 'do_cow_fault()' || (s.fn === 'hugetlb_wp()' && s.detail.includes('copied')));
+  const copied = during.some((s) => s.fn === 'wp_page_copy()' || s.fn === 'do_cow_fault()' || (/^hugetlb_(wp|cow)\(\)$/.test(s.fn) && s.detail.includes('copied')));
 
   let child: Mm | null = null;
   let broken: { step: string; why: string } | null = null;

@@ -180,16 +180,28 @@ function pageMapcount(machine: Mm['machine'], folio: Folio, index: number): numb
  * MADV_PAGEOUT (mm/madvise.c madvise_cold_or_pageout_pte_range() -> reclaim): anonymous pages
  * mapped only here ("do not interfere with other mappings of this page": page_mapcount() == 1) go
  * to swap; each PTE becomes a swap entry that keeps the exclusive bit (try_to_unmap_one()). A
- * PMD-mapped THP is split first. A maybe-pinned exclusive page cannot be unmapped
- * (folio_try_share_anon_rmap_pte() fails) and stays. Simplification: a folio with other
+ * PMD-mapped THP is split first, unless it is pinned (or otherwise referenced): then its PMD stays.
+ * A maybe-pinned exclusive page cannot be unmapped (folio_try_share_anon_rmap_pte() fails) and stays. Simplification: a folio with other
  * references besides its mappings (a FOLL_GET) is left mapped; the kernel would unmap it and keep
  * it in the swapcache, and the next fault would map the same page back.
  */
 function pageout(mm: Mm, start: number, end: number): 0 | string {
   const machine = mm.machine;
+  const t = machine.trace;
   if (!machine.config.swap) return 0;
-  splitPartialPmds(mm, start, end);
-  for (const [base, e] of [...mm.pt.pmd]) if (base >= start && base < end && !e.folio.hugetlb && e.folio.anon && pageMapcount(machine, e.folio, e.index) === 1) splitHugePmd(mm, base);
+  for (const [base, e] of [...mm.pt.pmd]) {
+    if (base + PMD_NR <= start || base >= end || e.folio.hugetlb || !e.folio.anon || pageMapcount(machine, e.folio, e.index) !== 1) continue;
+    // A THP with references besides its mappings (a pin, a FOLL_GET) keeps its PMD on 5.10, 6.1,
+    // 6.12 and 7.3 alike: part of it -> split_folio() (6.1 split_huge_page()) fails in
+    // can_split_folio(); all of it -> reclaim (mm/vmscan.c shrink_folio_list()) keeps a
+    // folio_maybe_dma_pinned() folio before add_to_swap() and try_to_unmap(TTU_SPLIT_HUGE_PMD).
+    const f = e.folio;
+    if (f.refcount - f.mapcount - (f.inSwapcache ? f.nr : 0) !== 0) {
+      t.add('madvise(MADV_PAGEOUT)', `-> THP ${f.name} has references besides its mapping${folioMaybeDmaPinned(f) ? ' (maybe pinned)' : ''}: not split, not reclaimed; the PMD stays`, mm.kernel.ref('mm/madvise.c', 'madvise_cold_or_pageout_pte_range'));
+      continue;
+    }
+    splitHugePmd(mm, base);
+  }
   let n = 0;
   for (const leaf of mm.pt.leavesIn(start, end)) {
     const e = leaf.entry;
@@ -216,7 +228,7 @@ function pageout(mm: Mm, start: number, end: number): 0 | string {
  */
 function collapse(mm: Mm, start: number, end: number): 0 | string {
   const t = mm.machine.trace;
-  const ref = mm.kernel.ref('mm/khugepaged.c', 'hpage_collapse_scan_pmd');
+  const { fn: scan, ref } = mm.kernel.cite('collapse_scan_pmd');
   for (let base = Math.ceil(start / PMD_NR) * PMD_NR; base + PMD_NR <= end; base += PMD_NR) {
     if (mm.pt.pmd.has(base)) continue;
     const vma = mm.findVma(base);
@@ -226,7 +238,7 @@ function collapse(mm: Mm, start: number, end: number): 0 | string {
     for (let v = base; v < base + PMD_NR; v++) {
       const e = mm.pt.pte.get(v);
       if (!e || e.type !== 'present' || !e.folio.anon) {
-        t.add('hpage_collapse_scan_pmd()', '-> SCAN_PTE_NON_PRESENT / SCAN_PAGE_ANON: not all present anonymous pages', ref);
+        t.add(scan, '-> SCAN_PTE_NON_PRESENT / SCAN_PAGE_ANON: not all present anonymous pages', ref);
         return '-EINVAL';
       }
       if (e.writable) writable = true;
@@ -235,12 +247,12 @@ function collapse(mm: Mm, start: number, end: number): 0 | string {
     for (const e of entries) {
       const f = e.folio;
       if (f.refcount !== f.mapcount + (f.inSwapcache ? f.nr : 0)) {
-        t.add('hpage_collapse_scan_pmd()', `-> SCAN_PAGE_COUNT: ${f.name} has references besides its mappings: -EAGAIN`, ref);
+        t.add(scan, `-> SCAN_PAGE_COUNT: ${f.name} has references besides its mappings: -EAGAIN`, ref);
         return '-EAGAIN';
       }
     }
     if (!writable && !mm.kernel.has('collapse-ro-anon')) {
-      t.add('hpage_collapse_scan_pmd()', '-> SCAN_PAGE_RO: no PTE in the range is writable (all COW-shared): MADV_COLLAPSE fails with -EINVAL', ref);
+      t.add(scan, '-> SCAN_PAGE_RO: no PTE in the range is writable (all COW-shared): MADV_COLLAPSE fails with -EINVAL', ref);
       return '-EINVAL';
     }
     const thp = mm.machine.alloc('anon', PMD_NR);

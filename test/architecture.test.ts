@@ -46,6 +46,11 @@ export const RULES: Rule[] = [
     forbids: (t) => lspOrEditor(t) || under(t, 'server/lsp/', 'server/cli/', 'client/'),
   },
   {
+    scope: 'server/index/',
+    why: 'the project index is shared by the CLI and the server: no LSP, no VS Code, nothing from server/lsp or server/cli',
+    forbids: (t) => lspOrEditor(t) || under(t, 'server/lsp/', 'server/cli/', 'client/'),
+  },
+  {
     scope: 'server/cli/',
     why: 'the CLI is a view on the engine: no LSP, no VS Code',
     forbids: (t) => lspOrEditor(t) || under(t, 'server/lsp/', 'client/'),

@@ -26,22 +26,38 @@ const latency = (label: string, values: number[]): Latency => ({
 
 const INIT_OPTIONS = { pinsight: { scan: { onStartup: false } } };
 
-async function startServer(node: string, server: string): Promise<{ client: JsonRpcClient; ms: number }> {
+/** What the project index of the workspace came to, and how long it took after `initialized`. */
+export interface IndexBuilt {
+  line: string;
+  ms: number;
+}
+
+/**
+ * Starts the server; with `root`, as the workspace, and waits until its project index is built
+ * (server/index/: the edits are then timed with the index loaded, as in a real workspace).
+ */
+async function startServer(node: string, server: string, root?: string): Promise<{ client: JsonRpcClient; ms: number; index?: IndexBuilt }> {
   const started = performance.now();
   const client = new JsonRpcClient(['--stdio'], server, node);
-  const reply = await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: INIT_OPTIONS });
+  const rootUri = root ? pathToFileURL(root).href : null;
+  const workspaceFolders = rootUri ? [{ uri: rootUri, name: 'tree' }] : null;
+  const reply = await client.request('initialize', { processId: process.pid, rootUri, workspaceFolders, capabilities: {}, initializationOptions: INIT_OPTIONS });
   if (reply.error) throw new Error(`initialize failed: ${reply.error.message}`);
   const ms = performance.now() - started;
+  const indexed = root ? client.next((m) => m.method === 'window/logMessage' && /project index/.test(String(m.params?.message))) : undefined;
+  const initialized = performance.now();
   client.notify('initialized', {});
-  return { client, ms };
+  if (!indexed) return { client, ms };
+  const line = String((await indexed).params?.message);
+  return { client, ms, index: { line, ms: performance.now() - initialized } };
 }
 
 const isDiagnostics = (uri: string, version: number) => (m: Message) =>
   m.method === 'textDocument/publishDiagnostics' && m.params?.uri === uri && m.params?.version === version;
 
 /** Opens `path` as kernel `kernel` code and times `edits` keystrokes (a space typed, then deleted). */
-export async function editLatency(node: string, server: string, path: string, line: number, edits: number): Promise<Latency & { openMs: number; findings: number }> {
-  const { client } = await startServer(node, server);
+export async function editLatency(node: string, server: string, path: string, line: number, edits: number, root?: string): Promise<Latency & { openMs: number; findings: number; index?: IndexBuilt }> {
+  const { client, index } = await startServer(node, server, root);
   try {
     const uri = pathToFileURL(path).href;
     const text = readFileSync(path, 'utf8');
@@ -65,7 +81,7 @@ export async function editLatency(node: string, server: string, path: string, li
       await published;
       if (i >= 5) times.push(performance.now() - sent); // the first five warm the JIT
     }
-    return { ...latency(path, times), openMs, findings: (diagnostics.params?.diagnostics ?? []).length };
+    return { ...latency(path, times), openMs, findings: (diagnostics.params?.diagnostics ?? []).length, ...(index ? { index } : {}) };
   } finally {
     await client.close();
   }

@@ -124,7 +124,7 @@ export const checkCommand: Command = {
         for (const n of kernelNotes(kernel)) io.err(`pinsight: note: ${n}`);
       }
       // The scan's slicing reader: the same answer as the whole file (server/scan), parsed smaller.
-      const analysis = new SourceAnalyzer(parser, kernel, true, undefined, { [path]: macroFactsFor(facts, kernel) }).analyzeText(path, text);
+      const analysis = new SourceAnalyzer(parser, kernel, true, undefined, undefined, { [path]: macroFactsFor(facts, kernel) }).analyzeText(path, text);
       const kept = keptFindings(path, analysis?.findings ?? [], { projects, cli, cwd: io.cwd });
       for (const f of kept) {
         if (f.suppressed) continue;

@@ -23,6 +23,8 @@ export interface ScanOptions {
   writeBaseline?: string;
   /** Text output lists every call with its flag sets. */
   verbose: boolean;
+  /** `-I DIR`: directories read for the project index only (a kernel tree's include/). */
+  includeDirs: string[];
   /** Patch mode: a git revision to diff the tree against, or `-` for a unified diff on stdin. */
   diff?: string;
 }
@@ -45,6 +47,7 @@ export function parseScanOptions(argv: string[]): ScanOptions {
         baseline: { type: 'string' },
         'write-baseline': { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
+        'include-dir': { type: 'string', short: 'I', multiple: true },
         diff: { type: 'string' },
       },
     });
@@ -71,6 +74,7 @@ export function parseScanOptions(argv: string[]): ScanOptions {
   }
   const failOn = (parsed.values['fail-on'] ?? 'warning') as FailOn;
   if (!FAIL_ON.includes(failOn)) throw new UsageError(`--fail-on: '${parsed.values['fail-on']}' is not one of ${FAIL_ON.join(', ')}`);
+  if ((parsed.values['include-dir'] ?? []).includes('')) throw new UsageError('-I/--include-dir: an empty directory');
   const disable = (parsed.values.disable ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d.length > 0);
   return {
     format,
@@ -83,6 +87,7 @@ export function parseScanOptions(argv: string[]): ScanOptions {
     baseline: parsed.values.baseline,
     writeBaseline: parsed.values['write-baseline'],
     verbose: parsed.values.verbose ?? false,
+    includeDirs: parsed.values['include-dir'] ?? [],
     ...(diff !== undefined ? { diff } : {}),
   };
 }

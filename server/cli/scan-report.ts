@@ -68,7 +68,8 @@ export function formatText(result: ScanResult, cwd: string, verbose = false): st
       if (isPartlyUnresolved(c)) unresolved.push(`${at} ${c.callee}() (${unresolvedOf(c)})`);
       if (verbose) {
         const sets = printable(c.flagSets.map((s) => `{${[...s.flags, ...s.unknown.map((u) => `?${u}`)].join('|') || '0'}}`).join(' '));
-        lines.push(`${at}: call: ${c.callee}() ${sets}${isPartlyUnresolved(c) ? ` [unresolved: ${unresolvedOf(c)}]` : ''}`);
+        const via = c.via ? printable(` via ${c.via.join(' -> ')}()`) : '';
+        lines.push(`${at}: call: ${c.callee}()${via} ${sets}${isPartlyUnresolved(c) ? ` [unresolved: ${unresolvedOf(c)}]` : ''}`);
       }
     }
     for (const f of file.findings) {
@@ -79,6 +80,8 @@ export function formatText(result: ScanResult, cwd: string, verbose = false): st
       findings++;
       const at = `${printable(displayPath(file.path, cwd))}:${f.range.start.row + 1}:${f.range.start.column + 1}`;
       lines.push(`${at}: ${GCC_SEVERITY[f.severity]}: ${printable(f.message)} [${f.code}]`);
+      // The message is the verdict; with -v its related information follows as gcc's `note:` lines.
+      if (verbose) for (const r of f.related) lines.push(`${printable(displayPath(file.path, cwd))}:${r.range.start.row + 1}:${r.range.start.column + 1}: note: ${printable(r.message)}`);
     }
   }
   if (!verbose && unresolved.length > 0) {
@@ -103,6 +106,8 @@ export function toJson(result: ScanResult, cwd: string): unknown {
         line: c.range.start.row + 1,
         column: c.range.start.column + 1,
         callee: c.callee,
+        // The project's wrappers the call goes through, outermost first (server/engine/wrappers.ts).
+        ...(c.via ? { via: c.via } : {}),
         family: c.family,
         function: c.function ?? null,
         flagSets: c.flagSets.map((s) => s.flags),
@@ -128,6 +133,8 @@ export function toJson(result: ScanResult, cwd: string): unknown {
         fingerprint: findingFingerprint(file.path, f, cwd),
         // { kind: "inline" | "baseline", reason, line? } when a comment or a baseline silences it.
         suppressed: f.suppressed ?? null,
+        // With a declared range of kernels (.pinsight.json "kernels"): on which of them it holds.
+        ...(f.onKernels ? { onKernels: f.onKernels } : {}),
         ...(f.ignoredSuppression ? { ignoredSuppression: f.ignoredSuppression } : {}),
       })),
     ),

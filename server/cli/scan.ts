@@ -12,9 +12,13 @@ import { findKernelMakefile, normalizeKernel } from '../engine/kernel-version.js
 import { loadCParser, type CParser } from '../engine/parser.js';
 import type { MacroFacts } from '../engine/macro-facts.js';
 import { BuildFactsLookup } from '../project/file-facts.js';
-import type { FileAnalysis, Finding, TextEdit } from '../engine/types.js';
+import type { FileAnalysis, Finding, KernelRange, TextEdit } from '../engine/types.js';
 import { failsRun } from '../project/policy.js';
-import { ProjectFiles, type ProjectConfig } from '../project/project-file.js';
+import { includeDirsOf, ProjectFiles, type ProjectConfig } from '../project/project-file.js';
+import type { ProjectIndex } from '../index/project-index.js';
+import { indexTree, readTextForIndex } from '../index/tree-sources.js';
+import { indexAnalysis } from '../index/analyse.js';
+import { classifyRoots } from '../scan/walk.js';
 import type { CliIO, Command } from './command.js';
 import { listSourceFiles } from './scan-files.js';
 import { checkPaths, scanFast } from './scan-fast.js';
@@ -48,6 +52,7 @@ export const scanCommand: Command = {
     '  --baseline F    findings whose fingerprints F lists are reported as suppressed and do not fail the run',
     '  --write-baseline F  write the fingerprints of every finding to F (then they do not fail this run)',
     '  -v, --verbose  text: list every call with its flag sets, marking what could not be resolved',
+    '  -I, --include-dir D  also read D\'s headers for wrappers of entry points (e.g. KDIR/include); never reported',
     '  --diff REV   patch mode: only findings on lines `git diff REV` touches (with `-`: a unified diff on stdin,',
     '               paths relative to the current directory); the files must be as the patch leaves them. PATH: default .',
     '',
@@ -79,7 +84,17 @@ export const scanCommand: Command = {
     const macros = macrosUnder(scanPaths, io.cwd, kernel, build);
     const kernels = roots.find((r) => r?.kernels)?.kernels;
     const keep = (path: string, findings: readonly Finding[]) => keptFindings(path, findings, policy).filter((f) => !f.suppressed);
-    let scanned = fast ? (scanPaths.length > 0 ? await scanFast(scanPaths, io.cwd, kernel, source, macros) : scan(await loadCParser(), [], kernel, source)) : scan(await loadCParser(), files, kernel, source, options.fix, keep, macros);
+    const given = options.includeDirs.map((d) => resolve(io.cwd, d));
+    checkIncludeDirs(given);
+    // A project file's include directory that is not there is said once and left out.
+    const fromProjects = [...new Set(roots.flatMap((r) => includeDirsOf(r)))].filter((d) => isDirectory(d) || (io.err(`pinsight scan: warning: include directory ${printable(d)} (.pinsight.json) is not a directory; left out`), false));
+    const includeDirs = [...given, ...fromProjects];
+    let scanned = fast
+      ? scanPaths.length > 0
+        ? await scanFast(scanPaths, io.cwd, kernel, source, includeDirs, kernels, macros)
+        : scan(await loadCParser(), [], kernel, source)
+      : await scanPlain(files, options.paths, io.cwd, kernel, source, options.fix, keep, includeDirs, kernels, macros);
+    // Patch mode: the findings on the lines the change touches (or whose related locations it touches).
     if (patch) scanned = { ...scanned, files: scanned.files.map((f) => ({ ...f, findings: f.findings.filter((x) => findingTouched(x, patch.get(f.path) ?? new Set())) })) };
     const result = { ...applyScanPolicy(scanned, policy, { read: options.baseline, write: options.writeBaseline }), ...(kernels ? { kernels } : {}) };
     io.out(render(result, options.format, io, options.verbose));
@@ -117,6 +132,8 @@ function resolveKernel(given: string | undefined, paths: string[], io: CliIO, pr
   const found = paths.map((p, i) => {
     const project = projects[i];
     if (project?.kernel) return { path: p, version: project.kernel, source: displayPath(project.path, cwd) };
+    // A project that declares only the range it supports is analysed as its oldest kernel, and for the rest of the range.
+    if (project?.kernels) return { path: p, version: project.kernels.from, source: `${displayPath(project.path, cwd)} "kernels": ${project.kernels.from}..${project.kernels.to}` };
     const tree = findKernelMakefile(resolve(cwd, p), note);
     if (tree) return { path: p, version: tree.version, source: tree.how ?? displayPath(tree.makefile, cwd) };
     const built = kernelOfBuild(resolve(cwd, p), build, cwd);
@@ -134,6 +151,43 @@ function resolveKernel(given: string | undefined, paths: string[], io: CliIO, pr
   }
 }
 
+/** An include directory given with -I that is not a directory is a usage error, as a PATH is. */
+function checkIncludeDirs(dirs: readonly string[]): void {
+  for (const dir of dirs) if (!isDirectory(dir)) throw new UsageError(`-I: '${dir}' is not a directory`);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The plain path: the project index of the PATHs (and include directories) first, then every file. */
+export async function scanPlain(
+  files: string[],
+  paths: readonly string[],
+  cwd: string,
+  kernel: string,
+  kernelSource: string,
+  fix = false,
+  fixable?: (path: string, findings: readonly Finding[]) => Finding[],
+  includeDirs: readonly string[] = [],
+  kernels?: KernelRange,
+  /** The build's macro facts by absolute path (compile_commands.json). */
+  macros?: Readonly<Record<string, MacroFacts>>,
+): Promise<ScanResult> {
+  const parser = await loadCParser();
+  const { index, callers } = await indexTree(classifyRoots(paths, cwd), includeDirs, indexAnalysis(parser, () => kernel, kernels));
+  // The calls through wrappers first, so a wrapper's parameter is followed into them.
+  for (const path of callers) {
+    const text = readTextForIndex(path);
+    if (text !== undefined) index.setCalls(path, analyzeFile(parser, path, text, { kernel, macros: macros?.[resolve(path)], wrappers: index.table }).calls);
+  }
+  return scan(parser, files, kernel, kernelSource, fix, fixable, index, kernels, macros);
+}
+
 /** Scans files (and fixes them in place with `fix`); exported for tests and benchmarks. */
 export function scan(
   parser: CParser,
@@ -143,9 +197,14 @@ export function scan(
   fix = false,
   /** The findings --fix may fix (the policy's, not suppressed); all when absent. */
   fixable: (path: string, findings: readonly Finding[]) => Finding[] = (_, f) => [...f],
+  /** The project index (server/index/): calls through wrappers, parameters followed across files. */
+  project?: ProjectIndex,
+  /** The project's supported kernels: findings for each (server/engine/kernel-range.ts). */
+  kernels?: KernelRange,
   /** The build's macro facts by absolute path (compile_commands.json). */
   macros?: Readonly<Record<string, MacroFacts>>,
 ): ScanResult {
+  const wrappers = project?.table;
   const results: FileResult[] = [];
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -161,7 +220,7 @@ export function scan(
     let text = read.text;
     let analysis: FileAnalysis;
     try {
-      analysis = analyzeFile(parser, path, text, { kernel, macros: macros?.[resolve(path)] });
+      analysis = analyzeFile(parser, path, text, { kernel, kernels, macros: macros?.[resolve(path)], wrappers, crossFileCallers: project && ((name) => project.callersOf(name, path)) });
     } catch (error) {
       // One file the engine cannot handle must not hide the others' results.
       errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
@@ -175,7 +234,7 @@ export function scan(
         if (count === 0) break;
         text = applyEdits(text, edits);
         fixedHere += count;
-        analysis = analyzeFile(parser, path, text, { kernel, macros: macros?.[resolve(path)] });
+        analysis = analyzeFile(parser, path, text, { kernel, kernels, macros: macros?.[resolve(path)], wrappers, crossFileCallers: project && ((name) => project.callersOf(name, path)) });
       }
       if (text !== before.text) {
         // Atomic, and never over a file that changed since it was read (safe-write.ts).

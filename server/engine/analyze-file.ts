@@ -5,11 +5,12 @@ import { analyzeTree, type AnalyzeOptions } from './analyze.js';
 import { mentionsEntryPoint } from './call-sites.js';
 import type { CParser } from './parser.js';
 import type { FileAnalysis } from './types.js';
+import { mentionsWrapper } from './wrappers.js';
 
 export { mentionsEntryPoint };
 
 export function analyzeFile(parser: CParser, path: string, text: string, options: AnalyzeOptions): FileAnalysis {
-  if (!mentionsEntryPoint(text)) return { calls: [], findings: [], kernel: options.kernel };
+  if (!mentionsEntryPoint(text) && !mentionsWrapper(text, options.wrappers, options.collectWrappers)) return { calls: [], findings: [], kernel: options.kernel };
   const tree = parser.parse(text);
   try {
     return analyzeTree(text, tree, { ...options, path });

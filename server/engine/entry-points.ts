@@ -511,3 +511,13 @@ export const RELEASES = {
   /** Drop FOLL_PIN pins (6.1 mm/gup.c:unpin_user_page*, 6.12 adds unpin_folio*). */
   pin: ['unpin_user_page', 'unpin_user_pages', 'unpin_user_pages_dirty_lock', 'unpin_user_page_range_dirty_lock', 'unpin_folio', 'unpin_folios'],
 } as const;
+
+/** Every entry-point name, for the byte prefilter of whole-tree scans. */
+export const ENTRY_POINT_NAMES: readonly string[] = ENTRY_POINTS.map((e) => e.name);
+
+const MENTION = new RegExp(`\\b(?:${[...ENTRY_POINT_NAMES].sort((a, b) => b.length - a.length).join('|')})\\s*\\(`);
+
+/** Whether the text can hold a call of an entry point (a cheap test before parsing or walking). */
+export function mentionsEntryPoint(text: string): boolean {
+  return MENTION.test(text);
+}

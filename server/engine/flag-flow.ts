@@ -8,6 +8,7 @@
 // level). Whatever cannot be resolved (a struct field, a call's result, a parameter from another
 // file) becomes an explicit `unknown` part of the set, never a guess.
 import type { MacroTable } from './macros.js';
+import type { CrossFileCaller, FlagSet } from './types.js';
 import { armText, cConditionHolds, conditionHolds } from './preproc-version.js';
 import type { PreprocEnv } from './macro-facts.js';
 import {
@@ -45,12 +46,21 @@ export interface FlagTerm {
    * boolean expression, which is FOLL_WRITE only because FOLL_WRITE is 1 on every kernel.
    */
   legacy?: 'literal' | 'boolean';
+  /**
+   * Set when the flag is written in another file, inside a wrapper the call goes through
+   * (wrappers.ts): `loc` is then the wrapper's name at the call, and no fix edits the term.
+   * `listedThere`: the wrapper is a function whose own entry call is analysed in its file, so the
+   * findings about this flag are reported there, once, not at every caller.
+   */
+  foreign?: { path: string; range: import('./types.js').Range; text: string; listedThere: boolean };
 }
 
 export interface UnknownTerm {
   text: string;
   loc: Loc;
   reason: string;
+  /** A parameter of the enclosing function, kept symbolic (FlowContext.symbolicParams). */
+  param?: number;
 }
 
 export interface Cond {
@@ -82,6 +92,16 @@ export interface FlowContext {
   preproc?: PreprocEnv;
   /** Told each function whose callers resolveParameter looks at (AnalyzeOptions.onCallersWanted). */
   callersWanted?: (functionName: string) => void;
+  /**
+   * Parameters stay symbolic (an unknown that names the parameter's index) instead of being
+   * followed into callers: how a wrapper's summary is computed (wrappers.ts).
+   */
+  symbolicParams?: boolean;
+  /**
+   * The calls of a function from other files of the project (server/index/), for a parameter whose
+   * callers are not all in this file; the values they pass name where they are written.
+   */
+  crossFileCallers?: (functionName: string) => readonly CrossFileCaller[] | undefined;
 }
 
 const MAX_STATES = 64;
@@ -154,6 +174,11 @@ export class FlagFlow {
       }
     }
     return out;
+  }
+
+  /** The values of an expression (a macro's value, in a tree of its own) with names bound to values. */
+  evaluateBound(node: SyntaxNode, bindings: Map<string, FlowValue>, delta: number): FlowValue[] {
+    return this.evaluate(node, { env: bindings, conds: [] }, { params: [], depth: 0, delta, expanding: new Set() });
   }
 
   // ---- which variables matter -------------------------------------------------------------
@@ -525,7 +550,9 @@ export class FlagFlow {
     if (cached) return cached;
     const fromOutside = (reason: string): FlowValue => unknownValue(node, scope, reason);
     let values: FlowValue[] = [];
-    if (scope.depth >= 1 || !fname) {
+    if (this.ctx.symbolicParams) {
+      values = [{ flags: new Map(), unknown: [{ text: name, loc: loc(node, scope), reason: `parameter '${name}'`, param: index }], conds: [] }];
+    } else if (scope.depth >= 1 || !fname) {
       values = [fromOutside(`parameter '${name}'`)];
     } else {
       this.ctx.callersWanted?.(fname);
@@ -537,8 +564,10 @@ export class FlagFlow {
         const via: Cond = { text: `via ${caller ? functionName(caller) ?? '?' : '?'}()`, negated: false };
         values.push(...withConds(this.valuesAt(call, arg, scope.depth + 1), [via]));
       }
+      const remote = this.ctx.crossFileCallers?.(fname) ?? [];
+      for (const caller of remote) values.push(...caller.flagSets.map((set) => remoteValue(set, caller, node, scope)));
       if (values.length === 0) values = [fromOutside(`parameter '${name}' (no caller in this file)`)];
-      else if (!isStatic(fn)) values.push(fromOutside(`parameter '${name}' (callers in other files)`));
+      else if (!isStatic(fn) && remote.length === 0) values.push(fromOutside(`parameter '${name}' (callers in other files)`));
     }
     values = dedupe(values).slice(0, MAX_STATES);
     this.paramCache.set(key, values);
@@ -546,7 +575,41 @@ export class FlagFlow {
   }
 }
 
+/** A condition as a flag set's path shows it. */
+export function describeCond(c: Cond): string {
+  if (!c.negated) return c.text;
+  if (/^![\w>.-]+$/.test(c.text)) return c.text.slice(1);
+  if (/^[\w>.-]+$/.test(c.text)) return `!${c.text}`;
+  if (c.text.startsWith('no case')) return c.text;
+  return `!(${c.text})`;
+}
+
+export function describePath(conds: Cond[]): string | undefined {
+  return conds.length ? conds.map(describeCond).join(' && ') : undefined;
+}
+
 // ---- helpers ----------------------------------------------------------------------------------
+
+/**
+ * A flag set that reaches a wrapper's entry call from a caller in another file: its flags are
+ * written there (foreign terms, reported there), its path says which caller.
+ */
+function remoteValue(set: FlagSet, caller: CrossFileCaller, node: SyntaxNode, scope: Scope): FlowValue {
+  const flags = new Map<string, FlagTerm[]>();
+  const at = loc(node, scope);
+  for (const flag of set.flags) {
+    const origin = set.origins.find((o) => o.flag === flag);
+    const term: FlagTerm = {
+      flag,
+      loc: at,
+      foreign: { path: origin?.path ?? caller.path, range: origin?.range ?? { start: { row: caller.line - 1, column: 0 }, end: { row: caller.line - 1, column: 0 } }, text: origin?.text ?? '', listedThere: true },
+    };
+    flags.set(flag, [term]);
+  }
+  const unknown = set.unknown.map((text) => ({ text, loc: at, reason: `passed by ${caller.function ?? '?'}() (${caller.path}:${caller.line})` }));
+  const via: Cond = { text: `via ${caller.function ?? '?'}() (${caller.path}:${caller.line})`, negated: false };
+  return { flags, unknown, conds: [via, ...(set.path ? [{ text: set.path, negated: false }] : [])] };
+}
 
 /** The path through an `#if` arm that the target kernel does not decide ("#ifdef DRV_HAS_ARG"). */
 function addArmCond(states: State[], node: SyntaxNode, otherArm: boolean): State[] {

@@ -24,6 +24,11 @@ export interface FlagOrigin {
   range: Range;
   /** The source line, trimmed, for messages ("gup_flags |= FOLL_FORCE;"). */
   text: string;
+  /**
+   * Set when the flag is written in another file of the project (inside a wrapper the call goes
+   * through, server/engine/wrappers.ts): `range` is then in that file. As given to the analysis.
+   */
+  path?: string;
 }
 
 /** One set of FOLL_* flags that can reach a call along one path through the caller. */
@@ -51,6 +56,11 @@ export interface CallSite {
   flagsArgRange?: Range;
   /** The enclosing function's name, if any. */
   function?: string;
+  /**
+   * The wrappers the call goes through, outermost first, when it calls the entry point through
+   * macros or functions of the project (`DRV_PIN_USER_PAGES(...)`): `callee` stays the entry point.
+   */
+  via?: string[];
   flagSets: FlagSet[];
   /** Flags the entry point adds itself (FOLL_PIN, FOLL_GET, FOLL_TOUCH, ...) on the target kernel. */
   impliedFlags: string[];
@@ -89,6 +99,11 @@ export interface Finding {
   suppressed?: Suppression;
   /** A `pinsight: ignore[...]` comment for this finding that does not apply (it gives no reason). */
   ignoredSuppression?: { line: number; message: string };
+  /**
+   * Set when the project declares the kernels it supports: on which of them the finding holds
+   * ("holds before 6.2; not from 6.2"), server/engine/kernel-range.ts.
+   */
+  onKernels?: { range: KernelRange; holds: string };
 }
 
 export interface Suppression {
@@ -108,6 +123,71 @@ export interface FileAnalysis {
   kernels?: KernelRange;
   /** Why the file was not analysed (input nested deeper than any real code), when it was not. */
   skipped?: string;
+  /**
+   * The wrappers this file defines (macros and functions that pass a flags argument on to an entry
+   * point), for the project index; asked for with AnalyzeOptions.collectWrappers.
+   */
+  wrappers?: WrapperDef[];
+}
+
+/**
+ * A call of a wrapper function in another file of the project, as the project index knows it: the
+ * flag sets that reach the wrapper's entry call from there (the caller's and the wrapper's own).
+ */
+export interface CrossFileCaller {
+  path: string;
+  function?: string;
+  line: number;
+  flagSets: FlagSet[];
+}
+
+/** A flag a wrapper adds itself, where it is written in the wrapper's file. */
+export interface WrapperFlag {
+  flag: string;
+  range: Range;
+  text: string;
+  /** Set when the flag is written in yet another file (a wrapper of a wrapper). */
+  path?: string;
+  /** The flag is written at an entry call of a function the analysis lists in its own file. */
+  listedThere?: boolean;
+}
+
+/** One path through a wrapper to its entry-point call. */
+export interface WrapperFlagPath {
+  /** Flags the wrapper adds on this path. */
+  flags: WrapperFlag[];
+  /** The wrapper's parameter whose flags reach the entry point's, when one does. */
+  fromParam?: number;
+  /** What the wrapper adds that could not be resolved. */
+  unknown: string[];
+  /** The path's conditions inside the wrapper ("#ifdef X", "if (ro)"). */
+  path?: string;
+}
+
+/**
+ * A macro or function of the project that calls an entry point with flags its caller passes
+ * (a compat header's `#define DRV_PIN_USER_PAGES(a, n, f, p) pin_user_pages(a, n, f, p, NULL)`,
+ * a `static inline` in a header, a non-static function in another .c file). Plain data: the
+ * project index keeps, caches and sends it between threads.
+ */
+export interface WrapperDef {
+  name: string;
+  kind: 'macro' | 'alias' | 'function';
+  /** The file that defines it (as given to the analysis) and the 1-based line. */
+  path: string;
+  line: number;
+  /** Its parameter count (an alias takes the entry point's arguments as they are). */
+  arity?: number;
+  /** The entry point it calls, and the wrappers in between (a wrapper of a wrapper). */
+  entry: string;
+  via: string[];
+  /** How many arguments it passes the entry point (which signature it uses). */
+  entryArgs: number;
+  /** For each of the entry point's arguments, the wrapper's parameter passed through as it is. */
+  argMap: (number | null)[];
+  flagPaths: WrapperFlagPath[];
+  /** The conditional arm it is defined in, when the target kernel does not decide it ("#ifdef X"). */
+  arm?: string;
 }
 
 /** A supported range of kernels, both ends included: `6.1..6.12`. */

@@ -187,7 +187,7 @@ export const FLAG_DOCS: SymbolDoc[] = [
       { until: '6.2', text: 'Exists.', refs: [DEF_61('FOLL_MIGRATION')] },
       { from: '6.2', absent: true, text: 'Removed (absent from 6.12).', refs: [] },
     ],
-    [{ version: '6.2', text: 'Removed (release recalled; absent from 6.12).', verified: false }],
+    [{ version: '6.2', text: 'Removed (absent from 6.12).', verified: false }],
   ),
   flag(
     'FOLL_PCI_P2PDMA',

@@ -6,7 +6,8 @@ import { ENTRY_POINT_DOCS } from './entry-points.js';
 import { FLAG_DOCS } from './flags.js';
 import { MM_FUNCTION_DOCS } from './mm-functions.js';
 import type { Change, Era, KernelRef, SymbolDoc } from './types.js';
-import { compareKernelVersions, inVersionRange } from './version.js';
+import { ledgerNameOn } from '../../sim-core/index.js';
+import { compareKernelVersions, inVersionRange, isKernelVersion } from './version.js';
 
 export type { Change, Era, KernelRef, SymbolDoc, SymbolKind } from './types.js';
 export { compareKernelVersions, inVersionRange, isKernelVersion, parseKernelVersion } from './version.js';
@@ -65,7 +66,7 @@ export function renderSymbolMarkdown(s: SymbolOnKernel): string {
   const lines = [`**${s.doc.name}** · ${KIND_LABEL[s.doc.kind]} · target kernel **${s.kernel}**`, '', s.doc.summary, ''];
   if (s.era) {
     lines.push(`**On ${s.kernel}${s.era.absent ? ' (not present)' : ''}:** ${s.era.text}`, '');
-    if (s.era.refs.length > 0) lines.push(`Kernel source: ${s.era.refs.map(renderRef).join('; ')}`, '');
+    if (s.era.refs.length > 0) lines.push(`Kernel source: ${s.era.refs.map((r) => renderRef(r, s.kernel)).join('; ')}`, '');
   }
   const api = s.doc.kind === 'entry-point' && !s.era?.absent ? entryPointInterface(s.doc.name, s.kernel) : undefined;
   if (api) lines.push(api, '');
@@ -74,12 +75,16 @@ export function renderSymbolMarkdown(s: SymbolOnKernel): string {
   return lines.join('\n').trimEnd();
 }
 
-export function renderRef(r: KernelRef): string {
-  return `\`${r.file}\` \`${r.symbol}\` (${r.readIn} source)`;
+/** A reference as read in its tree; for a `kernel` that names or places it otherwise, that too (sim-core's name ledger). */
+export function renderRef(r: KernelRef, kernel?: string): string {
+  const read = `\`${r.file}\` \`${r.symbol}\` (${r.readIn} source)`;
+  const there = kernel && isKernelVersion(kernel) ? ledgerNameOn(kernel, r.file, r.symbol) : undefined;
+  return there && !there.ref.startsWith(`${r.file} ${r.symbol} `) ? `${read}, on ${kernel}: ${there.ref}` : read;
 }
 
 function renderChange(c: Change): string {
-  return `- ${c.version}${c.verified ? '' : ' (release recalled)'}: ${c.text}`;
+  // An unverified release was not read in a commit or a tree: it is not a withdrawn change.
+  return `- ${c.version}${c.verified ? '' : ' (release from memory, unverified)'}: ${c.text}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The engine as the server uses it: which kernel a file targets, and the analysis of an open
 // document, computed once per document version and settings.
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { kernelFor } from '../../sim-core/index.js';
 import { analyzeTree, FINDING_RULES, parseKernelVersion } from '../engine/index.js';
 import { findKernelMakefile } from '../engine/kernel-version.js';
@@ -9,7 +9,12 @@ import { BuildFactsLookup } from '../project/file-facts.js';
 import type { Tree } from '../engine/parser.js';
 import type { FileAnalysis } from '../engine/types.js';
 import { applyPolicy, mergePolicies } from '../project/policy.js';
-import { isIgnored, ProjectFiles, projectPolicy, type ProjectConfig } from '../project/project-file.js';
+import { includeDirsOf, isIgnored, ProjectFiles, projectPolicy, type ProjectConfig } from '../project/project-file.js';
+import type { CParser } from '../engine/parser.js';
+import { definesEntryMacro, mentionsWrapper, type WrapperTable } from '../engine/wrappers.js';
+import { ProjectIndex } from '../index/project-index.js';
+import { indexTree, readTextForIndex } from '../index/tree-sources.js';
+import { indexAnalysis } from '../index/analyse.js';
 import { sliceForEngine } from '../scan/engine-reach.js';
 import type { OpenDocument } from './document-store.js';
 import { DEFAULT_SETTINGS, SETTING_KEYS, validateSettings, type Settings, type ValidatedSettings } from './settings.js';
@@ -48,6 +53,13 @@ export class Analyzer {
   private readonly projects: ProjectFiles;
   private projectWarnings: string[] = [];
   private readonly noted = new Set<string>();
+
+  /**
+   * The workspace's project index (server/index/): every analysis with a path reads it and records
+   * in it what the file defines and calls through wrappers; a change tells onIndexChange.
+   */
+  index = new ProjectIndex();
+  onIndexChange: () => void = () => undefined;
 
   /**
    * `note` gets one line for each Makefile on the way up that was not read (a FIFO, a device,
@@ -111,6 +123,8 @@ export class Analyzer {
     if (this.settings.kernel !== 'auto') return { kernel: this.settings.kernel, source: 'setting' };
     const project = this.projectFor(path);
     if (project?.kernel) return { kernel: project.kernel, source: 'project', projectFile: project.path };
+    // Only a range declared: its oldest kernel, the findings of the rest said on each (kernel-range.ts).
+    if (project?.kernels) return { kernel: project.kernels.from, source: 'project', projectFile: project.path };
     const dirs = path ? [dirname(path)] : this.workspaceRoots();
     for (const dir of dirs) {
       const found = this.detect(dir);
@@ -146,7 +160,9 @@ export class Analyzer {
     const cached = this.cache.get(doc);
     // The text too: a client may send a change without a new version number (out of order, or a repeat).
     if (cached?.key === key && cached.text === text) return cached.analysis;
-    const analysis = !sliceForEngine(text) ? { calls: [], findings: [], kernel } : this.analyzeText(text, doc.tree, doc.path);
+    // A file that calls only wrappers, or defines a macro one, is analysed too (its code may name no entry point).
+    const mayMatter = sliceForEngine(text) || mentionsWrapper(text, this.index.table) || definesEntryMacro(text);
+    const analysis = !mayMatter ? { calls: [], findings: [], kernel } : this.analyzeText(text, doc.tree, doc.path);
     this.cache.set(doc, { key, text, analysis });
     return analysis;
   }
@@ -173,10 +189,60 @@ export class Analyzer {
       ...(facts ? { macros: macroFactsFor(facts, kernel) } : {}),
       kernels: project?.kernels,
       enabled: (code: string) => this.isEnabled(code, project),
+      wrappers: this.index.table,
+      collectWrappers: path !== undefined,
+      crossFileCallers: path === undefined ? undefined : (name) => this.index.callersOf(name, path),
     });
+    if (path !== undefined) this.record(path, analysis);
     if (path && isIgnored(project, path)) return { ...analysis, findings: [] };
     const policy = mergePolicies(projectPolicy(project), { disabled: new Set(this.settings.disabledFindings), severity: this.settings.severity });
     return { ...analysis, findings: applyPolicy(analysis.findings, policy) };
+  }
+
+  /** What an analysis tells the index; a change re-analyses what depends on it. */
+  private record(path: string, analysis: FileAnalysis): void {
+    const defined = this.index.set(path, analysis.wrappers);
+    const called = this.index.setCalls(path, analysis.calls);
+    if (!defined && !called) return;
+    this.generation++;
+    this.onIndexChange();
+  }
+
+  /** The include directories of the index: the setting's (relative to the first root) and the project file's. */
+  includeDirs(): string[] {
+    const root = this.workspaceRoots()[0] ?? process.cwd();
+    const fromSetting = this.settings.includeDirs.map((d) => (isAbsolute(d) ? d : resolve(root, d)));
+    return [...new Set([...fromSetting, ...includeDirsOf(this.projectFor())])];
+  }
+
+  /**
+   * Builds the index from the workspace on disk (open documents re-analysed afterwards record their
+   * own text over it): the files that name an entry point, the wrappers they define, the callers of
+   * those. Yields between files.
+   */
+  async buildIndex(parser: CParser): Promise<{ wrappers: number; callers: number }> {
+    const kernelOf = (path: string) => this.targetKernel(path).kernel;
+    const analyse = (path: string, text: string, wrappers: WrapperTable) => {
+      const tree = parser.parse(text);
+      try {
+        const kernel = kernelOf(path);
+        const facts = this.buildFactsFor(path);
+        return analyzeTree(text, tree, { kernel, path, wrappers, ...(facts ? { macros: macroFactsFor(facts, kernel) } : {}) });
+      } finally {
+        tree.delete();
+      }
+    };
+    const index = new ProjectIndex();
+    const { callers } = await indexTree({ dirs: this.workspaceRoots(), files: [] }, this.includeDirs(), indexAnalysis(parser, kernelOf), index);
+    for (const path of callers) {
+      const text = readTextForIndex(path);
+      if (text !== undefined) index.setCalls(path, analyse(path, text, index.table).calls);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.index = index;
+    this.generation++;
+    this.onIndexChange();
+    return { wrappers: index.size, callers: callers.size };
   }
 
   private detect(dir: string): { version: string; how?: string } | undefined {

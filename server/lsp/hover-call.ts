@@ -1,13 +1,16 @@
-// Hover on a GUP/PUP call: the entry point on the target kernel, each flag set that can reach the
-// call (with where its flags came from), the flags the entry point adds, and sim-core's verdict per
-// memory kind for the slow path and GUP-fast, with the short trace through gup_must_unshare()
-// that decides it. For the FOLL_FORCE|FOLL_WRITE idiom it also simulates the plain read-only pin
-// the driver avoided: that is why the idiom existed.
+// Hover on a GUP/PUP call. It opens with a summary of at most 15 lines (hover-summary.ts: the
+// call, the kernel, a short-term call's snapshot semantics, one verdict per flag set, the findings'
+// verdicts); the second section holds the detail: the entry point on the target kernel, each flag
+// set with where its flags came from, sim-core's verdict per memory kind for the slow path and
+// GUP-fast with the short trace through gup_must_unshare() that decides it, and what each finding
+// on the call says beyond its first sentence. For the FOLL_FORCE|FOLL_WRITE idiom it also simulates
+// the plain read-only pin the driver avoided: that is why the idiom existed.
 import { MarkupKind, type Hover } from 'vscode-languageserver';
-import type { CallSite, FlagSet } from '../engine/types.js';
+import type { CallSite, Finding, FlagSet } from '../engine/types.js';
 import { describeSymbol, entryPointInterface, flagSetNotes } from '../knowledge/index.js';
 import { toLspRange } from './convert.js';
-import { decidingSteps, type MemoryOutcome, type PathOutcome, type PinQuery, type SimulatePins } from './pin-outcomes.js';
+import { decidingSteps, type MemoryOutcome, type PathOutcome, type PinQuery, type PinSimulation, type SimulatePins } from './pin-outcomes.js';
+import { escapeMarkdown, summaryLines } from './hover-summary.js';
 
 export interface CallHoverInput {
   call: CallSite;
@@ -18,6 +21,8 @@ export interface CallHoverInput {
   fast: boolean;
   pins: boolean;
   simulate: SimulatePins;
+  /** The findings on this call (on it, or naming it in their related information). */
+  findings?: readonly Finding[];
 }
 
 const MARK: Record<PathOutcome['verdict'], string> = {
@@ -32,26 +37,45 @@ export function callHover(input: CallHoverInput): Hover {
 }
 
 export function callHoverMarkdown(input: CallHoverInput): string {
-  const { call, kernel, kernelNote } = input;
+  const { call, kernel } = input;
   const family = call.family === 'pup' ? 'pin_user_pages family (FOLL_PIN)' : call.family === 'gup' ? 'get_user_pages family (FOLL_GET)' : 'debugger access';
-  const out = [`**${call.callee}()** · ${family} · target kernel **${kernel}**`, '', `_${kernelNote}_`];
+  const simulations = call.flagSets.map((set) => input.simulate(queryOf(input, set), kernel));
+  const findings = input.findings ?? [];
+  const out = summaryLines({ call, kernel, kernelNote: input.kernelNote, family, simulations, findings });
+  out.push('', '---', '', '#### Details');
   const entry = describeSymbol(call.callee, kernel);
   if (entry?.era) out.push('', entry.era.text);
   const api = entryPointInterface(call.callee, kernel);
   // The interface line names the flags the entry point adds; say it here only without one.
   out.push('', api ?? `Flags ${call.callee}() adds on ${kernel}: ${code(call.impliedFlags)}`);
   if (call.flagSets.length === 0) out.push('', '_No flag set could be resolved for this call._');
-  call.flagSets.forEach((set, i) => out.push('', '---', '', ...flagSetSection(input, set, i)));
+  call.flagSets.forEach((set, i) => out.push('', '---', '', ...flagSetSection(input, set, i, simulations[i]!)));
+  const explained = findings.filter((f) => !f.suppressed);
+  if (explained.length > 0) out.push('', '---', '', ...findingsSection(explained));
   return out.join('\n');
 }
 
-function flagSetSection({ call, kernel, fast, pins, simulate }: CallHoverInput, set: FlagSet, i: number): string[] {
+/** Each finding's whole message and its related information: the detail behind its first sentence. */
+function findingsSection(findings: readonly Finding[]): string[] {
+  const out = ['**Findings on this call**'];
+  for (const f of findings) {
+    out.push('', `\`${f.code}\` (${f.severity}): ${escapeMarkdown(f.message)}`);
+    for (const r of f.related) out.push(`- line ${r.range.start.row + 1}: ${escapeMarkdown(r.message)}`);
+  }
+  return out;
+}
+
+function queryOf({ call, pins, fast }: CallHoverInput, set: FlagSet): PinQuery {
+  return { callee: call.callee, callerFlags: set.flags, pins, fast };
+}
+
+function flagSetSection(input: CallHoverInput, set: FlagSet, i: number, sim: PinSimulation): string[] {
+  const { call, kernel, fast, simulate } = input;
   const n = call.flagSets.length;
   const out = [`**${n > 1 ? `Flag set ${i + 1} of ${n}` : 'Flag set'}**${set.path ? ` — \`${set.path}\`` : ''}: ${code(set.flags)}`];
   for (const o of set.origins) out.push(`- \`${o.flag}\` from line ${o.range.start.row + 1}: \`${o.text}\``);
   if (set.unknown.length > 0) out.push(`- unresolved: ${set.unknown.map((u) => `\`${u}\``).join(', ')} (taken as adding no flags)`);
-  const query: PinQuery = { callee: call.callee, callerFlags: set.flags, pins, fast };
-  const sim = simulate(query, kernel);
+  const query = queryOf(input, set);
   if (sim.ignoredFlags.length > 0) out.push(`- not modelled by sim-core, left out: ${code(sim.ignoredFlags)}`);
   out.push('', `sim-core, pin then a write by the process, per memory kind of a private mapping:`, '', ...verdictTable(sim.outcomes, fast));
   const decisive = pickDecisive(sim.outcomes);

@@ -2,6 +2,7 @@
 // and turned into diagnostics exactly as open documents are.
 import type { Diagnostic } from 'vscode-languageserver';
 import { mentionsEntryPoint } from '../engine/index.js';
+import { definesEntryMacro, mentionsWrapper } from '../engine/wrappers.js';
 import { findRipgrep } from '../scan/ripgrep.js';
 import type { CParser } from '../engine/parser.js';
 import type { Analyzer } from './analysis.js';
@@ -23,7 +24,8 @@ export function createScanHost({ parser, analyzer, store, roots, publish }: Scan
     roots,
     ripgrep: findRipgrep(),
     isOpen: (uri) => store.get(uri) !== undefined,
-    mayMatter: mentionsEntryPoint,
+    mayMatter: (text) => mentionsEntryPoint(text) || mentionsWrapper(text, analyzer.index.table) || definesEntryMacro(text),
+    moreFiles: () => analyzer.index.callerFiles(),
     analyzeFile(path, text) {
       const tree = parser.parse(text);
       try {

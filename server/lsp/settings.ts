@@ -22,6 +22,12 @@ export interface Settings {
    * analysis seconds of a thread that every other request waits for. `pinsight scan` reads any size.
    */
   maxFileSizeMB: number;
+  /**
+   * Directories (absolute, or relative to the first workspace folder) whose headers the project
+   * index reads for wrappers of entry points, e.g. the include/ of the kernel a module is built
+   * against; never reported. Added to a `.pinsight.json`'s `include`.
+   */
+  includeDirs: string[];
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -30,6 +36,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   severity: {},
   scanOnStartup: true,
   maxFileSizeMB: 4,
+  includeDirs: [],
 });
 
 /** The setting names as users write them, for messages. */
@@ -39,6 +46,7 @@ export const SETTING_KEYS = {
   severity: 'pinsight.findings.severity',
   scanOnStartup: 'pinsight.scan.onStartup',
   maxFileSizeMB: 'pinsight.analysis.maxFileSize',
+  includeDirs: 'pinsight.index.includeDirs',
 } as const;
 
 /** The most a document may be, in MB, for the editor to analyse it (see Settings.maxFileSizeMB). */
@@ -61,6 +69,7 @@ export function validateSettings(raw: unknown, knownCodes: readonly string[]): V
   const findings = isObject(section.findings) ? section.findings : {};
   const scan = isObject(section.scan) ? section.scan : {};
   const analysis = isObject(section.analysis) ? section.analysis : {};
+  const index = isObject(section.index) ? section.index : {};
 
   const kernel = pick(section.kernel, SETTING_KEYS.kernel, DEFAULT_SETTINGS.kernel, warnings, (v) =>
     typeof v === 'string' && (v.trim() === 'auto' || isKernelVersion(v)) ? (v.trim() === 'auto' ? 'auto' : normalizeKernel(v)) : undefined,
@@ -92,7 +101,11 @@ export function validateSettings(raw: unknown, knownCodes: readonly string[]): V
     typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_FILE_SIZE_LIMIT_MB ? v : undefined,
   `expected a size in MB above 0 and at most ${MAX_FILE_SIZE_LIMIT_MB}`);
 
-  return { settings: { kernel, disabledFindings, severity, scanOnStartup, maxFileSizeMB }, warnings };
+  const includeDirs = pick(index.includeDirs, SETTING_KEYS.includeDirs, [...DEFAULT_SETTINGS.includeDirs], warnings, (v) =>
+    Array.isArray(v) && v.every((d) => typeof d === 'string' && d.length > 0) ? (v as string[]) : undefined,
+  'expected a list of directories');
+
+  return { settings: { kernel, disabledFindings, severity, scanOnStartup, maxFileSizeMB, includeDirs }, warnings };
 }
 
 /** The value if it is absent (default) or valid; otherwise a warning and the default. */

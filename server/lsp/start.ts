@@ -34,6 +34,8 @@ export const SCAN_COMMAND = 'pinsight.scanWorkspace';
 
 /** The longest a document's diagnostics wait for a stream of changes to it to pause. */
 export const MAX_DEFER_MS = 250;
+/** How long after the last change of a wrapper the files on disk that depend on it are analysed again. */
+const INDEX_RESCAN_DELAY_MS = 300;
 
 interface ClientSupport {
   configuration: boolean;
@@ -106,6 +108,8 @@ export function startServer(): Connection {
     }
     if (support.configuration) applySettings(await fetchSettings());
     revalidateAll();
+    // The project index first (calls through the project's wrappers), then the workspace scan with it.
+    await buildIndex();
     if (analyzer.current.scanOnStartup) void runScan();
   });
 
@@ -121,6 +125,7 @@ export function startServer(): Connection {
     applySettings(support.configuration ? await fetchSettings() : (params.settings as { pinsight?: unknown } | null)?.pinsight);
     if (JSON.stringify(analyzer.current) === before) return;
     revalidateAll();
+    if (JSON.stringify(analyzer.current.includeDirs) !== JSON.stringify((JSON.parse(before) as { includeDirs?: unknown }).includeDirs)) void buildIndex();
     if (analyzer.current.scanOnStartup && scanner) void runScan();
   });
 
@@ -178,6 +183,18 @@ export function startServer(): Connection {
   const revalidateAll = () => {
     for (const doc of store?.all() ?? []) schedule(doc.uri);
   };
+  // A wrapper that changed (a header edited) changes what its callers report: the open ones are
+  // analysed again at once, the files on disk the workspace scan showed after a pause in the edits.
+  let callerRescan: NodeJS.Timeout | undefined;
+  analyzer.onIndexChange = () => {
+    revalidateAll();
+    if (!analyzer.current.scanOnStartup || !scanner) return;
+    clearTimeout(callerRescan);
+    callerRescan = setTimeout(() => {
+      const dependents = new Set([...analyzer.index.callerFiles(), ...analyzer.index.files()]);
+      for (const path of dependents) void scanner?.rescanFile(path);
+    }, INDEX_RESCAN_DELAY_MS);
+  };
 
   connection.onDidOpenTextDocument(({ textDocument: t }) => {
     docs().open(t.uri, t.languageId, t.version, t.text);
@@ -234,6 +251,7 @@ export function startServer(): Connection {
 
   connection.onShutdown(() => {
     scanner?.cancel();
+    clearTimeout(callerRescan);
     for (const { handle } of pending.values()) clearImmediate(handle);
     pending.clear();
     store?.dispose();
@@ -260,6 +278,16 @@ export function startServer(): Connection {
     // A notification, not showMessageRequest: nothing waits for the user to dismiss it.
     for (const w of warnings) if (!shownWarnings.has(w)) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: w });
     shownWarnings = next;
+  }
+
+  /** Builds the project index from the workspace; a failure leaves the editor working without it. */
+  async function buildIndex(): Promise<void> {
+    try {
+      const built = await analyzer.buildIndex(await parserReady);
+      connection.console.info(`pinsight: project index: ${built.wrappers} wrapper(s) of entry points, ${built.callers} file(s) calling them`);
+    } catch (e) {
+      connection.console.error(`pinsight: building the project index failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   async function runScan() {

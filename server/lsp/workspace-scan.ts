@@ -17,8 +17,10 @@ export interface ScanHost {
   isOpen(uri: string): boolean;
   /** Diagnostics for one file on disk. */
   analyzeFile(path: string, text: string): Diagnostic[];
-  /** A cheap test that a file can hold a finding at all (names an entry point). */
+  /** A cheap test that a file can hold a finding at all (names an entry point or a wrapper of one). */
   mayMatter(text: string): boolean;
+  /** Files to read besides those naming an entry point: the project index's callers of wrappers. */
+  moreFiles?(): readonly string[];
   publish(uri: string, diagnostics: Diagnostic[]): void;
 }
 
@@ -76,7 +78,7 @@ export class WorkspaceScanner {
     progress.begin('pinsight: scanning the workspace', 'listing C files');
     const summary: ScanSummary = { files: 0, analysed: 0, withFindings: 0, cancelled: false };
     const listed = await this.candidates();
-    const files = listed.files;
+    const files = [...new Set([...listed.files, ...(this.host.moreFiles?.() ?? [])])].sort();
     summary.files = listed.searched;
     const published = new Set<string>();
     let lastPercent = -1;

@@ -3,7 +3,7 @@
 // one (up to the filesystem root). Bad content gives one warning naming the file and what was wrong,
 // and the defaults for the bad fields: never a crash.
 import { statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, resolve, join, relative, sep } from 'node:path';
 import { compareKernel, normalizeKernel, parseKernelVersion } from '../engine/kernel-version.js';
 import type { KernelRange, Severity } from '../engine/types.js';
 import { globToRegExp, matchesAny } from './glob.js';
@@ -24,7 +24,10 @@ export interface ProjectConfig {
   severity: Record<string, Severity>;
   /** Path globs whose files are not reported. */
   ignore: string[];
-  /** Paths the project covers; read and kept, not yet used. */
+  /**
+   * Include directories, as written (relative to `dir`): their headers are read for wrappers of
+   * entry points (server/index/), never reported. includeDirsOf() resolves them.
+   */
   include: string[];
   /** `compileCommands`: the build's compile_commands.json, absolute (given relative to `dir`). */
   compileCommands?: string;
@@ -93,6 +96,11 @@ export function readProjectFile(path: string, knownCodes: readonly string[]): Re
     else problems.push('"compileCommands" must be the path of a compile_commands.json');
   }
   return { config, warning: problems.length > 0 ? `${path}: ${problems.join('; ')}; using the defaults for those` : undefined };
+}
+
+/** The project's include directories, absolute. */
+export function includeDirsOf(config: ProjectConfig | undefined): string[] {
+  return config ? config.include.map((p) => resolve(config.dir, p)) : [];
 }
 
 /** "6.1..6.12" (both ends included, the first not after the second). */

@@ -5,17 +5,21 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { NONBLOCKING_READ } from '../engine/safe-read.js';
 import { analyzeTree, mentionsEntryPoint } from '../engine/index.js';
 import type { CParser } from '../engine/parser.js';
-import type { CallSite, Finding } from '../engine/types.js';
+import type { CallSite, Finding, KernelRange, WrapperDef } from '../engine/types.js';
 import type { MacroFacts } from '../engine/macro-facts.js';
+import { mentionsWrapper } from '../engine/wrappers.js';
+import { macroDefinitions } from '../index/define-lines.js';
 import { sliceForEngine } from './engine-reach.js';
 import { NeedleSearch } from './needles.js';
 import { digestOf, type CacheEntries } from './result-cache.js';
 
-/** A file with at least one call or finding. */
+/** A file with at least one call or finding, or one that defines a wrapper for the project index. */
 export interface FileResult {
   path: string;
   calls: CallSite[];
   findings: Finding[];
+  /** The wrappers of entry points the file defines (server/index/); not part of the scan's output. */
+  wrappers?: WrapperDef[];
 }
 
 /** What the scan did, for `PINSIGHT_SCAN_STATS` and the benchmark. */
@@ -57,6 +61,8 @@ export class SourceAnalyzer {
     private readonly slice = true,
     /** Earlier results (result-cache.ts), by path; none when absent. */
     private readonly cached?: CacheEntries,
+    /** The project's supported kernels: findings for each (server/engine/kernel-range.ts). */
+    private readonly kernels?: KernelRange,
     /** The build's macro facts by absolute path (compile_commands.json, server/project/build-facts.ts). */
     private readonly macros?: Readonly<Record<string, MacroFacts>>,
   ) {}
@@ -104,9 +110,14 @@ export class SourceAnalyzer {
 
   analyzeText(path: string, text: string): FileResult | undefined {
     if (!this.slice) {
-      if (!mentionsEntryPoint(text)) return undefined; // as analyzeFile() answers it, without a parse
+      // as analyzeFile() answers it, without a parse
+      if (!mentionsEntryPoint(text) && !mentionsWrapper(text, undefined, true)) return undefined;
       return this.analyzeSource(path, text);
     }
+    return withWrappers(this.analyzeSliced(path, text), path, this.macroWrappers(path, text));
+  }
+
+  private analyzeSliced(path: string, text: string): FileResult | undefined {
     // The calls' own functions first. When the flag flow follows a parameter into the callers of a
     // function, they are missing from the slice: slice again with them and analyse again, until it
     // asks for no new function (the engine follows parameters one level deep: one more pass).
@@ -132,14 +143,27 @@ export class SourceAnalyzer {
     }
   }
 
+  /** The macros of the file that wrap an entry point (a slice keeps only those its calls use). */
+  private macroWrappers(path: string, text: string): WrapperDef[] {
+    const defines = macroDefinitions(text, (d) => mentionsEntryPoint(d) || mentionsWrapper(d, undefined, true));
+    if (defines === undefined) return [];
+    this.counters.parsed++;
+    const tree = this.parser.parse(defines);
+    try {
+      return analyzeTree(defines, tree, { kernel: this.kernel, path, collectWrappers: true }).wrappers ?? [];
+    } finally {
+      tree.delete();
+    }
+  }
+
   /** Parses and analyses `source` (a file or its slice); `asked` collects onCallersWanted's names. */
   private analyzeSource(path: string, source: string, asked?: Set<string>): FileResult | undefined {
     this.counters.parsed++;
     const tree = this.parser.parse(source);
     try {
       const onCallersWanted = asked && ((name: string) => void asked.add(name));
-      const { calls, findings } = analyzeTree(source, tree, { kernel: this.kernel, path, macros: this.macros?.[path], onCallersWanted });
-      return calls.length > 0 || findings.length > 0 ? { path, calls, findings } : undefined;
+      const { calls, findings, wrappers } = analyzeTree(source, tree, { kernel: this.kernel, kernels: this.kernels, path, macros: this.macros?.[path], onCallersWanted, collectWrappers: true });
+      return calls.length > 0 || findings.length > 0 || wrappers ? { path, calls, findings, ...(wrappers ? { wrappers } : {}) } : undefined;
     } finally {
       tree.delete();
     }
@@ -175,4 +199,17 @@ export class SourceAnalyzer {
       closeSync(fd);
     }
   }
+}
+
+/** A result with the file's macro wrappers added (one definition listed once). */
+function withWrappers(result: FileResult | undefined, path: string, macros: WrapperDef[]): FileResult | undefined {
+  if (macros.length === 0) return result;
+  const base = result ?? { path, calls: [], findings: [] };
+  const seen = new Set((base.wrappers ?? []).map(wrapperKey));
+  const wrappers = [...(base.wrappers ?? []), ...macros.filter((w) => !seen.has(wrapperKey(w)))];
+  return { ...base, wrappers };
+}
+
+function wrapperKey(w: WrapperDef): string {
+  return `${w.name}:${w.kind}:${w.line}:${w.entry}`;
 }

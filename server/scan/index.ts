@@ -20,7 +20,13 @@ import { defaultWorkerCount, Lanes, type WorkerConfig } from './pool.js';
 import { ResultCache, type CacheEntries, type CacheLocation } from './result-cache.js';
 import { envPrefilter, planRipgrep, type Prefilter } from './prefilter.js';
 import { startRipgrep } from './ripgrep.js';
-import { classifyRoots, walkDirectories } from './walk.js';
+import { classifyRoots, walkDirectories, type Roots } from './walk.js';
+import type { KernelRange } from '../engine/types.js';
+import { analyzeFile } from '../engine/index.js';
+import { indexProject } from '../index/build.js';
+import { indexAnalysis } from '../index/analyse.js';
+import { ProjectIndex } from '../index/project-index.js';
+import { treeSources } from '../index/tree-sources.js';
 
 export { MissingPathError } from './walk.js';
 export { preferQuickWasm } from './v8-flags.js';
@@ -42,6 +48,10 @@ export interface ScanTreeOptions {
   poolFrom?: number;
   /** Reuse earlier results of unchanged files (result-cache.ts); off when absent. */
   cache?: CacheLocation;
+  /** The project's supported kernels: findings for each of them (server/engine/kernel-range.ts). */
+  kernels?: KernelRange;
+  /** Directories whose files are read for the project index only (a kernel tree's include/): never reported. */
+  includeDirs?: readonly string[];
   /** The build's macro facts by absolute path (compile_commands.json); a file without any gets none. */
   macros?: Record<string, MacroFacts>;
 }
@@ -62,6 +72,8 @@ export interface TreeScan {
   prefilterMs?: number;
   /** One line each: why the result cache is off (a directory or key another user could change). */
   warnings: string[];
+  /** The project index: wrappers found, files that call one, and the time its rounds took. */
+  index: { wrappers: number; callers: number; milliseconds: number };
 }
 
 // Work that justifies starting the workers: this many listed files (Node path) or candidates (rg).
@@ -78,10 +90,11 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   const prefilter = options.prefilter ?? envPrefilter();
   const workers = options.workers ?? envWorkers() ?? defaultWorkerCount();
   const slice = options.slice ?? true;
-  // The results depend on the build's facts as on the kernel: a changed compile_commands.json is another cache.
-  const context = options.macros ? `${options.kernel}|${macrosDigest(options.macros)}` : options.kernel;
-  const cache = options.cache && ResultCache.open(options.cache, context, [...roots.dirs, ...roots.files]);
-  const runner = new Runner({ kernel: options.kernel, slice, cached: cache?.entries, macros: options.macros }, workers, options.poolFrom ?? envNumber('PINSIGHT_POOL_FROM') ?? POOL_FILES);
+  // A declared range changes every answer, and so do the build's facts (a changed compile_commands.json): both key the cache.
+  const rangeKernel = options.kernels ? `${options.kernel} of ${options.kernels.from}..${options.kernels.to}` : options.kernel;
+  const cacheKernel = options.macros ? `${rangeKernel}|${macrosDigest(options.macros)}` : rangeKernel;
+  const cache = options.cache && ResultCache.open(options.cache, cacheKernel, [...roots.dirs, ...roots.files]);
+  const runner = new Runner({ kernel: options.kernel, kernels: options.kernels, slice, cached: cache?.entries, macros: options.macros }, workers, options.poolFrom ?? envNumber('PINSIGHT_POOL_FROM') ?? POOL_FILES);
   let used: 'rg' | 'node' = 'node';
   let filesScanned: number | undefined;
   let prefilterMs: number | undefined;
@@ -117,9 +130,10 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   } finally {
     await runner.close();
   }
+  const indexed = await throughWrappers(runner.results(), roots, options, used === 'rg', await runner.loadParser());
   const result: TreeScan = {
-    files: runner.results(),
-    errors: runner.errors(),
+    files: indexed.files,
+    errors: [...runner.errors(), ...indexed.errors].sort(),
     filesScanned: filesScanned ?? 0,
     counters: runner.counters,
     prefilter: used,
@@ -127,6 +141,7 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
     milliseconds: performance.now() - started,
     prefilterMs,
     warnings: cache?.warning ? [cache.warning] : [],
+    index: indexed.index,
   };
   if (process.env.PINSIGHT_SCAN_STATS === '1') process.stderr.write(statsLine(result) + '\n');
   return result;
@@ -146,6 +161,55 @@ function macrosDigest(macros: Record<string, MacroFacts>): string {
     hash.update(`${path}\0${JSON.stringify(m.defined)}\0${JSON.stringify(m.undefined ?? [])}\0${id}\0`);
   }
   return hash.digest('hex');
+}
+
+/**
+ * The project index (server/index/) after the scan: the wrappers the scanned files define (their
+ * results carry them) and those under options.includeDirs, closed over wrappers of wrappers; then
+ * every file under the roots that calls a wrapper, analysed whole with the finished table. Returns
+ * the scan's files with those results in place, the wrappers left out of the output.
+ */
+async function throughWrappers(results: FileResult[], roots: Roots, options: ScanTreeOptions, ripgrep: boolean, parser: CParser) {
+  const started = performance.now();
+  const index = new ProjectIndex();
+  for (const r of results) if (r.wrappers) index.set(r.path, r.wrappers);
+  const includeDirs = options.includeDirs ?? [];
+  const kernel = options.kernel;
+  const errors: string[] = [];
+  const analyse = (path: string, text: string, collect: boolean, crossFile = false) => {
+    try {
+      const crossFileCallers = crossFile ? (name: string) => index.callersOf(name, path) : undefined;
+      return analyzeFile(parser, path, text, { kernel, kernels: options.kernels, macros: options.macros?.[path], wrappers: index.table, collectWrappers: collect, crossFileCallers });
+    } catch (error) {
+      errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      return { calls: [], findings: [] };
+    }
+  };
+  const sources = treeSources({ dirs: [...roots.dirs, ...includeDirs], files: roots.files, ripgrep });
+  const definers = includeDirs.length > 0 ? treeSources({ dirs: includeDirs, files: [], ripgrep }) : undefined;
+  const definersOnly = indexAnalysis(parser, () => kernel, options.kernels);
+  const callers = await indexProject(index, sources, (path, text, wrappers, round) => (round === 0 ? definersOnly(path, text, wrappers, 0) : analyse(path, text, true)), { definers });
+  const byPath = new Map(results.map((r) => [r.path, r]));
+  const reported = (path: string) => roots.files.includes(path) || roots.dirs.some((d) => path.startsWith(d.endsWith('/') ? d : `${d}/`));
+  for (const path of callers) {
+    const text = sources.read(path);
+    if (text === undefined) continue;
+    const { calls, findings } = analyse(path, text, false);
+    index.setCalls(path, calls);
+    if (reported(path)) byPath.set(path, { path, calls, findings });
+  }
+  // The wrappers' own calls, their flags parameter followed into the callers just analysed.
+  for (const path of index.filesWithCalledFunctions()) {
+    const text = reported(path) ? sources.read(path) : undefined;
+    if (text === undefined) continue;
+    const { calls, findings } = analyse(path, text, false, true);
+    byPath.set(path, { path, calls, findings });
+  }
+  const files = [...byPath.values()]
+    .filter((r) => r.calls.length > 0 || r.findings.length > 0)
+    .map(({ path, calls, findings }) => ({ path, calls, findings }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, errors, index: { wrappers: index.size, callers: callers.size, milliseconds: performance.now() - started } };
 }
 
 function envWorkers(): number | undefined {
@@ -170,6 +234,7 @@ export function statsLine(scan: TreeScan): string {
     `parsed ${c.parsed} (${c.keptLines}/${c.lines} lines kept)`,
     `from the result cache ${c.cached}`,
     `with results ${scan.files.length}`,
+    `index ${scan.index.wrappers} wrappers, ${scan.index.callers} callers (${scan.index.milliseconds.toFixed(0)} ms)`,
     `CPU ${cpuMs().toFixed(0)} ms (this process, ripgrep not counted)`,
     `max RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB`,
   ].join(', ');

@@ -12,9 +12,12 @@ import type { CParser } from '../engine/parser.js';
 import type { MacroFacts } from '../engine/macro-facts.js';
 import { addCounters, emptyCounters, SourceAnalyzer, type FileResult, type ScanCounters } from './analyze-source.js';
 import type { CacheEntries } from './result-cache.js';
+import type { KernelRange } from '../engine/types.js';
 
 export interface WorkerConfig {
   kernel: string;
+  /** The project's supported kernels (findings for each, server/engine/kernel-range.ts). */
+  kernels?: KernelRange;
   slice: boolean;
   /** Earlier results (result-cache.ts); each lane reports what it adds. */
   cached?: CacheEntries;
@@ -161,7 +164,7 @@ export class Lanes {
         parser().then(
           (p) =>
             setImmediate(() => {
-              analyzer ??= new SourceAnalyzer(p, this.config.kernel, this.config.slice, this.config.cached, this.config.macros);
+              analyzer ??= new SourceAnalyzer(p, this.config.kernel, this.config.slice, this.config.cached, this.config.kernels, this.config.macros);
               this.done(lane, analyzeBatch(analyzer, batch));
             }),
           (error: unknown) => this.done(lane, { failure: error instanceof Error ? error.message : String(error) }),

@@ -34,6 +34,17 @@ test('scan examples/: every finding code shows up, gcc style, with the kernel fr
   assert.match(lines.at(-1)!, /^pinsight: 10 file\(s\), \d+ GUP\/PUP call\(s\), \d+ finding\(s\)$/);
 });
 
+test('scan -v: each finding is one verdict line, its related information follows as gcc note: lines', async () => {
+  const plain = await pinsight(['scan', 'examples/include'], root);
+  const verbose = await pinsight(['scan', '-v', 'examples/include'], root);
+  const warning = /^examples\/include\/toy\/toy_pin\.h:\d+:\d+: warning: Read-only long-term pin is not reliable on Linux 6\.1: [^\n]* \[longterm-readonly\]$/m;
+  assert.match(plain.out, warning);
+  assert.match(verbose.out, warning);
+  assert.doesNotMatch(plain.out, /: note: not reliable on Linux 6\.1 in a private writable/);
+  assert.match(verbose.out, /^examples\/include\/toy\/toy_pin\.h:\d+:\d+: note: not reliable on Linux 6\.1 in a private writable \(COW\) mapping of: [a-z0-9-]+(, [a-zA-Z0-9-]+)* /m);
+  assert.match(verbose.out, /: note: to keep it coherent there, pass FOLL_WRITE .*require Linux 6\.2/);
+});
+
 test('scan --format json: calls with flag sets, implied flags and 1-based positions', async () => {
   const dir = tree({ Makefile: MAKEFILE_61, 'drv/a.c': FORCED, 'drv/zero.c': 'int g(unsigned long s, struct page **p)\n{\n\treturn get_user_pages_fast(s, 1, 0, p);\n}\n' });
   try {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { MEMORY_KINDS, cowTable, simulate, type TraceStep } from '../../sim-core/index.js';
+import { KNOWN_TREES, MEMORY_KINDS, type SymbolName, behaviours, behavioursFor, cowTable, kernelFor, nameLedger, simulate, type TraceStep } from '../../sim-core/index.js';
 
 const cache = process.env.PINSIGHT_CACHE ?? join(homedir(), '.cache/pinsight');
 const treeOf = (v: string) => join(cache, 'kernels', `linux-source-${v}`);
@@ -31,10 +31,30 @@ function citations(kernel: string): Set<string> {
       }
     }
   }
+  // io_uring fixed buffers (their own entry point, no caller flags)
+  for (const kind of MEMORY_KINDS) {
+    for (const mapping of kind.mappings) {
+      try {
+        add(simulate({ kernel: { version: kernel }, memory: kind.name, mapping, api: 'io_uring_register_buffers', flags: [], then: ['write'] }).trace);
+      } catch {
+        // refused set-up: nothing cited
+      }
+    }
+  }
+  // every symbol of the name ledger, as this tree has it, whether or not a trace above reached it
+  for (const symbol of Object.keys(nameLedger()) as SymbolName[]) {
+    if (!LEDGER_ONLY_FROM[symbol]?.includes(kernel)) refs.add(kernelFor({ version: kernel }).cite(symbol).ref);
+  }
   return refs;
 }
 
-for (const kernel of ['5.10', '6.1', '6.12', '7.3']) {
+/** Ledger symbols cited only where a behaviour switch is on, and absent from older trees. */
+const LEDGER_ONLY_FROM: Partial<Record<SymbolName, string[]>> = {
+  gup_must_unshare: ['5.10'], // unshare-anon, 5.18
+  gup_fast_folio_allowed: ['5.10', '6.1'], // longterm-write-file-fast-bail, 6.5
+};
+
+for (const kernel of ['5.10', '6.1', '6.12', '7.2', '7.3']) {
   test(`${kernel}: every function and file a trace cites exists in that tree`, { skip: existsSync(join(treeOf(kernel), 'Makefile')) ? false : `linux-source-${kernel} not cached` }, () => {
     const refs = citations(kernel);
     assert.ok(refs.size > 20, `only ${refs.size} citations`);
@@ -54,3 +74,19 @@ for (const kernel of ['5.10', '6.1', '6.12', '7.3']) {
     assert.deepEqual(wrong, []);
   });
 }
+
+test('every behaviour switch names a function and file of the first tree we hold that has it', () => {
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const b of behaviours()) {
+    const tree = KNOWN_TREES.find((t) => behavioursFor({ version: t }).has(b.name));
+    assert.ok(tree, `${b.name}: on in none of the trees`);
+    if (!existsSync(join(treeOf(tree), 'Makefile'))) continue;
+    checked++;
+    const path = join(treeOf(tree), b.kernelFile);
+    if (!existsSync(path)) wrong.push(`${b.name}: no ${b.kernelFile} in ${tree}`);
+    else if (!new RegExp(`\\b${b.kernelFunction}\\s*\\(`).test(readFileSync(path, 'latin1'))) wrong.push(`${b.name}: no ${b.kernelFunction}() in ${tree} ${b.kernelFile}`);
+  }
+  assert.deepEqual(wrong, []);
+  if (checked === 0) console.log('# no kernel tree cached: nothing checked');
+});

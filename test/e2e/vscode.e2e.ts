@@ -77,6 +77,21 @@ test('pinsight in VS Code: problem, hover, quick fix and simulation view', { tim
       await page.keyboard.press('Escape');
     });
 
+    await step('a read-only long-term pin through the driver\'s compat helper (another file) is a problem at the caller; the one with a pinsight: ignore comment is not', async () => {
+      await openFile(page, 'demo_ring.c');
+      await runCommand(page, 'Problems: Focus on Problems View');
+      const ring = readFileSync(join(FIXTURE, 'drivers/demo/demo_ring.c'), 'utf8').split('\n');
+      const line = (needle: string) => ring.findIndex((l) => l.includes(needle)) + 1;
+      const message = 'Read-only long-term pin is not reliable on Linux 6.1';
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: message }).filter({ hasText: `Ln ${line('demo_pin_longterm(addr, nr, 0, pages)')},` });
+      await row.first().waitFor({ timeout: 60_000 });
+      assert.match(await row.first().innerText(), /longterm-readonly/);
+      const suppressed = page.locator('.markers-panel .monaco-list-row', { hasText: message }).filter({ hasText: `Ln ${line('demo_pin_longterm(addr, 1, 0, pages)')},` });
+      assert.equal(await suppressed.count(), 0);
+      await screenshot(page, '4-through-wrapper');
+      await openFile(page, 'demo_umem.c');
+    });
+
     await step('"pinsight: Simulate pin at cursor" draws the page table, the pin and the write', async () => {
       await goTo(page, ...where('pin_user_pages_fast(', 3));
       await runCommand(page, 'pinsight: Simulate pin at cursor');
@@ -95,7 +110,7 @@ test('pinsight in VS Code: problem, hover, quick fix and simulation view', { tim
       assert.notEqual(fill, 'rgb(0, 0, 0)');
       await page.keyboard.press('Control+J'); // hide the panel: more room for the view
       await zeropage.locator('svg.state').first().scrollIntoViewIfNeeded();
-      await screenshot(page, '4-simulation');
+      await screenshot(page, '5-simulation');
     });
   } catch (e) {
     await screenshot(page, 'failure').catch(() => undefined);

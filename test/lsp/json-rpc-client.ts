@@ -3,7 +3,8 @@
 // (scripts/bench/editor.ts) drives the server through it too.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const SERVER = process.env.PINSIGHT_LSP_SERVER ?? fileURLToPath(new URL('../../dist/server.js', `file://${__filename}`));
 
@@ -123,4 +124,17 @@ export class JsonRpcClient {
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resolve(m);
   }
+}
+
+/**
+ * A server initialized with `dir` as its one workspace folder; `settings` answers the server's
+ * workspace/configuration requests.
+ */
+export async function startInWorkspace(dir: string, settings: unknown, capabilities: object = { workspace: { configuration: true } }): Promise<JsonRpcClient> {
+  const client = new JsonRpcClient();
+  client.onServerRequest = (m) => (m.method === 'workspace/configuration' ? [settings] : null);
+  const uri = pathToFileURL(dir).href;
+  await client.request('initialize', { processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: basename(dir) }], capabilities });
+  client.notify('initialized', {});
+  return client;
 }

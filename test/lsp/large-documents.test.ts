@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JsonRpcClient, type Message } from './json-rpc-client.js';
+import { JsonRpcClient, startInWorkspace, type Message } from './json-rpc-client.js';
 import { manyCallsSource } from '../../scripts/bench/many-calls.js';
 
 const FIXTURE = join(__dirname, 'fixtures/kernel-6.1');
@@ -18,17 +18,8 @@ const OPTS = { timeout: 120_000 };
 
 after(() => JsonRpcClient.killAll());
 
-async function start(settings: unknown = { scan: { onStartup: false } }): Promise<JsonRpcClient> {
-  const client = new JsonRpcClient();
-  client.onServerRequest = (m) => (m.method === 'workspace/configuration' ? [settings] : null);
-  await client.request('initialize', {
-    processId: process.pid,
-    rootUri: pathToFileURL(FIXTURE).href,
-    workspaceFolders: [{ uri: pathToFileURL(FIXTURE).href, name: 'kernel-6.1' }],
-    capabilities: { workspace: { configuration: true } },
-  });
-  client.notify('initialized', {});
-  return client;
+function start(settings: unknown = { scan: { onStartup: false } }): Promise<JsonRpcClient> {
+  return startInWorkspace(FIXTURE, settings);
 }
 
 function open(client: JsonRpcClient, uri: string, text: string, version = 1): Promise<Message> {

@@ -13,20 +13,20 @@ test('absent settings give the defaults without warnings', () => {
 
 test('valid settings are taken as given', () => {
   const { settings, warnings } = validateSettings(
-    { kernel: '6.1', findings: { disabled: ['longterm-readonly'], severity: { 'foll-force-misuse': 'error' } }, scan: { onStartup: false }, analysis: { maxFileSize: 0.5 } },
+    { kernel: '6.1', findings: { disabled: ['longterm-readonly'], severity: { 'foll-force-misuse': 'error' } }, scan: { onStartup: false }, analysis: { maxFileSize: 0.5 }, index: { includeDirs: ['/usr/src/linux/include'] } },
     CODES,
   );
   assert.deepEqual(warnings, []);
-  assert.deepEqual(settings, { kernel: '6.1', disabledFindings: ['longterm-readonly'], severity: { 'foll-force-misuse': 'error' }, scanOnStartup: false, maxFileSizeMB: 0.5 });
+  assert.deepEqual(settings, { kernel: '6.1', disabledFindings: ['longterm-readonly'], severity: { 'foll-force-misuse': 'error' }, scanOnStartup: false, maxFileSizeMB: 0.5, includeDirs: ['/usr/src/linux/include'] });
 });
 
 test('each bad value gives one warning naming the setting, and its default', () => {
   const { settings, warnings } = validateSettings(
-    { kernel: 'latest', findings: { disabled: 'all', severity: { 'foll-force-misuse': 'fatal', 'no-such-rule': 'error' } }, scan: { onStartup: 'yes' } },
+    { kernel: 'latest', findings: { disabled: 'all', severity: { 'foll-force-misuse': 'fatal', 'no-such-rule': 'error' } }, scan: { onStartup: 'yes' }, index: { includeDirs: 'include' } },
     CODES,
   );
   assert.deepEqual(settings, { ...DEFAULT_SETTINGS });
-  assert.equal(warnings.length, 5);
+  assert.equal(warnings.length, 6);
   assert.match(warnings[0]!, /^pinsight\.kernel: "latest" is not valid .*using the default "auto"/);
   assert.match(warnings[1]!, /^pinsight\.findings\.disabled: "all" is not valid/);
   assert.match(warnings[2]!, /^pinsight\.findings\.severity\.foll-force-misuse: "fatal" is not one of error, warning, information, hint/);

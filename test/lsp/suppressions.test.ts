@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JsonRpcClient, type Message } from './json-rpc-client.js';
+import { JsonRpcClient, startInWorkspace, type Message } from './json-rpc-client.js';
 import { pinsight } from '../cli/scan-helpers.js';
 
 const OPTS = { timeout: 30_000 };
@@ -25,17 +25,11 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
-async function start(dir: string, settings: unknown = { scan: { onStartup: false } }, workspace: object = {}): Promise<JsonRpcClient> {
-  const client = new JsonRpcClient();
-  client.onServerRequest = (m) => (m.method === 'workspace/configuration' ? [settings] : null);
-  await client.request('initialize', {
-    processId: process.pid,
-    rootUri: pathToFileURL(dir).href,
-    workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }],
-    capabilities: { workspace: { configuration: true, ...workspace }, textDocument: { publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true } } },
+function start(dir: string, settings: unknown = { scan: { onStartup: false } }, workspace: object = {}): Promise<JsonRpcClient> {
+  return startInWorkspace(dir, settings, {
+    workspace: { configuration: true, ...workspace },
+    textDocument: { publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true } },
   });
-  client.notify('initialized', {});
-  return client;
 }
 
 /** Waits until the server has the client's settings (they are fetched after `initialized`). */

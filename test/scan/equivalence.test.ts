@@ -10,7 +10,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFile } from '../../server/engine/index.js';
 import { loadCParser } from '../../server/engine/parser.js';
-import { scan } from '../../server/cli/scan.js';
+import { scanPlain } from '../../server/cli/scan.js';
 import { listSourceFiles } from '../../server/cli/scan-files.js';
 import { pinsight } from '../cli/scan-helpers.js';
 import { SourceAnalyzer } from '../../server/scan/analyze-source.js';
@@ -32,7 +32,7 @@ function* sourceFiles(dir: string): Generator<string> {
 
 /** The plain path's answer, in the fast path's shape. */
 async function plainScan(dirs: string[], kernel: string) {
-  const result = scan(await loadCParser(), listSourceFiles(dirs, root), kernel, 'test');
+  const result = await scanPlain(listSourceFiles(dirs, root), dirs, root, kernel, 'test');
   return { files: result.files, filesScanned: result.filesScanned, errors: result.errors };
 }
 
@@ -144,7 +144,7 @@ test('roots and links: a linked root is followed, links and dot entries inside a
     const cases = [['link'], ['real'], ['real', 'real/sub'], ['real/sub/a.c', 'real'], ['real/notes.txt'], ['real/.hidden']];
     for (const roots of cases) {
       const paths = roots.map((r) => join(dir, r));
-      const plain = scan(await loadCParser(), listSourceFiles(paths, dir), '6.1', 'test');
+      const plain = await scanPlain(listSourceFiles(paths, dir), paths, dir, '6.1', 'test');
       // 'auto' takes ripgrep where the roots allow it (no overlap), else the walk.
       for (const prefilter of ['node', 'auto'] as const) {
         const fast = await scanTree(paths, { kernel: '6.1', prefilter, workers: 0 });

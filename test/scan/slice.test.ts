@@ -277,7 +277,7 @@ test('a #define or #undef of a name a condition tests is kept: the build\'s -D/-
   const { SourceAnalyzer } = await import('../../server/scan/analyze-source.js');
   const parser = await loadCParser();
   const macros = { '/d.c': { defined: { DRV_FAST: '1' }, undefined: ['DRV_LEGACY'] } };
-  const answer = (slice: boolean) => JSON.stringify(new SourceAnalyzer(parser, '6.1', slice, undefined, macros).analyzeText('/d.c', text)?.calls.map((c) => c.flagSets.map((s) => s.flags)));
+  const answer = (slice: boolean) => JSON.stringify(new SourceAnalyzer(parser, '6.1', slice, undefined, undefined, macros).analyzeText('/d.c', text)?.calls.map((c) => c.flagSets.map((s) => s.flags)));
   assert.equal(answer(true), answer(false));
   assert.equal(answer(false), JSON.stringify([[['FOLL_FORCE', 'FOLL_LONGTERM', 'FOLL_WRITE'], ['FOLL_LONGTERM', 'FOLL_WRITE']]]));
 });

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kernelFor } from '../../sim-core/behaviours.js';
+import { fork } from '../../sim-core/fork.js';
 import { gup } from '../../sim-core/gup.js';
 import { DEFAULT_MACHINE, Machine } from '../../sim-core/mm.js';
 import { PMD_NR } from '../../sim-core/page.js';
@@ -70,4 +71,56 @@ test('longterm-migrate-movable: 5.10 pins a ZONE_MOVABLE page where it is, 6.1 m
     assert.ok(fns(now.trace).includes('migrated'), `6.1 ${path}`);
     if (path === 'slow') assert.ok(old.trace.some((s) => s.fn === 'check_and_migrate_cma_pages()'));
   }
+});
+
+test('io_uring pins fixed buffers with pin_user_pages() until 6.9 and pin_user_pages_fast() from 6.10 (1943f96b3816)', () => {
+  const apiOf = (version: string) =>
+    simulate({ kernel: { version }, memory: 'anon', mapping: 'private', api: 'io_uring_register_buffers', flags: [], then: ['write'] }).trace.find((s) => /^pin_user_pages(_fast)?\(\)$/.test(s.fn))?.fn;
+  assert.equal(apiOf('6.1'), 'pin_user_pages()');
+  assert.equal(apiOf('6.9'), 'pin_user_pages()');
+  assert.equal(apiOf('6.10'), 'pin_user_pages_fast()');
+  assert.equal(apiOf('6.12'), 'pin_user_pages_fast()');
+});
+
+// 6.1 mm/memory.c do_swap_page(): maybe_mkwrite() only under FAULT_FLAG_WRITE; 6.12 (c18160dba5ff,
+// 6.11): pte_mkwrite() with VM_WRITE on any fault. A R/O pin read-faults the swap entry.
+test('swap-in on a read fault: 6.1 maps the exclusive page read-only, 6.11+ writable (swapin-map-writable-on-read)', () => {
+  const swapIn = (version: string, extra: { with?: string[]; without?: string[] } = {}) => {
+    const r = simulate({ kernel: { version, ...extra }, memory: 'anon-swapped', mapping: 'private', flags: ['FOLL_LONGTERM'], path: 'slow', then: ['write'] });
+    assert.equal(r.verdict, 'coherent', version);
+    return r.trace;
+  };
+  for (const v of ['6.1', '6.10']) {
+    const t = swapIn(v);
+    assert.match(t.find((s) => s.fn === 'do_swap_page()')!.detail, /exclusive .*, read-only$/, v);
+    assert.ok(t.some((s) => s.fn === 'wp_page_reuse()'), `${v}: the process's write reuses the page in do_wp_page()`);
+  }
+  for (const v of ['6.11', '6.12', '7.3']) {
+    const t = swapIn(v);
+    assert.match(t.find((s) => s.fn === 'do_swap_page()')!.detail, /exclusive .*, writable$/, v);
+    assert.ok(!t.some((s) => s.fn === 'wp_page_reuse()'), `${v}: no write fault left to take`);
+  }
+  assert.match(swapIn('6.12', { without: ['swapin-map-writable-on-read'] }).find((s) => s.fn === 'do_swap_page()')!.detail, /read-only$/);
+});
+
+// 5.10 mm/memory.c copy_page_range() copies every VM_HUGETLB VMA; 6.1/6.12 vma_needs_copy() and
+// 7.3 (VM_COPY_ON_FORK) only VMAs with an anon_vma (bcd51a3c679d, 6.0).
+test('hugetlb-fork-needs-anon-vma: fork() leaves a shared hugetlb mapping to the child\'s faults from 6.0', () => {
+  for (const [version, copied] of [['5.10', true], ['6.1', false], ['6.12', false], ['7.3', false]] as const) {
+    const machine = new Machine(kernelFor({ version }), DEFAULT_MACHINE, new Tracer(true));
+    const mm = machine.newMm('process');
+    const mem = mmap(mm, { pages: PMD_NR, prot: { read: true, write: true }, shared: true, file: null, hugeNr: PMD_NR });
+    assert.equal(touch(mm, mem), 'ok');
+    const child = fork(mm, 'child');
+    assert.equal(child.pt.pmd.get(mem) !== undefined, copied, version);
+    // either way the child then sees the same pagecache page
+    assert.equal(touch(child, mem), 'ok');
+    assert.equal(child.pt.pmd.get(mem)?.type === 'present' && child.pt.pmd.get(mem)!.folio, mm.pt.pmd.get(mem)?.type === 'present' && mm.pt.pmd.get(mem)!.folio, version);
+  }
+  // a private hugetlb mapping with faulted-in pages has an anon_vma: copied on every version
+  const machine = new Machine(kernelFor({ version: '6.12' }), DEFAULT_MACHINE, new Tracer(true));
+  const mm = machine.newMm('process');
+  const mem = mmap(mm, { pages: PMD_NR, prot: { read: true, write: true }, shared: false, file: null, hugeNr: PMD_NR });
+  assert.equal(touch(mm, mem), 'ok');
+  assert.ok(fork(mm, 'child').pt.pmd.get(mem));
 });

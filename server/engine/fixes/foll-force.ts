@@ -49,6 +49,8 @@ export function follForceFixes(context: RuleContext, call: AnalyzedCall, writeSt
   const plain = values.filter((v) => !v.flags.has('FOLL_FORCE'));
   const forceTerms = uniqueTerms(forced.flatMap((v) => v.flags.get('FOLL_FORCE')!));
   const roWrite = uniqueTerms(forced.flatMap((v) => v.flags.get('FOLL_WRITE') ?? []));
+  // A flag written inside a wrapper in another file is not this file's to edit (wrappers.ts).
+  if ([...forceTerms, ...roWrite].some((t) => t.foreign)) return [];
   const plainWriteStarts = new Set(plain.flatMap((v) => v.flags.get('FOLL_WRITE') ?? []).map((t) => t.loc.start));
   const forceAll = plain.length === 0;
   const writeInAll = values.every((v) => v.flags.has('FOLL_WRITE'));

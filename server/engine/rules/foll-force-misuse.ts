@@ -15,7 +15,7 @@ import { follForceFixes, isReadOnlyIdiom } from '../fixes/foll-force.js';
 import { firstReliableRelease, readOnlyPinVerdict, refusalOnReadOnlyMapping } from '../reliability.js';
 import type { FlowValue } from '../flag-flow.js';
 import { KNOWN_TREES, compareReleases } from '../../../sim-core/index.js';
-import { anchorOf, type AnalyzedCall, type Rule } from './rule.js';
+import { anchorOf, detailAt, formatMessage, reportsFlag, type AnalyzedCall, type Rule } from './rule.js';
 
 export const follForceMisuse: Rule = {
   meta: {
@@ -28,18 +28,22 @@ export const follForceMisuse: Rule = {
       'go to a read-only private mapping through COW. Drivers used FOLL_FORCE|FOLL_WRITE to get a coherent read-only ' +
       'long-term pin; from Linux 6.2 GUP unshares COW pages before a R/O FOLL_LONGTERM pin, so the hack is no longer needed. ' +
       'Before 6.2 it is still the only way to get that pin, and pinsight says so instead of offering to remove it.',
+    // The first sentence is the verdict (rule.ts FIRST_SENTENCE_MAX); what a read-only buffer gets
+    // after the fix, and which memory kinds the idiom protects, are related information.
     messages: {
       idiom:
-        'FOLL_FORCE on {callee}(){longterm}: not needed for a coherent pin on Linux {kernel}{since}; FOLL_FORCE is for debuggers. ' +
-        'In a driver it lets the pin write through a mapping the process made read-only.{writeStays}{shortTerm}',
+        'FOLL_FORCE on {callee}(){longterm}: not needed for a coherent pin on Linux {kernel}{since}. ' +
+        'FOLL_FORCE is for debuggers: in a driver it lets the pin write through a read-only mapping.{shortTerm}',
       force:
-        "FOLL_FORCE on {callee}(){longterm}: FOLL_FORCE is for debuggers and overrides the mapping's permissions; a driver's pin should honour them.{shortTerm}",
+        "FOLL_FORCE on {callee}(){longterm}: a debugger's flag that overrides the mapping's permissions, which a driver's pin should honour.{shortTerm}",
       shortTerm: ' A short-term pin needs no FOLL_FORCE on any kernel.',
-      keep:
-        'FOLL_FORCE|FOLL_WRITE on {callee}() keeps this read-only long-term pin coherent on Linux {kernel}; keep it until the driver requires {until}. ' +
-        'Without it the read-only pin of {kinds} in a private writable mapping is lost on the next write (GUP breaks COW first only from {until}, 84209e87c696).',
-      since: ' (GUP breaks COW before a read-only long-term pin since {release})',
-      writeStays: ' Dropping it keeps FOLL_WRITE: a buffer mapped read-only then fails to pin ({errno}).',
+      keep: 'FOLL_FORCE|FOLL_WRITE on {callee}() keeps this read-only long-term pin coherent on Linux {kernel}{until}.',
+      until: '; keep it until the driver requires {until}',
+      keepUntil: '; keep it',
+      keepWhy:
+        'without it the read-only pin of {kinds} in a private writable mapping is lost on the next write (GUP breaks COW first only from {until}, 84209e87c696)',
+      since: ' (GUP breaks COW first since {release})',
+      writeStays: 'dropping it keeps FOLL_WRITE: a buffer mapped read-only then fails to pin ({errno})',
       writeStaysFix: 'a buffer mapped read-only then fails to pin ({errno})',
     },
     severity: () => 'warning',
@@ -48,7 +52,7 @@ export const follForceMisuse: Rule = {
     const { messages } = follForceMisuse.meta;
     for (const call of context.calls) {
       if (call.entry.family === 'debugger') continue;
-      const forced = call.values.filter((v) => v.flags.has('FOLL_FORCE'));
+      const forced = call.values.filter((v) => reportsFlag(v, 'FOLL_FORCE'));
       if (forced.length === 0) continue;
       const pins = call.entry.pins || forced.some((v) => v.flags.has('FOLL_LONGTERM'));
       if (!pins) continue;
@@ -60,7 +64,11 @@ export const follForceMisuse: Rule = {
       const afterFix = forced.filter((v) => v.flags.has('FOLL_WRITE')).map((v) => [...v.flags.keys()].filter((f) => f !== 'FOLL_FORCE'));
       const errno = afterFix.map((flags) => refusalOnReadOnlyMapping(context.kernel, flags, call.entry.name, call.entry.fast)).find((e) => e);
       const candidates = follForceFixes(context, call, errno ? messages.writeStaysFix!.replace('{errno}', errno) : undefined);
-      const readOnly = longterm ? readOnlyCase(context.kernel, call, forced) : undefined;
+      // A project that still supports an older kernel (`kernels`) needs the idiom as long as that kernel does.
+      const oldest = context.kernels && compareReleases(context.kernels.from, context.kernel) < 0 ? context.kernels.from : undefined;
+      const readOnlyThen = longterm && oldest ? readOnlyCase(oldest, call, forced) : undefined;
+      const readOnly = readOnlyThen?.unreliable ? readOnlyThen : longterm ? readOnlyCase(context.kernel, call, forced) : undefined;
+      const readOnlyKernel = readOnlyThen?.unreliable ? oldest! : context.kernel;
       // A fix that takes the idiom away from the read-only case is right only where a read-only long-term pin is reliable.
       const safe = candidates.filter((c) => !(c.needsReliableReadOnlyPin && readOnly?.unreliable));
       const at = anchorOf(call, terms.find((t) => anchorOf(call, t).start === t.loc.start) ?? first);
@@ -71,17 +79,19 @@ export const follForceMisuse: Rule = {
       const idiomNeeded = readOnly?.unreliable && (candidates.length > 0 ? safe.length === 0 : isReadOnlyIdiom(call));
       if (idiomNeeded) {
         // Before the kernel that breaks COW for read-only long-term pins, the idiom is what makes the pin coherent.
+        const until = readOnly!.until;
         context.report({
           messageId: 'keep',
           severity: 'information',
-          data: { callee: call.site.callee, kernel: context.kernel, until: readOnly!.until ?? 'a later kernel', kinds: readOnly!.kinds },
+          data: { callee: call.site.callee, kernel: readOnlyKernel, until: until ? formatMessage(messages.until!, { until }) : messages.keepUntil! },
           start: at.start,
           end: at.end,
-          related,
+          related: [...related, detailAt(call, formatMessage(messages.keepWhy!, { kinds: readOnly!.kinds, until: until ?? 'a later kernel' }))],
           fixes: [],
         });
         continue;
       }
+      const writeStays = safe[0]?.writeStays && errno ? [detailAt(call, formatMessage(messages.writeStays!, { errno }))] : [];
       context.report({
         messageId: withWrite ? 'idiom' : 'force',
         data: {
@@ -89,13 +99,12 @@ export const follForceMisuse: Rule = {
           kernel: context.kernel,
           longterm: longterm ? ' with FOLL_LONGTERM' : '',
           since: readOnly?.reliableSince ? messages.since!.replace('{release}', readOnly.reliableSince) : '',
-          writeStays: safe[0]?.writeStays && errno ? messages.writeStays!.replace('{errno}', errno) : '',
           shortTerm: longterm ? '' : messages.shortTerm!,
         },
         fixes: safe.map((c, i) => ({ ...c.fix, preferred: i === 0 })),
         start: at.start,
         end: at.end,
-        related,
+        related: [...related, ...writeStays],
       });
     }
   },

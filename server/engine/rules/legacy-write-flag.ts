@@ -17,9 +17,9 @@ export const legacyWriteFlag: Rule = {
       'The flags argument of a GUP/PUP call is a literal 1 or a boolean expression: the pre-4.9 `int write` signature. It ' +
       'means FOLL_WRITE only because FOLL_WRITE happens to be 1; write FOLL_WRITE explicitly.',
     messages: {
-      literal: '`{text}` passed as the flags of {callee}(): the pre-4.9 `int write`; it is FOLL_WRITE only because FOLL_WRITE is 1. Write FOLL_WRITE.',
+      literal: '`{short}` passed as the flags of {callee}(): the pre-4.9 `int write`, FOLL_WRITE only because FOLL_WRITE is 1. Write FOLL_WRITE.',
       boolean:
-        '`{text}` passed as the flags of {callee}(): a boolean is 0 or 1, FOLL_WRITE only because FOLL_WRITE is 1 (the pre-4.9 `int write`). Write `({text}) ? FOLL_WRITE : 0`.',
+        '`{short}` passed as the flags of {callee}(): a boolean, FOLL_WRITE only because FOLL_WRITE is 1. Write `({text}) ? FOLL_WRITE : 0` (the pre-4.9 `int write` is gone).',
       fixLiteral: 'Write FOLL_WRITE',
       fixBoolean: 'Write ({text}) ? FOLL_WRITE : 0',
     },
@@ -46,7 +46,7 @@ export const legacyWriteFlag: Rule = {
             : [];
           context.report({
             messageId: term.legacy,
-            data: { text, callee: call.site.callee },
+            data: { text, short: shortened(text), callee: call.site.callee },
             start: at.start,
             end: at.end,
             related: [{ range: call.site.range, message: `${call.site.callee}()` }],
@@ -57,3 +57,9 @@ export const legacyWriteFlag: Rule = {
     }
   },
 };
+
+/** An expression as the first sentence names it: whole up to 32 characters, else its start. */
+function shortened(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length <= 32 ? flat : `${flat.slice(0, 31)}…`;
+}

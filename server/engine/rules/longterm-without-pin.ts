@@ -9,7 +9,7 @@ import { removeFlagToken } from '../fixes/flag-edits.js';
 import { acquiredKind, collectPageRefs, counterpartRelease, pagesKey } from '../page-refs.js';
 import { readOnlyPinVerdict } from '../reliability.js';
 import type { Fix } from '../types.js';
-import { anchorOf, type AnalyzedCall, type Rule, type RuleContext } from './rule.js';
+import { anchorOf, detailAt, formatMessage, reportsFlag, type AnalyzedCall, type Rule, type RuleContext } from './rule.js';
 
 export const longtermWithoutPin: Rule = {
   meta: {
@@ -23,9 +23,9 @@ export const longtermWithoutPin: Rule = {
       'FOLL_PIN or FOLL_GET themselves.',
     messages: {
       longterm:
-        '{callee}() with FOLL_LONGTERM: long-term pins must be FOLL_PIN pins; Linux {kernel} rejects this call ({result}, {check}). Use {counterpart}() and release the pages with unpin_user_page*().',
-      callerFlagRejected:
-        '{flag} passed to {callee}(): the entry point sets FOLL_PIN/FOLL_GET itself, and Linux {kernel} rejects a caller\'s {flag} here ({result}, {check}).',
+        '{callee}() with FOLL_LONGTERM is rejected on Linux {kernel} ({result}): long-term pins must be FOLL_PIN pins. Use {counterpart}() and release the pages with unpin_user_page*().',
+      callerFlagRejected: 'Linux {kernel} rejects a caller\'s {flag} on {callee}() ({result}): the entry point sets FOLL_PIN/FOLL_GET itself.',
+      check: 'rejected by {check}',
     },
     severity: () => 'error',
   },
@@ -34,7 +34,7 @@ export const longtermWithoutPin: Rule = {
     for (const call of context.calls) {
       if (call.entry.family === 'debugger') continue;
       if (call.site.function && entryPointAt(call.site.function, context.kernel)) continue; // the GUP core itself
-      const longterm = call.values.find((v) => v.flags.has('FOLL_LONGTERM'));
+      const longterm = call.values.find((v) => reportsFlag(v, 'FOLL_LONGTERM'));
       if (!call.entry.pins && call.entry.pinCounterpart && longterm) {
         const term = longterm.flags.get('FOLL_LONGTERM')!.find((t) => t.node);
         const at = anchorOf(call, term);
@@ -51,12 +51,15 @@ export const longtermWithoutPin: Rule = {
           },
           start: at.start,
           end: at.end,
-          related: [{ range: call.site.range, message: `${call.site.callee}() takes FOLL_GET references` }],
+          related: [
+            { range: call.site.range, message: `${call.site.callee}() takes FOLL_GET references` },
+            detailAt(call, formatMessage(longtermWithoutPin.meta.messages.check!, { check: rejection?.check ?? 'FOLL_LONGTERM needs FOLL_PIN' })),
+          ],
           fixes: fix ? [fix] : [],
         });
       }
       for (const flag of ['FOLL_PIN', 'FOLL_GET']) {
-        const value = call.values.find((v) => v.flags.has(flag));
+        const value = call.values.find((v) => reportsFlag(v, flag));
         if (!value) continue;
         const term = value.flags.get(flag)!.find((t) => t.node);
         const at = anchorOf(call, term);
@@ -76,7 +79,7 @@ export const longtermWithoutPin: Rule = {
           },
           start: at.start,
           end: at.end,
-          related: [{ range: call.site.range, message: `${call.site.callee}()` }],
+          related: [{ range: call.site.range, message: `${call.site.callee}()` }, detailAt(call, formatMessage(longtermWithoutPin.meta.messages.check!, { check: rejection.check }))],
           fixes: drop
             ? [{ title: `Drop ${flag}: ${call.site.callee}() sets it itself`, preferred: true, edits: [{ range: context.index.range(drop.start, drop.end), newText: drop.newText }] }]
             : [],

@@ -5,7 +5,7 @@
 // FOLL_GET reference underflows it. Documentation/core-api/pin_user_pages.rst.
 import { counterpartRelease, acquiredKind, collectPageRefs } from '../page-refs.js';
 import { field, type SyntaxNode } from '../syntax.js';
-import type { Rule } from './rule.js';
+import { formatMessage, type Rule } from './rule.js';
 
 const within = (n: SyntaxNode, outer: SyntaxNode) => outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
 
@@ -31,10 +31,10 @@ export const pinReleaseMismatch: Rule = {
       'Pages pinned with pin_user_pages*() (FOLL_PIN) must be released with unpin_user_page*(); pages taken with ' +
       'get_user_pages*() (FOLL_GET) with put_page() or release_pages(). Mixing them corrupts the page refcount.',
     messages: {
-      pinnedPut:
-        '{release}() drops a FOLL_GET reference, but these pages were pinned by {acquire}() (FOLL_PIN): the pin bias stays on the page, which then looks DMA-pinned forever. Release them with {counterpart}().',
-      gotUnpin:
-        '{release}() drops a FOLL_PIN pin, but these pages came from {acquire}() (a FOLL_GET reference): the refcount underflows. Release them with {counterpart}().',
+      pinnedPut: '{release}() on pages pinned by {acquire}() (FOLL_PIN) leaves the pin on them: they look DMA-pinned forever. Release them with {counterpart}().',
+      gotUnpin: '{release}() unpins pages that {acquire}() took as FOLL_GET references: the refcount underflows. Release them with {counterpart}().',
+      pinnedPutWhy: '{release}() drops one FOLL_GET reference; a FOLL_PIN pin adds GUP_PIN_COUNTING_BIAS (1024) to a small folio\'s refcount (try_grab_folio(), mm/gup.c), which only unpin_user_page*() takes away',
+      gotUnpinWhy: '{release}() takes away a FOLL_PIN pin (GUP_PIN_COUNTING_BIAS on a small folio), which {acquire}() never added',
     },
     severity: () => 'error',
   },
@@ -68,7 +68,10 @@ export const pinReleaseMismatch: Rule = {
         },
         start: nameNode.startIndex,
         end: nameNode.endIndex,
-        related: [{ range: acquire.site.range, message: `pages taken here by ${acquire.site.callee}()` }],
+        related: [
+          { range: acquire.site.range, message: `pages taken here by ${acquire.site.callee}()` },
+          { range: context.index.range(nameNode.startIndex, nameNode.endIndex), message: formatMessage(pinReleaseMismatch.meta.messages[kind === 'pin' ? 'pinnedPutWhy' : 'gotUnpinWhy']!, { release: release.name, acquire: acquire.site.callee }) },
+        ],
         fixes,
       });
     }

@@ -5,7 +5,7 @@
 // longterm-without-pin (issue 20) so either can be turned off alone; that rule keeps the rejected case.
 import { entryPointAt } from '../entry-points.js';
 import { removeFlagToken } from '../fixes/flag-edits.js';
-import { anchorOf, type Rule } from './rule.js';
+import { anchorOf, detailAt, formatMessage, reportsFlag, type Rule } from './rule.js';
 
 export const redundantCallerFlag: Rule = {
   meta: {
@@ -17,8 +17,8 @@ export const redundantCallerFlag: Rule = {
       'A caller passes FOLL_GET or FOLL_PIN to an entry point that sets it itself. The target kernel accepts it, but it ' +
       'changes nothing, and later kernels reject a caller\'s FOLL_PIN.',
     messages: {
-      callerFlagRedundant:
-        '{flag} passed to {callee}(): the entry point sets it itself ({why}); drop it from the caller\'s flags, where a later kernel may reject it.',
+      callerFlagRedundant: '{flag} passed to {callee}(): the entry point sets it itself; drop it, a later kernel may reject it from a caller.',
+      why: '{callee}() adds {flag}; from 6.3 is_valid_gup_args() rejects a caller\'s FOLL_PIN, and FOLL_GET on a pin',
     },
     severity: () => 'hint',
   },
@@ -27,7 +27,7 @@ export const redundantCallerFlag: Rule = {
       if (call.entry.family === 'debugger') continue;
       if (call.site.function && entryPointAt(call.site.function, context.kernel)) continue; // the GUP core itself
       for (const flag of ['FOLL_PIN', 'FOLL_GET']) {
-        const value = call.values.find((v) => v.flags.has(flag));
+        const value = call.values.find((v) => reportsFlag(v, flag));
         if (!value) continue;
         if (call.entry.rejects.some((r) => r.flag === flag)) continue; // longterm-without-pin reports it
         if (![...call.entry.adds, ...call.entry.addsWithPages].includes(flag)) continue;
@@ -37,10 +37,10 @@ export const redundantCallerFlag: Rule = {
         const drop = term?.node ? removeFlagToken(context.text, term.loc.start, term.loc.end, term.node) : undefined;
         context.report({
           messageId: 'callerFlagRedundant',
-          data: { flag, callee: call.site.callee, why: `${call.site.callee}() adds ${flag}` },
+          data: { flag, callee: call.site.callee },
           start: at.start,
           end: at.end,
-          related: [{ range: call.site.range, message: `${call.site.callee}()` }],
+          related: [{ range: call.site.range, message: `${call.site.callee}()` }, detailAt(call, formatMessage(redundantCallerFlag.meta.messages.why!, { flag, callee: call.site.callee }))],
           fixes: drop
             ? [{ title: `Drop ${flag}: ${call.site.callee}() sets it itself`, preferred: true, edits: [{ range: context.index.range(drop.start, drop.end), newText: drop.newText }] }]
             : [],

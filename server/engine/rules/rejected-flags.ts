@@ -11,7 +11,7 @@
 // to know before a user hits it.
 import { entryPointAt } from '../entry-points.js';
 import { removeFlagToken } from '../fixes/flag-edits.js';
-import { anchorOf, type AnalyzedCall, type Rule } from './rule.js';
+import { anchorOf, detailAt, formatMessage, reportsFlag, type AnalyzedCall, type Rule } from './rule.js';
 
 const HANDLED_ELSEWHERE = new Set(['FOLL_PIN', 'FOLL_GET']);
 
@@ -31,8 +31,10 @@ export const rejectedFlags: Rule = {
       'A FOLL_* flag the GUP entry point refuses on the target kernel: internal flags it sets itself, flags GUP-fast cannot ' +
       'honour, or FOLL_LONGTERM where that kernel does not support it. The call WARNs and fails.',
     messages: {
-      rejected: '{flag} passed to {callee}(): Linux {kernel} rejects it ({result}, {check}).',
-      fast: '{flag} passed to {callee}(): GUP-fast on Linux {kernel} accepts only {allowed}; the call WARNs and fails with -EINVAL.',
+      rejected: '{flag} passed to {callee}(): Linux {kernel} rejects it ({result}).',
+      fast: '{flag} passed to {callee}(): GUP-fast on Linux {kernel} does not accept it; the call WARNs and fails with -EINVAL.',
+      check: 'rejected by {check}',
+      allowed: 'GUP-fast on Linux {kernel} accepts only {allowed}',
       internalFix: 'Drop {flag}: {callee}() sets it itself',
     },
     severity: () => 'error',
@@ -43,7 +45,7 @@ export const rejectedFlags: Rule = {
       const reported = new Set<string>();
       for (const value of call.values) {
         for (const [flag, terms] of value.flags) {
-          if (reported.has(flag) || HANDLED_ELSEWHERE.has(flag)) continue;
+          if (reported.has(flag) || HANDLED_ELSEWHERE.has(flag) || !reportsFlag(value, flag)) continue;
           if (flag === 'FOLL_LONGTERM' && !call.entry.pins) continue; // longterm-without-pin
           const rejection = call.entry.rejects.find((r) => r.flag === flag && (!r.whenArg || !isNullArgument(call, r.whenArg)));
           const notFast = call.entry.fastAllowed && !call.entry.fastAllowed.includes(flag);
@@ -67,12 +69,15 @@ export const rejectedFlags: Rule = {
               callee: call.site.callee,
               kernel: context.kernel,
               result: rejection?.result ?? '',
-              check: rejection?.check ?? '',
-              allowed: (call.entry.fastAllowed ?? []).join(', '),
             },
             start: at.start,
             end: at.end,
-            related: [{ range: call.site.range, message: `${call.site.callee}()` }],
+            related: [
+              { range: call.site.range, message: `${call.site.callee}()` },
+              rejection
+                ? detailAt(call, formatMessage(rejectedFlags.meta.messages.check!, { check: rejection.check }))
+                : detailAt(call, formatMessage(rejectedFlags.meta.messages.allowed!, { kernel: context.kernel, allowed: (call.entry.fastAllowed ?? []).join(', ') })),
+            ],
             fixes,
           });
         }

@@ -5,7 +5,7 @@ import type { FlagFlow, FlowValue } from '../flag-flow.js';
 import type { ResolvedEntryPoint } from '../entry-points.js';
 import type { MacroTable } from '../macros.js';
 import type { SyntaxNode } from '../syntax.js';
-import type { CallSite, Fix, RelatedInformation, Severity } from '../types.js';
+import type { CallSite, Fix, KernelRange, RelatedInformation, Severity } from '../types.js';
 
 export interface RuleMeta {
   /** Stable, public: CLI output, SARIF rule ids, editor settings. */
@@ -49,6 +49,8 @@ export interface Report {
 
 export interface RuleContext {
   kernel: string;
+  /** The kernels the project supports, when it says (`.pinsight.json`): advice must hold on all of them. */
+  kernels?: KernelRange;
   text: string;
   index: TextIndex;
   root: SyntaxNode;
@@ -70,6 +72,15 @@ export interface Rule {
   check(context: RuleContext): void;
 }
 
+/**
+ * Whether a flag on this path is this call's to report: not when every token of it is written in a
+ * wrapper function of the project whose own entry call reports it (FlagTerm.foreign, wrappers.ts),
+ * so a flag is reported once, where it is written, and not at every caller of the wrapper.
+ */
+export function reportsFlag(value: FlowValue, flag: string): boolean {
+  return value.flags.get(flag)?.some((t) => !t.foreign?.listedThere) ?? false;
+}
+
 export function formatMessage(template: string, data: Record<string, string> = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => data[key] ?? whole);
 }
@@ -82,4 +93,22 @@ export function formatMessage(template: string, data: Record<string, string> = {
 export function anchorOf(call: AnalyzedCall, term: { node?: SyntaxNode; loc: { start: number; end: number } } | undefined): { start: number; end: number } {
   const inCaller = term?.node && (call.fn ? call.fn.startIndex <= term.node.startIndex && term.node.endIndex <= call.fn.endIndex : true);
   return inCaller ? term!.loc : { start: call.nameNode.startIndex, end: call.nameNode.endIndex };
+}
+
+/**
+ * The most a message's first sentence may take: it carries the verdict (what, on which kernel, why
+ * in a clause) and is what the Problems panel and gcc-style output show first. The rest goes to the
+ * related information, the hover and the rule's page (docs/rules/<code>.md).
+ */
+export const FIRST_SENTENCE_MAX = 150;
+
+/** A message's first sentence: up to the first full stop followed by a space (or the end). */
+export function firstSentence(message: string): string {
+  const end = /\.(\s|$)/.exec(message);
+  return end ? message.slice(0, end.index + 1) : message;
+}
+
+/** A detail of a finding, placed on the call it is about (related information). */
+export function detailAt(call: AnalyzedCall, message: string): RelatedInformation {
+  return { range: call.site.range, message };
 }

@@ -1,4 +1,4 @@
-import { runRuleTests } from '../rule-tester.js';
+import { fn, runRuleTests } from '../rule-tester.js';
 
 /** etnaviv's shape: FOLL_WRITE|FOLL_FORCE on every path, and the file records whether the buffer is read-only. */
 const USERPTR = [
@@ -16,6 +16,21 @@ const USERPTR = [
   '}',
   '',
 ].join('\n');
+/** The umem idiom: FOLL_WRITE always, FOLL_FORCE only when the buffer is read-only. */
+const UMEM = [
+  'int f(struct my_umem *umem, unsigned long s, int n, struct page **p)',
+  '{',
+  '\tunsigned int gup_flags = FOLL_WRITE;',
+  '',
+  '\tif (!umem->writable)',
+  '\t\tgup_flags |= FOLL_FORCE;',
+  '',
+  '\treturn pin_user_pages_fast(s, n, gup_flags | FOLL_LONGTERM, p);',
+  '}',
+  '',
+].join('\n');
+/** The same idiom with a ternary. */
+const TERNARY = 'long f(unsigned long s, unsigned long n, int writable, struct page **p)\n{\n\tunsigned int gup_flags;\n\n\tgup_flags = FOLL_WRITE;\n\tgup_flags |= (writable) ? 0 : FOLL_FORCE;\n\treturn pin_user_pages(s, n, gup_flags | FOLL_LONGTERM, p, NULL);\n}\n';
 /** USERPTR with its call's flags replaced. */
 const userptrWith = (flags: string) => USERPTR.replace('FOLL_WRITE | FOLL_FORCE | FOLL_LONGTERM', flags);
 
@@ -35,7 +50,7 @@ runRuleTests('foll-force-misuse', {
     },
     {
       name: 'a pin whose flags are unknown (a struct field): no finding on an unknown alone',
-      code: 'int f(struct my_dev *d, unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n, d->gup_flags | FOLL_LONGTERM, p);\n}\n',
+      code: fn('pin_user_pages_fast(s, n, d->gup_flags | FOLL_LONGTERM, p)', 'struct my_dev *d, unsigned long s, int n, struct page **p'),
     },
     {
       name: 'the upstream form after the series',
@@ -46,39 +61,23 @@ runRuleTests('foll-force-misuse', {
   invalid: [
     {
       name: 'FOLL_WRITE always, FOLL_FORCE only when read-only (if): the read-only path loses both',
-      code: [
-        'int f(struct my_umem *umem, unsigned long s, int n, struct page **p)',
-        '{',
-        '\tunsigned int gup_flags = FOLL_WRITE;',
-        '',
-        '\tif (!umem->writable)',
-        '\t\tgup_flags |= FOLL_FORCE;',
-        '',
-        '\treturn pin_user_pages_fast(s, n, gup_flags | FOLL_LONGTERM, p);',
-        '}',
-        '',
-      ].join('\n'),
+      code: UMEM,
       kernel: '6.12',
-      findings: [{ line: 6, severity: 'warning', message: /not needed for a coherent pin on Linux 6\.12 \(GUP breaks COW before a read-only long-term pin since 6\.2\)/ }],
+      findings: [{ line: 6, severity: 'warning', message: /not needed for a coherent pin on Linux 6\.12 \(GUP breaks COW first since 6\.2\)/ }],
       output: [
-        'int f(struct my_umem *umem, unsigned long s, int n, struct page **p)',
-        '{',
-        '\tunsigned int gup_flags = 0;',
-        '',
-        '\tif (umem->writable)',
-        '\t\tgup_flags |= FOLL_WRITE;',
-        '',
-        '\treturn pin_user_pages_fast(s, n, gup_flags | FOLL_LONGTERM, p);',
-        '}',
-        '',
-      ].join('\n'),
+        ['gup_flags = FOLL_WRITE;', 'gup_flags = 0;'],
+        ['if (!umem->writable)\n\t\tgup_flags |= FOLL_FORCE;', 'if (umem->writable)\n\t\tgup_flags |= FOLL_WRITE;'],
+      ],
     },
     {
       name: 'the same idiom with a ternary',
-      code: 'long f(unsigned long s, unsigned long n, int writable, struct page **p)\n{\n\tunsigned int gup_flags;\n\n\tgup_flags = FOLL_WRITE;\n\tgup_flags |= (writable) ? 0 : FOLL_FORCE;\n\treturn pin_user_pages(s, n, gup_flags | FOLL_LONGTERM, p, NULL);\n}\n',
+      code: TERNARY,
       kernel: '6.12',
       findings: [{ line: 6 }],
-      output: 'long f(unsigned long s, unsigned long n, int writable, struct page **p)\n{\n\tunsigned int gup_flags;\n\n\tgup_flags = 0;\n\tgup_flags |= (writable) ? FOLL_WRITE : 0;\n\treturn pin_user_pages(s, n, gup_flags | FOLL_LONGTERM, p, NULL);\n}\n',
+      output: [
+        ['gup_flags = FOLL_WRITE;', 'gup_flags = 0;'],
+        ['(writable) ? 0 : FOLL_FORCE', '(writable) ? FOLL_WRITE : 0'],
+      ],
     },
     {
       name: 'FOLL_FORCE always beside a conditional FOLL_WRITE: only FOLL_FORCE goes',
@@ -88,15 +87,15 @@ runRuleTests('foll-force-misuse', {
     },
     {
       name: 'FOLL_FORCE alone on a short-term pin: the flags become 0',
-      code: 'long f(unsigned long a, unsigned long n, struct page **map)\n{\n\treturn pin_user_pages_unlocked(a, n, map, FOLL_FORCE);\n}\n',
+      code: fn('pin_user_pages_unlocked(a, n, map, FOLL_FORCE)', 'unsigned long a, unsigned long n, struct page **map'),
       findings: [{ line: 3, message: /short-term pin needs no FOLL_FORCE on any kernel/ }],
-      output: 'long f(unsigned long a, unsigned long n, struct page **map)\n{\n\treturn pin_user_pages_unlocked(a, n, map, 0);\n}\n',
+      output: fn('pin_user_pages_unlocked(a, n, map, 0)', 'unsigned long a, unsigned long n, struct page **map'),
     },
     {
       name: 'FOLL_FORCE|FOLL_WRITE both unconditional: FOLL_WRITE stays, with a note',
-      code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n,\n\t\t\t\t   FOLL_FORCE | FOLL_WRITE | FOLL_LONGTERM,\n\t\t\t\t   p);\n}\n',
+      code: fn('pin_user_pages_fast(s, n,\n\t\t\t\t   FOLL_FORCE | FOLL_WRITE | FOLL_LONGTERM,\n\t\t\t\t   p)'),
       findings: [{ line: 4 }],
-      output: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n,\n\t\t\t\t   FOLL_WRITE | FOLL_LONGTERM,\n\t\t\t\t   p);\n}\n',
+      output: fn('pin_user_pages_fast(s, n,\n\t\t\t\t   FOLL_WRITE | FOLL_LONGTERM,\n\t\t\t\t   p)'),
     },
     {
       name: 'both unconditional, with the read-only choice recorded in the file: FOLL_WRITE follows it',
@@ -113,26 +112,26 @@ runRuleTests('foll-force-misuse', {
     },
     {
       name: 'FOLL_FORCE with FOLL_LONGTERM on get_user_pages (a long-term call even without a pin entry point)',
-      code: 'long f(unsigned long s, unsigned long n, struct page **p)\n{\n\treturn get_user_pages(s, n, FOLL_FORCE | FOLL_LONGTERM, p, NULL);\n}\n',
+      code: fn('get_user_pages(s, n, FOLL_FORCE | FOLL_LONGTERM, p, NULL)', 'unsigned long s, unsigned long n, struct page **p'),
       findings: [{ line: 3 }],
-      output: 'long f(unsigned long s, unsigned long n, struct page **p)\n{\n\treturn get_user_pages(s, n, FOLL_LONGTERM, p, NULL);\n}\n',
+      output: fn('get_user_pages(s, n, FOLL_LONGTERM, p, NULL)', 'unsigned long s, unsigned long n, struct page **p'),
     },
     {
       name: 'on 6.12 the message says the pin is reliable without it',
-      code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn pin_user_pages_fast(s, n, FOLL_FORCE | FOLL_WRITE | FOLL_LONGTERM, p);\n}\n',
+      code: fn('pin_user_pages_fast(s, n, FOLL_FORCE | FOLL_WRITE | FOLL_LONGTERM, p)'),
       kernel: '6.12',
-      findings: [{ line: 3, message: /GUP breaks COW before a read-only long-term pin since 6\.2/ }],
+      findings: [{ line: 3, message: /GUP breaks COW first since 6\.2/ }],
     },
     {
       name: 'before 6.2 the read-only idiom is what keeps the pin coherent: a note, and no fix that removes it',
-      code: 'int f(struct my_umem *umem, unsigned long s, int n, struct page **p)\n{\n\tunsigned int gup_flags = FOLL_WRITE;\n\n\tif (!umem->writable)\n\t\tgup_flags |= FOLL_FORCE;\n\n\treturn pin_user_pages_fast(s, n, gup_flags | FOLL_LONGTERM, p);\n}\n',
+      code: UMEM,
       kernel: '6.1',
-      findings: [{ line: 6, severity: 'information', message: /keeps this read-only long-term pin coherent on Linux 6\.1; keep it until the driver requires 6\.2\b/ }],
+      findings: [{ line: 6, severity: 'information', message: /keeps this read-only long-term pin coherent on Linux 6\.1; keep it until the driver requires 6\.2\b/, related: /lost on the next write/ }],
       output: null,
     },
     {
       name: 'the same on 5.10',
-      code: 'long f(unsigned long s, unsigned long n, int writable, struct page **p)\n{\n\tunsigned int gup_flags;\n\n\tgup_flags = FOLL_WRITE;\n\tgup_flags |= (writable) ? 0 : FOLL_FORCE;\n\treturn pin_user_pages(s, n, gup_flags | FOLL_LONGTERM, p, NULL);\n}\n',
+      code: TERNARY,
       kernel: '5.10',
       findings: [{ line: 6, severity: 'information', message: /coherent on Linux 5\.10/ }],
       output: null,
@@ -141,7 +140,7 @@ runRuleTests('foll-force-misuse', {
       name: 'before 6.2, with the read-only choice recorded: FOLL_WRITE stays (a conditional one would leave an unreliable read-only pin), and the message says what read-only buffers get',
       code: USERPTR,
       kernel: '6.1',
-      findings: [{ line: 11, severity: 'warning', message: /Dropping it keeps FOLL_WRITE: a buffer mapped read-only then fails to pin \(-EFAULT\)/ }],
+      findings: [{ line: 11, severity: 'warning', related: /dropping it keeps FOLL_WRITE: a buffer mapped read-only then fails to pin \(-EFAULT\)/ }],
       output: userptrWith('FOLL_WRITE | FOLL_LONGTERM'),
     },
   ],

@@ -1,27 +1,33 @@
-import { runRuleTests } from '../rule-tester.js';
+import { fn, runRuleTests } from '../rule-tester.js';
 
 runRuleTests('legacy-write-flag', {
   valid: [
-    { name: 'FOLL_WRITE written as a flag', code: 'int f(unsigned long a, struct page **p)\n{\n\treturn get_user_pages_fast(a, 1, FOLL_WRITE, p);\n}\n' },
-    { name: 'no flags: 0', code: 'int f(unsigned long a, struct page **p)\n{\n\treturn pin_user_pages_fast(a, 1, 0, p);\n}\n' },
-    { name: 'a 1 that is the page count, not the flags', code: 'int f(unsigned long a, struct page **p)\n{\n\treturn pin_user_pages_fast(a, 1, FOLL_LONGTERM, p);\n}\n' },
+    { name: 'FOLL_WRITE written as a flag', code: fn('get_user_pages_fast(a, 1, FOLL_WRITE, p)', 'unsigned long a, struct page **p') },
+    { name: 'no flags: 0', code: fn('pin_user_pages_fast(a, 1, 0, p)', 'unsigned long a, struct page **p') },
+    { name: 'a 1 that is the page count, not the flags', code: fn('pin_user_pages_fast(a, 1, FOLL_LONGTERM, p)', 'unsigned long a, struct page **p') },
     {
       name: 'a conditional FOLL_WRITE in a ternary (the form the fix writes)',
-      code: 'int f(unsigned long a, int dir, struct page **p)\n{\n\treturn get_user_pages_fast(a, 1, (dir != DMA_TO_DEVICE) ? FOLL_WRITE : 0, p);\n}\n',
+      code: fn('get_user_pages_fast(a, 1, (dir != DMA_TO_DEVICE) ? FOLL_WRITE : 0, p)', 'unsigned long a, int dir, struct page **p'),
     },
   ],
   invalid: [
     {
       name: 'the pre-4.9 `int write` as a literal 1',
-      code: 'int f(unsigned long buf, int n, struct page **pages)\n{\n\treturn get_user_pages_fast(buf, n, 1 /* write */, pages);\n}\n',
+      code: fn('get_user_pages_fast(buf, n, 1 /* write */, pages)', 'unsigned long buf, int n, struct page **pages'),
       findings: [{ line: 3, severity: 'information', message: /`1` passed as the flags of get_user_pages_fast\(\)/ }],
-      output: 'int f(unsigned long buf, int n, struct page **pages)\n{\n\treturn get_user_pages_fast(buf, n, FOLL_WRITE /* write */, pages);\n}\n',
+      output: fn('get_user_pages_fast(buf, n, FOLL_WRITE /* write */, pages)', 'unsigned long buf, int n, struct page **pages'),
     },
     {
       name: 'a boolean expression: FOLL_WRITE where it holds',
-      code: 'int f(unsigned long a, int direction, struct page **page)\n{\n\treturn get_user_pages_fast(a, 1, direction != DMA_TO_DEVICE, page);\n}\n',
+      code: fn('get_user_pages_fast(a, 1, direction != DMA_TO_DEVICE, page)', 'unsigned long a, int direction, struct page **page'),
       findings: [{ line: 3, message: /`direction != DMA_TO_DEVICE` passed as the flags/ }],
-      output: 'int f(unsigned long a, int direction, struct page **page)\n{\n\treturn get_user_pages_fast(a, 1, (direction != DMA_TO_DEVICE) ? FOLL_WRITE : 0, page);\n}\n',
+      output: fn('get_user_pages_fast(a, 1, (direction != DMA_TO_DEVICE) ? FOLL_WRITE : 0, page)', 'unsigned long a, int direction, struct page **page'),
+    },
+    {
+      name: 'a long boolean expression: the message names its start, the fix writes it whole',
+      code: fn('get_user_pages_fast(a, 1, req->dir != DMA_TO_DEVICE && !req->read_only, p)', 'unsigned long a, struct my_req *req, struct page **p'),
+      findings: [{ line: 3, message: /^`req->dir != DMA_TO_DEVICE && !r…` passed as the flags of get_user_pages_fast\(\): a boolean.*Write `\(req->dir != DMA_TO_DEVICE && !req->read_only\) \? FOLL_WRITE : 0`/ }],
+      output: [['req->dir != DMA_TO_DEVICE && !req->read_only', '(req->dir != DMA_TO_DEVICE && !req->read_only) ? FOLL_WRITE : 0']],
     },
     {
       name: 'a negation through a local',

@@ -1,11 +1,11 @@
-import { runRuleTests } from '../rule-tester.js';
+import { fn, runRuleTests } from '../rule-tester.js';
 
 runRuleTests('redundant-caller-flag', {
   valid: [
-    { name: 'no FOLL_GET or FOLL_PIN from the caller', code: 'int f(unsigned long s, int n, struct page **p)\n{\n\treturn get_user_pages_fast(s, n, FOLL_WRITE, p);\n}\n' },
+    { name: 'no FOLL_GET or FOLL_PIN from the caller', code: fn('get_user_pages_fast(s, n, FOLL_WRITE, p)') },
     {
       name: 'a caller passing FOLL_PIN on 6.12: rejected, so longterm-without-pin, not this',
-      code: 'long f(unsigned long s, unsigned long n, struct page **p)\n{\n\treturn pin_user_pages(s, n, FOLL_PIN | FOLL_WRITE, p);\n}\n',
+      code: fn('pin_user_pages(s, n, FOLL_PIN | FOLL_WRITE, p)', 'unsigned long s, unsigned long n, struct page **p'),
       kernel: '6.12',
     },
     {
@@ -16,10 +16,10 @@ runRuleTests('redundant-caller-flag', {
   invalid: [
     {
       name: 'a caller passing FOLL_GET to get_user_pages_unlocked(): redundant, a hint',
-      code: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages_unlocked(s, 1, p, FOLL_GET);\n}\n',
+      code: fn('get_user_pages_unlocked(s, 1, p, FOLL_GET)', 'unsigned long s, struct page **p'),
       kernel: '6.12',
       findings: [{ line: 3, severity: 'hint', message: /FOLL_GET passed to get_user_pages_unlocked\(\): the entry point sets it itself/ }],
-      output: 'long f(unsigned long s, struct page **p)\n{\n\treturn get_user_pages_unlocked(s, 1, p, 0);\n}\n',
+      output: fn('get_user_pages_unlocked(s, 1, p, 0)', 'unsigned long s, struct page **p'),
     },
   ],
 });
