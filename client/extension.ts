@@ -30,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     view,
     vscode.commands.registerCommand('pinsight.selectKernel', () => selectKernel()),
     vscode.commands.registerCommand('pinsight.simulateAtCursor', () => view.showForActiveEditor()),
+    vscode.commands.registerCommand('pinsight.simulateAtCursorWithSteps', () => view.chooseStepsAndShow()),
   );
   void status.refresh();
 }

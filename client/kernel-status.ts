@@ -1,7 +1,8 @@
 // The status-bar item: the kernel the active C file is analysed for (click to change it).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { TARGET_KERNEL_REQUEST, type TargetKernelResult } from './protocol.js';
+import type { TargetKernelResult } from '../protocol/requests.js';
+import { TARGET_KERNEL_REQUEST } from './protocol.js';
 
 /** Versions offered in the picker: the two modelled trees and the releases where GUP changed. */
 const OFFERED = ['6.1', '6.2', '6.3', '6.5', '6.12'];

@@ -1,78 +1,8 @@
-// The shapes of pinsight's own requests as the client reads them. The server defines them
-// (server/lsp/custom-requests.ts, server/lsp/pin-outcomes.ts, sim-core's Snapshot); the client may
-// not import server code (ARCHITECTURE.md), so it states the fields it uses, and
-// test/lsp/client-protocol.test.ts checks that the server's types fit these.
+// The names of pinsight's own requests, as the client sends them. Their shapes are
+// protocol/requests.ts, which the client imports with `import type` only (ARCHITECTURE.md: the
+// client never imports server code), so its bundle carries nothing of the server; the literal
+// types make a misspelt name a type error.
+import type { SimulateMethod, TargetKernelMethod } from '../protocol/requests.js';
 
-export const TARGET_KERNEL_REQUEST = 'pinsight/targetKernel';
-export const SIMULATE_REQUEST = 'pinsight/simulate';
-
-export interface TargetKernelResult {
-  kernel: string;
-  source: 'setting' | 'project' | 'detected' | 'fallback';
-  setting: string;
-  note: string;
-}
-
-export interface PageView {
-  id: string;
-  kind: string;
-  anon: boolean;
-  exclusive: boolean | null;
-  refcount: number;
-  pincount: number;
-}
-
-export interface MappingView {
-  process: string;
-  va: string;
-  level: 'pte' | 'pmd' | 'pud';
-  state: 'present' | 'swap' | 'none';
-  writable: boolean;
-  page: string | null;
-}
-
-export interface PinView {
-  page: string;
-  kind: 'FOLL_PIN' | 'FOLL_GET';
-  va: string;
-  stillMapped: boolean;
-}
-
-export interface Snapshot {
-  after: string;
-  mappings: MappingView[];
-  pages: PageView[];
-  pins: PinView[];
-}
-
-export type Verdict = 'coherent' | 'incoherent' | 'refused' | 'error';
-
-export interface PathOutcome {
-  verdict: Verdict;
-  errno?: string;
-  summary: string;
-  trace: { fn: string; detail: string }[];
-  drawing?: { snapshots: Snapshot[]; pinnedPage?: string };
-}
-
-export interface MemoryOutcome {
-  memory: string;
-  label: string;
-  slow: PathOutcome;
-  fast?: PathOutcome;
-}
-
-export interface SimulatedFlagSet {
-  flags: string[];
-  path?: string;
-  outcomes: MemoryOutcome[];
-  ignoredFlags: string[];
-}
-
-export interface SimulateResult {
-  kernel: string;
-  note: string;
-  callee: string;
-  fast: boolean;
-  flagSets: SimulatedFlagSet[];
-}
+export const TARGET_KERNEL_REQUEST: TargetKernelMethod = 'pinsight/targetKernel';
+export const SIMULATE_REQUEST: SimulateMethod = 'pinsight/simulate';

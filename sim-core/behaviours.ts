@@ -265,6 +265,24 @@ const BEHAVIOURS = [
     summary:
       'MADV_COLLAPSE collapses a range whose PTEs are all read-only (COW-shared with a child after fork) into a new THP of this process. Before: SCAN_PAGE_RO, -EINVAL.',
   },
+  {
+    name: 'gup-follows-protnone',
+    since: '6.5',
+    commit: 'd74943a2f3cd "mm/gup: reintroduce FOLL_NUMA as FOLL_HONOR_NUMA_FAULT" [id and release recalled, not verified; 6.1.176 has the earlier gup_can_follow_protnone(flags), 6.12.118 this one]',
+    kernelFile: 'include/linux/mm.h',
+    kernelFunction: 'gup_can_follow_protnone',
+    summary:
+      "GUP's slow path takes a page behind a NUMA-hinting PROT_NONE entry as it is, unless the caller passes FOLL_HONOR_NUMA_FAULT (KVM does). Before (5.10 FOLL_NUMA, 6.1 gup_can_follow_protnone(flags)): only FOLL_FORCE follows it; everyone else takes the hinting fault (do_numa_page()) first. GUP-fast falls back to the slow path on such an entry in every version (6.1 lets FOLL_FORCE through; not modelled: the slow path then takes the same page).",
+  },
+  {
+    name: 'prot-numa-skip-pinned',
+    since: '6.10',
+    commit: '"mm: support multi-size THP numa balancing" (Baolin Wang) [id not looked up; release recalled]',
+    kernelFile: 'mm/mprotect.c',
+    kernelFunction: 'change_pte_range',
+    summary:
+      "NUMA balancing's scan (change_prot_numa()) leaves a page of a COW mapping alone when it is maybe DMA-pinned or likely mapped by another process. Before (5.10, 6.1): when it has any reference besides its one mapping (page_count() != 1), so a FOLL_GET reference, the swapcache or a PTE-mapped THP kept it accessible too.",
+  },
 ] as const satisfies readonly Behaviour[];
 
 export type BehaviourName = (typeof BEHAVIOURS)[number]['name'];

@@ -17,6 +17,7 @@ import {
   vmaSoftDirtyEnabled,
 } from './vma.js';
 import { describeLeaf } from './state.js';
+import { doNumaPage } from './numa.js';
 
 export interface FaultFlags {
   write?: boolean;
@@ -67,6 +68,11 @@ function handleFault(mm: Mm, vma: Vma, vpn: number, ff: FaultFlags): FaultResult
     if (r !== 'fallback') return r;
   }
   if (pmd) {
+    // __handle_mm_fault(): a NUMA-hinting PROT_NONE PMD in an accessible VMA takes the hinting fault first.
+    if (pmd.protnone) {
+      doNumaPage(mm, base, 'pmd', pmd);
+      return 'ok';
+    }
     if ((ff.write || ff.unshare) && !pmd.writable) {
       // wp_huge_pmd(): anonymous VMAs go to do_huge_pmd_wp_page(); it may split and fall back.
       const r = doHugePmdWpPage(mm, vma, base, pmd, ff);
@@ -115,6 +121,10 @@ function handlePteFault(mm: Mm, vma: Vma, vpn: number, ff: FaultFlags): FaultRes
   const e = mm.pt.pte.get(vpn);
   if (!e) return vmaIsAnonymous(vma) ? doAnonymousPage(mm, vma, vpn, ff) : doFault(mm, vma, vpn, ff);
   if (e.type === 'swap') return doSwapPage(mm, vma, vpn, ff);
+  if (e.protnone) {
+    doNumaPage(mm, vpn, 'pte', e);
+    return 'ok';
+  }
   if ((ff.write || ff.unshare) && !e.writable) return doWpPage(mm, vma, vpn, e, ff);
   if (ff.write) e.dirty = e.softDirty = true;
   return 'ok';

@@ -4,6 +4,7 @@
 import type { Kernel } from './behaviours.js';
 import { handleMmFault, va } from './fault.js';
 import type { Mm, PinRecord } from './mm.js';
+import { gupCanFollowProtnone } from './numa.js';
 import { type Folio, GUP_PIN_COUNTING_BIAS, folioIsLongtermPinnable, pageAnonExclusive } from './page.js';
 import { type Leaf, type PteEntry, levelPages } from './pagetable.js';
 import { describeLeaf, describePins, folioKindText } from './state.js';
@@ -430,6 +431,21 @@ function followPageMask(mm: Mm, vma: Vma, vpn: number, flags: Flags): Follow {
     return { need: 'fault' };
   }
   const e = leaf.entry;
+  if (e.protnone) {
+    // follow_page_pte() / follow_pmd_mask(): `pte_protnone(pte) && !gup_can_follow_protnone()` -> no page.
+    // 5.10 asks (flags & FOLL_NUMA) in follow_page_pte(), set unless FOLL_FORCE; 6.1 on gup_can_follow_protnone().
+    const follow = gupCanFollowProtnone(mm, vma, flags);
+    const cited = k.cite('gup_can_follow_protnone');
+    const check = cited.fn === 'gup_can_follow_protnone()' ? cited.fn : '(flags & FOLL_NUMA)';
+    t.add(
+      fname,
+      follow
+        ? `-> pte_protnone() (NUMA hinting), and ${check} says take the page as it is${k.has('gup-follows-protnone') ? ' (no FOLL_HONOR_NUMA_FAULT)' : ' (FOLL_FORCE)'}`
+        : `-> pte_protnone() (NUMA hinting) and ${check} says no${k.has('gup-follows-protnone') ? ' (FOLL_HONOR_NUMA_FAULT)' : ' (no FOLL_FORCE)'}: no page, take the hinting fault first`,
+      cited.ref,
+    );
+    if (!follow) return { need: 'fault' };
+  }
   if (flags.has('FOLL_WRITE') && !canFollowWrite(k, vma, leaf, flags)) {
     t.add(fname, '-> FOLL_WRITE on a read-only entry: can_follow_write_pte() -> false, write fault needed', ref);
     return { need: 'fault' };
@@ -555,6 +571,8 @@ function fastOne(mm: Mm, vpn: number, flags: Flags): { folio: Folio; index: numb
   };
   if (!leaf || leaf.entry.type !== 'present') return bail(leaf ? 'swap entry (not present)' : 'nothing mapped');
   const e = leaf.entry;
+  // gup_fast_pte_range() / gup_fast_pmd_range() (6.1 gup_pte_range(), gup_pmd_range()): a PROT_NONE entry is left to the slow path.
+  if (e.protnone) return bail(`${leaf.level === 'pte' ? 'pte' : 'pmd'}_protnone(): a NUMA-hinting PROT_NONE entry is left to the slow path`);
   if (flags.has('FOLL_WRITE') && !e.writable) return bail('FOLL_WRITE and the entry is read-only (pte_access_permitted() fails)');
   if (leaf.level === 'pte' && e.special) return bail('pte_special(): the shared zeropage has no page GUP-fast may grab');
   const index = e.index + (vpn - leaf.base);

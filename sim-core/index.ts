@@ -12,6 +12,7 @@ export {
   type MappingView,
   type PinView,
   THEN_STEPS,
+  CHECKED_STEPS,
   SIM_APIS,
   simulate,
 } from './scenario.js';

@@ -166,6 +166,19 @@ const LEDGER = {
       },
     },
   ],
+  // whether GUP takes a NUMA-hinting (PROT_NONE) entry as it is: 5.10 tests FOLL_NUMA inline in
+  // follow_page_pte(); 6.1 has gup_can_follow_protnone() (6.12 keeps it, with FOLL_HONOR_NUMA_FAULT)
+  gup_can_follow_protnone: [
+    { fn: 'follow_page_pte', file: 'mm/gup.c', standsIn: true },
+    // the commit that replaced FOLL_NUMA by gup_can_follow_protnone() is not identified here
+    { fn: 'gup_can_follow_protnone', file: 'include/linux/mm.h', by: { release: '6.1', checked: false } },
+  ],
+  // reclaim's walk of the isolated pages (where a maybe-DMA-pinned page is kept)
+  shrink_folio_list: [
+    { fn: 'shrink_page_list', file: 'mm/vmscan.c' },
+    // 6.1 has shrink_folio_list(); the renaming commit is not identified
+    { fn: 'shrink_folio_list', file: 'mm/vmscan.c', by: { release: '6.1', checked: false } },
+  ],
 } as const satisfies Record<string, readonly NameEra[]>;
 
 export type SymbolName = keyof typeof LEDGER;

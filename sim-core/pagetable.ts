@@ -14,6 +14,11 @@ export interface PresentEntry {
   softDirty: boolean;
   /** pte_special(): the shared zeropage (no struct page GUP may grab from GUP-fast) */
   special: boolean;
+  /**
+   * pte_protnone()/pmd_protnone() in an accessible VMA: NUMA balancing made the entry inaccessible
+   * to catch the next access (a NUMA hinting fault); `writable` is what it goes back to.
+   */
+  protnone?: boolean;
 }
 
 /** A swap PTE, with the "exclusive" bit that remembers PageAnonExclusive across swap-out (5.19+). */

@@ -33,7 +33,8 @@ export function describeLeaf(leaf: Leaf): string {
   if (f.anon && !f.ksm) parts.push(pageAnonExclusive(f, e.index) ? 'exclusive' : 'not exclusive');
   const page = f.large && leaf.level === 'pte' ? `${f.name}+${e.index}` : f.name;
   const counts = f.zero ? '' : ` refs=${f.refcount} maps=${f.mapcount}${f.large ? ` pins=${f.pincount}` : ''}${folioMaybeDmaPinned(f) ? ' maybe-pinned' : ''}`;
-  return `${tag}     VA:${hex(leaf.base)}${span} -> ${page} ${parts.join(', ')} (${e.writable ? 'writable' : 'read-only'})${counts}`;
+  const access = e.protnone ? `PROT_NONE for NUMA hinting, was ${e.writable ? 'writable' : 'read-only'}` : e.writable ? 'writable' : 'read-only';
+  return `${tag}     VA:${hex(leaf.base)}${span} -> ${page} ${parts.join(', ')} (${access})${counts}`;
 }
 
 /** The state of one process around [start, end): its VMAs there and its leaves (runs of alike PTEs folded). */

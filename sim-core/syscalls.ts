@@ -100,6 +100,7 @@ export function mprotect(mm: Mm, start: number, pages: number, prot: { read: boo
     for (const leaf of mm.pt.leavesIn(v.start, v.end)) {
       const e = leaf.entry;
       if (e.type !== 'present') continue;
+      e.protnone = false; // pte_modify() with the new protection ends a NUMA-hinting PROT_NONE
       if (!prot.write) e.writable = false;
       else if (!e.writable && !isVmHugetlbPage(v) && !(v.flags & VM_SHARED) && !e.special) {
         const softDirtyWp = vmaSoftDirtyEnabled(v) && !e.softDirty;
@@ -292,7 +293,7 @@ export function userAccess(mm: Mm, vpn: number, write: boolean): { page: { folio
     const vma = mm.findVma(vpn);
     if (!vma || (write ? !(vma.flags & VM_WRITE) : !(vma.flags & VM_READ))) return { error: 'sigsegv' };
     const leaf = mm.pt.lookup(vpn);
-    if (leaf && leaf.entry.type === 'present' && (!write || leaf.entry.writable)) {
+    if (leaf && leaf.entry.type === 'present' && !leaf.entry.protnone && (!write || leaf.entry.writable)) {
       if (write) leaf.entry.dirty = leaf.entry.softDirty = true;
       return { page: { folio: leaf.entry.folio, index: leaf.entry.index + (vpn - leaf.base) } };
     }

@@ -3,7 +3,7 @@
 // pin, after the write), with sim-core's trace beside them. Pure: no VS Code API, so tests render
 // it in node. Theme colours come from VS Code's CSS variables; the CSP allows no script at all and
 // only the nonce'd style block.
-import type { MemoryOutcome, PathOutcome, SimulatedFlagSet, SimulateResult, Snapshot } from '../protocol.js';
+import type { MemoryOutcome, PathOutcome, SimulatedFlagSet, SimulateResult, Snapshot } from '../../protocol/requests.js';
 import { arrow, box, el, esc, text } from './svg.js';
 
 export interface RenderOptions {
@@ -25,7 +25,7 @@ export function contentSecurityPolicy(nonce: string): string {
 export function renderSimulation(result: SimulateResult, { nonce }: RenderOptions): string {
   const body = [
     el('h1', {}, esc(`${result.callee}() on Linux ${result.kernel}`)),
-    el('p', { class: 'note' }, esc(`${result.note}. Each memory kind is mapped privately, pinned as this call pins it, then written to by the process. Open a kind to see the page table, the pinned page and what the write did.`)),
+    el('p', { class: 'note' }, esc(`${result.note}. Each memory kind is mapped privately, pinned as this call pins it, then ${stepsText(result.then)}. Open a kind to see the page table and the pinned page after each step.`)),
     el('ul', { class: 'overview' }, ...result.flagSets.map((set) => el('li', {}, esc(overview(set))))),
     // Flag sets whose pin is not coherent somewhere come first; they keep their numbers.
     ...ordered(result.flagSets).map(([set, i]) =>
@@ -48,6 +48,12 @@ export function renderSimulation(result: SimulateResult, { nonce }: RenderOption
     `<style nonce="${esc(nonce)}">${STYLE}</style>`,
     `</head><body>${body.join('')}</body></html>`,
   ].join('\n');
+}
+
+/** The steps after the pin, as the note says them ("written to by the process" for the default). */
+function stepsText(then: readonly string[] | undefined): string {
+  if (!then || (then.length === 1 && then[0] === 'write')) return 'written to by the process';
+  return `the process does: ${then.join(' → ')}`;
 }
 
 function ordered(sets: readonly SimulatedFlagSet[]): [SimulatedFlagSet, number][] {
@@ -135,7 +141,7 @@ function panel(s: Snapshot, pinnedPage: string | undefined, key: string): string
   let row = 0;
   for (const m of s.mappings) {
     const y = 30 + row++ * (BOX_H + 14);
-    const state = m.state === 'present' ? (m.writable ? 'writable' : 'read-only') : m.state;
+    const state = m.state === 'present' ? (m.protnone ? 'PROT_NONE (NUMA hint)' : m.writable ? 'writable' : 'read-only') : m.state;
     parts.push(box(x0 + 8, y, BOX_W, BOX_H, [`${m.process} ${m.level.toUpperCase()}`, m.va, state], `mapping ${m.state}`));
     const target = m.page ? pageY.get(m.page) : undefined;
     if (target !== undefined) parts.push(arrow(x0 + 8 + BOX_W, y + BOX_H / 2, x0 + PAGE_X - 2, target, 'map', `arrow-${key}`));

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { JsonRpcClient, type Message } from '../../test/lsp/json-rpc-client.js';
+import { JsonRpcClient, type Message } from '../lib/json-rpc-client.js';
 import { percentile, summarize, type Summary } from './measure.js';
 
 export interface Latency {

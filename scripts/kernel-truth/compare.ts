@@ -2,8 +2,8 @@
 // per file, rows equal, rows different (listed), rows the model lacks, SKIP rows (not scored).
 // The last step of `npm run test:kernel`; also: node --import tsx scripts/kernel-truth/compare.ts
 // Exit status: 0 when every scored row agrees, 1 otherwise (or when sim-core is missing).
-import { breakdown } from '../../test/kernel-truth/tap.js';
-import { compare, loadRecordings, loadSimCore, type Agreement } from '../../test/kernel-truth/agreement.js';
+import { breakdown } from './tap.js';
+import { compare, loadRecordings, loadSimCore, type Agreement } from './agreement.js';
 
 const MAX_LISTED = 40;
 

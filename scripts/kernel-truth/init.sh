@@ -1,6 +1,6 @@
 #!/bin/busybox sh
 # /init of the kernel-truth initramfs (runs inside the qemu guest, busybox only).
-# Prepares what the selftests need, runs cow and gup_longterm with their output straight to the
+# Prepares what the selftests need, runs cow, gup_longterm and (if present) pinsight's scenarios with their output straight to the
 # console (they fork: a pipe would risk doubled lines from stdio buffers), brackets each run
 # with PINSIGHT-BEGIN/END markers for the host, and powers off.
 /bin/busybox --install -s /bin
@@ -39,6 +39,12 @@ echo "PINSIGHT-BEGIN gup_longterm cwd=/mnt/ext4 tmpdir=/tmp"
 /gup_longterm
 echo "PINSIGHT-END gup_longterm rc=$?"
 cd /
+# pinsight's own scenario program (scenarios.c), when the initramfs has it.
+if [ -x /scenarios ]; then
+  echo "PINSIGHT-BEGIN scenarios"
+  /scenarios
+  echo "PINSIGHT-END scenarios rc=$?"
+fi
 umount /mnt/ext4 2>/dev/null
 echo "PINSIGHT-DONE"
 reboot -f

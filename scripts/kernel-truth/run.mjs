@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run test:kernel`: records the kernel's own cow.c and gup_longterm.c on real Linux 5.10,
-// 6.1, 6.12 and 7.3 kernels under qemu, writes the TAP files to test/kernel-truth/, then compares
-// every row with sim-core (scripts/kernel-truth/compare.ts).
+// `npm run test:kernel`: records the kernel's own cow.c and gup_longterm.c, and pinsight's own
+// scenarios.c (what a long-term pin holds after MADV_DONTNEED, mprotect, mremap, munmap, swap-in,
+// munmap of part of a THP), on real Linux 5.10, 6.1, 6.12 and 7.3 kernels under qemu, writes the
+// TAP files to test/kernel-truth/, then compares every row with sim-core (scripts/kernel-truth/compare.ts).
 // 5.10, 6.1 and 6.12 run 6.12's selftests (5.10 and 6.1 with the test harness carried in, see
 // build-kernel.sh); 7.3 runs the selftests it ships (the same tests; its result lines name them).
 //
@@ -84,13 +85,13 @@ function section(lines, name) {
 
 const FS_NAMES = { ef53: 'ext4', '1021994': 'tmpfs', '958458f6': 'hugetlbfs' };
 
-function record(version, build, selftests, huge1g) {
+function record(version, build, selftests, scenarios, huge1g) {
   const suffix = huge1g ? '-huge-1g' : '';
   const initrd = join(cache, `initramfs-${version}.cpio.gz`);
-  step(`initramfs for ${version}`, 'bash', [join(here, 'make-initramfs.sh'), build.dir, selftests.dir, initrd]);
+  step(`initramfs for ${version}`, 'bash', [join(here, 'make-initramfs.sh'), build.dir, selftests.dir, initrd, scenarios.dir]);
   mkdirSync(join(cache, 'logs'), { recursive: true });
   const log = join(cache, 'logs', `serial-${version}${suffix}.log`);
-  const boot = step(`boot ${version}${huge1g ? ' with 1 GiB hugetlb pages' : ''} (cow + gup_longterm)`, 'bash', [
+  const boot = step(`boot ${version}${huge1g ? ' with 1 GiB hugetlb pages' : ''} (cow + gup_longterm + scenarios)`, 'bash', [
     join(here, 'boot.sh'), join(build.dir, 'arch/x86/boot/bzImage'), initrd, log, ...(huge1g ? ['--huge-1g'] : []),
   ]);
   // Serial lines end in \r\n; the first guest line follows the firmware's terminal escapes.
@@ -140,6 +141,30 @@ function record(version, build, selftests, huge1g) {
     writeFileSync(file, [...header, ...body, ''].join('\n'));
     written.push(file);
   }
+  // pinsight's scenarios.c (2 MiB THP, no hugetlb: the 1 GiB runs add nothing to it).
+  if (!huge1g) {
+    const { body, end } = section(lines, 'scenarios');
+    if (!body.some((l) => l.startsWith('TAP version'))) throw new Error(`scenarios on ${version}: no "TAP version" line`);
+    const header = [
+      `# pinsight-kernel-truth: scripts/kernel-truth/scenarios.c on Linux ${build.env.KERNEL_RELEASE} under qemu`,
+      `# kernel: ${build.env.KERNEL_RELEASE}`,
+      `# kernel-uname-r: ${infoOf('uname-r')}`,
+      `# kernel-source: Debian linux-source-${version} (${build.env.KERNEL_RELEASE}), tinyconfig + scripts/kernel-truth/kernel.config`,
+      `# config-sha256: ${build.env.CONFIG_SHA256}`,
+      ...(build.env.HARNESS ? [`# harness: ${build.env.HARNESS}; GUP and fault code unchanged`] : []),
+      `# program: scripts/kernel-truth/scenarios.c, sha256 ${scenarios.env.SCENARIOS_SHA256}, static, with ${scenarios.env.GUP_TEST_H}`,
+      `# date: ${new Date().toISOString()}`,
+      `# qemu: ${qemu}`,
+      `# thp-enabled: ${infoOf('thp enabled')}`,
+      `# swap: ${infoOf('swap')} on /dev/ram0`,
+      `# exit: ${end.replace(/^PINSIGHT-END \S+ /, '')}`,
+      `# boot-and-run-seconds: ${boot.seconds} (cow, gup_longterm and scenarios, one boot)`,
+      `# recorded-by: npm run test:kernel`,
+    ];
+    const file = join(outDir, `scenarios-${version}.tap`);
+    writeFileSync(file, [...header, ...body, ''].join('\n'));
+    written.push(file);
+  }
   return written;
 }
 
@@ -155,8 +180,10 @@ if (!opts['compare-only']) {
     const st = step(`build cow and gup_longterm of ${t}`, 'bash', [join(here, 'build-selftests.sh'), t]);
     selftests[t] = { dir: st.out, env: readEnv(join(st.out, 'selftests.env')) };
   }
+  const sc = step('build scenarios.c', 'bash', [join(here, 'build-scenarios.sh')]);
+  const scenarios = { dir: sc.out, env: readEnv(join(sc.out, 'scenarios.env')) };
   for (const v of kernels) {
-    for (const file of record(v, builds[v], selftests[selftestTree(v)], opts['huge-1g'])) console.error(`test:kernel: wrote ${file}`);
+    for (const file of record(v, builds[v], selftests[selftestTree(v)], scenarios, opts['huge-1g'])) console.error(`test:kernel: wrote ${file}`);
   }
 }
 

@@ -2,8 +2,8 @@
 //  [--hugetlb-sizes KB,...] [--huge-1g] [--no-trace] [--json]`
 // Runs the kernel's cow.c selftest matrix on sim-core and prints it the way the selftest does.
 import { type CowRow, cowTable } from '../../sim-core/index.js';
-import { KERNEL_OPTIONS, kernelSpecOf, parseOrUsage, simOrUsage } from './behaviours.js';
 import type { Command } from './command.js';
+import { kernelSpecOf, parseModelArgs, simOrUsage } from './model-options.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 
 function sizes(text: string | undefined, option: string): number[] | undefined {
@@ -62,18 +62,12 @@ export const cowTableCommand: Command = {
     '  --json                { "kernel", "rows": [ { "test", "memory", "result", "message", "trace" } ] }',
   ].join('\n'),
   async run(argv, io) {
-    const { values } = parseOrUsage({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        ...KERNEL_OPTIONS,
-        json: { type: 'boolean' },
-        'thp-sizes': { type: 'string' },
-        'hugetlb-sizes': { type: 'string' },
-        'huge-1g': { type: 'boolean' },
-        'no-trace': { type: 'boolean' },
-      },
+    const values = parseModelArgs(argv, {
+      json: { type: 'boolean' },
+      'thp-sizes': { type: 'string' },
+      'hugetlb-sizes': { type: 'string' },
+      'huge-1g': { type: 'boolean' },
+      'no-trace': { type: 'boolean' },
     });
     const kernel = kernelSpecOf(values, true)!;
     const thpSizesKb = sizes(values['thp-sizes'], '--thp-sizes');

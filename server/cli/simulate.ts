@@ -2,8 +2,8 @@
 //  [--path slow|fast] [--api NAME] [--prot read-write|read-only] [--then STEP,...] [--with NAME]... [--without NAME]... [--json]`
 // One pin scenario on sim-core, printed as a readable trace with its verdict.
 import { MEMORY_KINDS, type ScenarioInput, THEN_STEPS, formatTrace, simulate } from '../../sim-core/index.js';
-import { KERNEL_OPTIONS, kernelSpecOf, parseOrUsage, simOrUsage } from './behaviours.js';
 import type { Command } from './command.js';
+import { kernelSpecOf, parseModelArgs, simOrUsage } from './model-options.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 
 const list = (text: string | undefined): string[] =>
@@ -30,21 +30,15 @@ export const simulateCommand: Command = {
     `steps: ${Object.keys(THEN_STEPS).join(', ')}`,
   ].join('\n'),
   async run(argv, io) {
-    const { values } = parseOrUsage({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        ...KERNEL_OPTIONS,
-        memory: { type: 'string' },
-        mapping: { type: 'string' },
-        flags: { type: 'string' },
-        path: { type: 'string' },
-        api: { type: 'string' },
-        prot: { type: 'string' },
-        then: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-      },
+    const values = parseModelArgs(argv, {
+      memory: { type: 'string' },
+      mapping: { type: 'string' },
+      flags: { type: 'string' },
+      path: { type: 'string' },
+      api: { type: 'string' },
+      prot: { type: 'string' },
+      then: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
     });
     const kernel = kernelSpecOf(values, true)!;
     if (values.memory === undefined) throw new UsageError(`--memory KIND is required (kinds: ${MEMORY_KINDS.map((k) => k.name).join(', ')})`);

@@ -1,5 +1,5 @@
 // Finds the GUP/PUP calls of a file and resolves their flag sets.
-import { entryPointAt, isEntryPointName, type ResolvedEntryPoint } from './entry-points.js';
+import { entryPointAt, isEntryPointName, type ResolvedEntryPoint } from './entry-point-table.js';
 import type { TextIndex } from './edits.js';
 import { describePath, valueKey, type FlagFlow, type FlowValue } from './flag-flow.js';
 import { fittingDefs, throughWrapper, type WrapperTable } from './wrappers.js';
@@ -132,4 +132,4 @@ export function toFlagSet(value: FlowValue, index: TextIndex): FlagSet {
   return set;
 }
 
-export { ENTRY_POINT_NAMES, mentionsEntryPoint } from './entry-points.js';
+export { ENTRY_POINT_NAMES, mentionsEntryPoint } from './entry-point-table.js';

@@ -7,7 +7,7 @@
 // every kernel of the range offers the same edits at that place: a fix right on 6.12 and wrong on
 // 6.1 is never offered to a driver that still supports 6.1.
 import { behaviours } from '../../sim-core/index.js';
-import { ENTRY_POINTS } from './entry-points.js';
+import { ENTRY_POINTS } from './entry-point-table.js';
 import { compareKernel } from './kernel-version.js';
 import type { FileAnalysis, Finding, KernelRange } from './types.js';
 

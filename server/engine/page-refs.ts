@@ -4,7 +4,7 @@
 // unpin_user_page*()"). Pages are matched by the expression that names them: a local array or
 // page in the same function (`page_list`, `&page`, `pages + got`), or a struct field anywhere in
 // the file (`umem->page_list`, `dma->pages[i]`), or a local set from one (`page = pages[i]`).
-import { RELEASES } from './entry-points.js';
+import { RELEASES } from './entry-point-table.js';
 import type { AnalyzedCall } from './rules/rule.js';
 import { callArguments, declaredName, descendantsOf, enclosingFunction, field, functionName, unwrap, type SyntaxNode } from './syntax.js';
 

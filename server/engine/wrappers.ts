@@ -14,7 +14,7 @@
 // the caller's file (FlagTerm.foreign).
 import type { Language } from 'web-tree-sitter';
 import type { TextIndex } from './edits.js';
-import { ENTRY_POINT_NAMES, isEntryPointName, mentionsEntryPoint } from './entry-points.js';
+import { ENTRY_POINT_NAMES, isEntryPointName, mentionsEntryPoint } from './entry-point-table.js';
 import { describePath, type FlagFlow, type FlagTerm, type FlowValue, type Loc, type UnknownTerm } from './flag-flow.js';
 import { armText, compiledOn, conditionHolds } from './preproc-version.js';
 import { scratchParse } from './scratch-parser.js';

@@ -2,9 +2,10 @@
 // (so a definition's #if arm is known) and every #define whose value names an entry point; all
 // other lines are emptied, so rows stay. A whole-tree scan parses only what calls an entry point
 // (server/scan/slice.ts), which leaves a compat header's `#define DRV_PIN(...) pin_user_pages(...)`
-// out; this text is parsed on its own for it.
+// out; this text is parsed on its own for it. The directives come from the one C scanner
+// (server/engine/c-lexer.ts), so a `#define` inside a comment is not one.
+import { preprocessorLines } from '../engine/c-lexer.js';
 
-const DIRECTIVE = /^\s*#\s*(\w+)/;
 const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif']);
 
 /**
@@ -15,18 +16,11 @@ export function macroDefinitions(text: string, wanted: (define: string) => boole
   const lines = text.split('\n');
   const out: string[] = new Array<string>(lines.length).fill('');
   let kept = false;
-  for (let i = 0; i < lines.length; i++) {
-    const m = DIRECTIVE.exec(lines[i]!);
-    if (!m) continue;
-    let last = i;
-    while (last + 1 < lines.length && /\\\r?$/.test(lines[last]!)) last++;
-    const directive = m[1]!;
-    const logical = lines.slice(i, last + 1);
-    if (CONDITIONALS.has(directive) || (directive === 'define' && wanted(logical.join('\n')))) {
-      for (let j = i; j <= last; j++) out[j] = lines[j]!;
-      if (directive === 'define') kept = true;
-    }
-    i = last;
+  for (const d of preprocessorLines(text)) {
+    const define = d.directive === 'define';
+    if (!CONDITIONALS.has(d.directive) && !(define && wanted(d.text))) continue;
+    for (let j = d.firstLine; j <= d.lastLine; j++) out[j] = lines[j]!;
+    if (define) kept = true;
   }
   return kept ? out.join('\n') : undefined;
 }

@@ -18,20 +18,20 @@ export class ProjectIndex {
   /** Calls through wrappers, by file: the callers a wrapper's parameter is followed into. */
   private readonly viaByFile = new Map<string, { names: string[]; caller: CrossFileCaller }[]>();
 
-  /** Records the wrappers `path` defines; true when that changes the table. */
-  set(path: string, defs: readonly WrapperDef[] | undefined): boolean {
+  /** Records the wrappers `path` defines; returns the names whose definitions that changes (none: no change). */
+  set(path: string, defs: readonly WrapperDef[] | undefined): string[] {
     // In line order, however the file was read (whole, or sliced with its macros apart).
     const list = defs ? [...defs].sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name)) : [];
     const key = JSON.stringify(list);
     const before = this.byFile.get(path);
-    if ((before?.key ?? '[]') === key) return false;
+    if ((before?.key ?? '[]') === key) return [];
     if (list.length === 0) this.byFile.delete(path);
     else this.byFile.set(path, { key, defs: list });
     this.built = undefined;
-    return true;
+    return changedNames(before?.defs ?? [], list, (d) => d.name);
   }
 
-  delete(path: string): boolean {
+  delete(path: string): string[] {
     return this.set(path, undefined);
   }
 
@@ -58,13 +58,14 @@ export class ProjectIndex {
    * Records the calls `path` makes through wrappers (its analysis with the table); a function
    * wrapper's analysis then follows its flags parameter into them (AnalyzeOptions.crossFileCallers).
    */
-  setCalls(path: string, calls: readonly CallSite[]): boolean {
+  /** Returns the wrappers whose callers that changes (none: no change). */
+  setCalls(path: string, calls: readonly CallSite[]): string[] {
     const through = calls.filter((c) => c.via).map((c) => ({ names: c.via!, caller: { path, function: c.function, line: c.range.start.row + 1, flagSets: c.flagSets } }));
-    const before = this.viaByFile.get(path);
-    if (JSON.stringify(before ?? []) === JSON.stringify(through)) return false;
+    const before = this.viaByFile.get(path) ?? [];
+    if (JSON.stringify(before) === JSON.stringify(through)) return [];
     if (through.length > 0) this.viaByFile.set(path, through);
     else this.viaByFile.delete(path);
-    return true;
+    return changedNames(before, through, (c) => c.names);
   }
 
   /** The files that call a wrapper. */
@@ -87,8 +88,59 @@ export class ProjectIndex {
     return this.files().filter((file) => this.byFile.get(file)!.defs.some((d) => d.kind === 'function' && this.callersOf(d.name, file).length > 0));
   }
 
+  /**
+   * What differs between this index and `other` (a rebuilt index against the one the open documents
+   * were analysed with): the wrappers defined differently, and the wrappers whose callers differ.
+   */
+  changesFrom(other: ProjectIndex): IndexChange {
+    const all = (i: ProjectIndex) => [...i.byFile.values()].flatMap((f) => f.defs);
+    const calls = (i: ProjectIndex) => [...i.viaByFile].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([, c]) => c);
+    return {
+      defined: changedNames(all(other), all(this), (d) => d.name),
+      called: changedNames(calls(other), calls(this), (c) => c.names),
+    };
+  }
+
+  /** The files on record that a change concerns: callers of the wrappers redefined, definers of those with new callers. */
+  dependents(change: IndexChange): string[] {
+    const defined = new Set(change.defined);
+    const called = new Set(change.called);
+    const callers = [...this.viaByFile].filter(([, calls]) => calls.some((c) => c.names.some((n) => defined.has(n)))).map(([file]) => file);
+    const definers = [...this.byFile].filter(([, f]) => f.defs.some((d) => called.has(d.name))).map(([file]) => file);
+    return [...new Set([...callers, ...definers])].filter((f) => f !== change.origin).sort();
+  }
+
   /** A digest of the table, for keys of results that depend on it. */
   key(): string {
     return [...this.byFile.keys()].sort().map((p) => `${p}\0${this.byFile.get(p)!.key}`).join('\n');
   }
+}
+
+/** What changed in an index: wrappers defined differently, wrappers whose cross-file callers changed. */
+export interface IndexChange {
+  defined: string[];
+  called: string[];
+  /** The file whose analysis made the change (already analysed with it). */
+  origin?: string;
+}
+
+/** Whether a text names a wrapper of the change: it calls, defines or aliases one. */
+export function concernsText(change: IndexChange, text: string): boolean {
+  const names = [...new Set([...change.defined, ...change.called])].map((n) => n.replace(/[^\w]/g, ''));
+  return names.length > 0 && new RegExp(`\\b(?:${names.join('|')})\\b`).test(text);
+}
+
+/** The names under which `before` and `after` differ (entries compared whole, grouped by name). */
+function changedNames<T>(before: readonly T[], after: readonly T[], namesOf: (item: T) => string | readonly string[]): string[] {
+  const group = (items: readonly T[]) => {
+    const byName = new Map<string, string[]>();
+    for (const item of items) {
+      const key = JSON.stringify(item);
+      for (const name of [namesOf(item)].flat()) byName.set(name, [...(byName.get(name) ?? []), key]);
+    }
+    return byName;
+  };
+  const a = group(before);
+  const b = group(after);
+  return [...new Set([...a.keys(), ...b.keys()])].filter((n) => JSON.stringify(a.get(n) ?? []) !== JSON.stringify(b.get(n) ?? [])).sort();
 }

@@ -2,7 +2,7 @@
 // entry points, gup_must_unshare(), is_cow_mapping(), FAULT_FLAG_UNSHARE and friends.
 // Editor-free: the language server renders it into hovers, anything else may print it.
 import { entryPointAt, ENTRY_POINTS } from '../engine/index.js';
-import { ENTRY_POINT_DOCS } from './entry-points.js';
+import { ENTRY_POINT_DOCS } from './entry-point-docs.js';
 import { FLAG_DOCS } from './flags.js';
 import { MM_FUNCTION_DOCS } from './mm-functions.js';
 import type { Change, Era, KernelRef, SymbolDoc } from './types.js';

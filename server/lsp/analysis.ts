@@ -1,6 +1,7 @@
 // The engine as the server uses it: which kernel a file targets, and the analysis of an open
 // document, computed once per document version and settings.
 import { dirname, isAbsolute, resolve } from 'node:path';
+import type { KernelSource } from '../../protocol/requests.js';
 import { kernelFor } from '../../sim-core/index.js';
 import { analyzeTree, FINDING_RULES, parseKernelVersion } from '../engine/index.js';
 import { findKernelMakefile } from '../engine/kernel-version.js';
@@ -12,7 +13,7 @@ import { applyPolicy, mergePolicies } from '../project/policy.js';
 import { includeDirsOf, isIgnored, ProjectFiles, projectPolicy, type ProjectConfig } from '../project/project-file.js';
 import type { CParser } from '../engine/parser.js';
 import { definesEntryMacro, mentionsWrapper, type WrapperTable } from '../engine/wrappers.js';
-import { ProjectIndex } from '../index/project-index.js';
+import { ProjectIndex, type IndexChange } from '../index/project-index.js';
 import { indexTree, readTextForIndex } from '../index/tree-sources.js';
 import { indexAnalysis } from '../index/analyse.js';
 import { sliceForEngine } from '../scan/engine-reach.js';
@@ -24,8 +25,6 @@ import { DEFAULT_SETTINGS, SETTING_KEYS, validateSettings, type Settings, type V
  * file (an out-of-tree module): the newest kernel the model was checked against.
  */
 export const FALLBACK_KERNEL = '6.12';
-
-export type KernelSource = 'setting' | 'project' | 'detected' | 'fallback';
 
 export interface TargetKernel {
   kernel: string;
@@ -59,7 +58,7 @@ export class Analyzer {
    * in it what the file defines and calls through wrappers; a change tells onIndexChange.
    */
   index = new ProjectIndex();
-  onIndexChange: () => void = () => undefined;
+  onIndexChange: (change: IndexChange) => void = () => undefined;
 
   /**
    * `note` gets one line for each Makefile on the way up that was not read (a FIFO, a device,
@@ -203,9 +202,9 @@ export class Analyzer {
   private record(path: string, analysis: FileAnalysis): void {
     const defined = this.index.set(path, analysis.wrappers);
     const called = this.index.setCalls(path, analysis.calls);
-    if (!defined && !called) return;
+    if (defined.length === 0 && called.length === 0) return;
     this.generation++;
-    this.onIndexChange();
+    this.onIndexChange({ defined, called, origin: path });
   }
 
   /** The include directories of the index: the setting's (relative to the first root) and the project file's. */
@@ -239,9 +238,11 @@ export class Analyzer {
       if (text !== undefined) index.setCalls(path, analyse(path, text, index.table).calls);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    const change = index.changesFrom(this.index);
     this.index = index;
+    if (change.defined.length === 0 && change.called.length === 0) return { wrappers: index.size, callers: callers.size };
     this.generation++;
-    this.onIndexChange();
+    this.onIndexChange(change);
     return { wrappers: index.size, callers: callers.size };
   }
 

@@ -9,7 +9,8 @@ import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { CallSite, Finding, FlagSet } from '../engine/types.js';
 import { describeSymbol, entryPointInterface, flagSetNotes } from '../knowledge/index.js';
 import { toLspRange } from './convert.js';
-import { decidingSteps, type MemoryOutcome, type PathOutcome, type PinQuery, type PinSimulation, type SimulatePins } from './pin-outcomes.js';
+import type { MemoryOutcome, PathOutcome } from '../../protocol/requests.js';
+import { decidingSteps, type PinQuery, type PinSimulation, type SimulatePins } from './pin-outcomes.js';
 import { escapeMarkdown, summaryLines } from './hover-summary.js';
 
 export interface CallHoverInput {

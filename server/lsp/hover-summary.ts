@@ -4,7 +4,8 @@
 // finding's detail follow in the hover's second section (hover-call.ts) and the simulation view.
 import type { CallSite, Finding, FlagSet } from '../engine/types.js';
 import { firstSentence } from '../engine/rules/rule.js';
-import type { MemoryOutcome, PinSimulation } from './pin-outcomes.js';
+import type { MemoryOutcome } from '../../protocol/requests.js';
+import type { PinSimulation } from './pin-outcomes.js';
 
 export const SUMMARY_MAX_LINES = 15;
 /** Flag sets and findings listed in the summary before "and N more". */

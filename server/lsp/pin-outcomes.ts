@@ -1,43 +1,7 @@
 // What sim-core says about one flag set reaching a call: per memory kind, the verdict of the slow
 // path and (for the GUP-fast entry points) of GUP-fast, each with its trace. The hover and the
-// simulation view both read this shape.
-
-import type { Snapshot } from '../../sim-core/index.js';
-
-/** What the simulation view draws: the state after setup, after the pin and after each later step. */
-export interface Drawing {
-  snapshots: Snapshot[];
-  /** PageView.id of the page GUP returned. */
-  pinnedPage?: string;
-  /** The entry point and flags sim-core used. */
-  api: string;
-  flags: string[];
-}
-
-export type Verdict = 'coherent' | 'incoherent' | 'refused' | 'error';
-
-export interface TraceLine {
-  fn: string;
-  detail: string;
-  kernelRef?: string;
-  state?: string[];
-}
-
-export interface PathOutcome {
-  verdict: Verdict;
-  errno?: string;
-  summary: string;
-  trace: TraceLine[];
-  /** sim-core's structured state for drawing (page table, pinned page, after the write). */
-  drawing?: Drawing;
-}
-
-export interface MemoryOutcome {
-  memory: string;
-  label: string;
-  slow: PathOutcome;
-  fast?: PathOutcome;
-}
+// simulation view both read this shape (MemoryOutcome, part of the protocol: protocol/requests.ts).
+import type { MemoryOutcome, TraceLine } from '../../protocol/requests.js';
 
 /** A pin as a call makes it: the entry point and the flags its caller passes. */
 export interface PinQuery {
@@ -48,6 +12,8 @@ export interface PinQuery {
   pins: boolean;
   /** The entry point walks GUP-fast first. */
   fast: boolean;
+  /** What the process does after the pin: sim-core THEN_STEPS names (default: one write). */
+  then?: readonly string[];
 }
 
 export interface PinSimulation {
@@ -56,7 +22,7 @@ export interface PinSimulation {
   ignoredFlags: string[];
 }
 
-/** Simulates `query` on `kernel` for every memory kind of a private mapping, then a process write. */
+/** Simulates `query` on `kernel` for every memory kind of a private mapping, then the query's steps (a process write by default). */
 export type SimulatePins = (query: PinQuery, kernel: string) => PinSimulation;
 
 /**

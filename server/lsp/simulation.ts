@@ -1,9 +1,11 @@
 // sim-core as the hover and the simulation view use it: every memory kind of a private mapping,
 // pinned the way the call pins it (slow path, and GUP-fast for the *_fast entry points), then
-// written to by the process. The verdict says whether the pin still sees what the process sees.
+// written to by the process (or the steps the view asked for: sim-core's THEN_STEPS). The verdict
+// says whether the pin still sees what the process sees.
 import { entryPointAt } from '../engine/index.js';
-import { FOLL_FLAGS, GUP_APIS, MEMORY_KINDS, simulate, type ScenarioInput } from '../../sim-core/index.js';
-import type { MemoryOutcome, PathOutcome, PinQuery, PinSimulation, SimulatePins } from './pin-outcomes.js';
+import { FOLL_FLAGS, GUP_APIS, MEMORY_KINDS, THEN_STEPS, simulate, type ScenarioInput } from '../../sim-core/index.js';
+import type { MemoryOutcome, PathOutcome } from '../../protocol/requests.js';
+import type { PinQuery, PinSimulation, SimulatePins } from './pin-outcomes.js';
 
 export function isFastEntryPoint(callee: string, kernel: string): boolean {
   return entryPointAt(callee, kernel)?.fast === true;
@@ -14,6 +16,19 @@ export function isPinningEntryPoint(callee: string, kernel: string): boolean {
 }
 
 const PRIVATE_KINDS = MEMORY_KINDS.filter((k) => k.mappings.includes('private'));
+
+/** The steps the simulation view offers after the pin, with what each does. */
+export const SIMULATION_STEPS: readonly { name: string; description: string }[] = Object.entries(THEN_STEPS).map(([name, description]) => ({ name, description }));
+export const DEFAULT_STEPS: readonly string[] = ['write'];
+/** At most this many steps (sim-core's limit). */
+export const MAX_SIMULATION_STEPS = 16;
+
+/** A list of step names the view may ask for, or an error sentence. */
+export function checkSteps(then: unknown): string[] | string {
+  if (!Array.isArray(then) || then.length === 0 || then.length > MAX_SIMULATION_STEPS) return `then must be a list of 1 to ${MAX_SIMULATION_STEPS} step names`;
+  for (const s of then) if (typeof s !== 'string' || !Object.hasOwn(THEN_STEPS, s)) return `unknown step ${JSON.stringify(s)} (known: ${Object.keys(THEN_STEPS).join(', ')})`;
+  return then as string[];
+}
 const MODELLED = new Set<string>(FOLL_FLAGS);
 const APIS = new Set<string>(GUP_APIS);
 
@@ -21,7 +36,8 @@ const APIS = new Set<string>(GUP_APIS);
 const memo = new Map<string, PinSimulation>();
 
 export const simulatePins: SimulatePins = (query, kernel) => {
-  const key = JSON.stringify([kernel, query.callee, query.pins, query.fast, [...query.callerFlags].sort()]);
+  const then = query.then ?? DEFAULT_STEPS;
+  const key = JSON.stringify([kernel, query.callee, query.pins, query.fast, [...query.callerFlags].sort(), then]);
   let result = memo.get(key);
   if (!result) {
     const flags = query.callerFlags.filter((f) => MODELLED.has(f));
@@ -31,8 +47,8 @@ export const simulatePins: SimulatePins = (query, kernel) => {
         (kind): MemoryOutcome => ({
           memory: kind.name,
           label: kind.name.replace(/-/g, ' '),
-          slow: run(kernel, kind.name, scenario(query, flags, 'slow')),
-          ...(query.fast ? { fast: run(kernel, kind.name, scenario(query, flags, 'fast')) } : {}),
+          slow: run(kernel, kind.name, scenario(query, flags, 'slow'), then),
+          ...(query.fast ? { fast: run(kernel, kind.name, scenario(query, flags, 'fast'), then) } : {}),
         }),
       ),
     };
@@ -52,9 +68,9 @@ function scenario(query: PinQuery, flags: string[], path: 'slow' | 'fast'): Pick
   return { flags: [...flags, query.pins ? 'FOLL_PIN' : 'FOLL_GET'], path };
 }
 
-function run(version: string, memory: string, how: Pick<ScenarioInput, 'flags' | 'path' | 'api'>): PathOutcome {
+function run(version: string, memory: string, how: Pick<ScenarioInput, 'flags' | 'path' | 'api'>, then: readonly string[]): PathOutcome {
   try {
-    const r = simulate({ kernel: { version }, memory, mapping: 'private', then: ['write'], ...how });
+    const r = simulate({ kernel: { version }, memory, mapping: 'private', then: [...then], ...how });
     return { verdict: r.verdict, errno: r.errno, summary: r.summary, trace: r.trace, drawing: { snapshots: r.snapshots, pinnedPage: r.pinnedPage, api: r.api, flags: r.flags } };
   } catch (e) {
     // A model error must not take the hover down: it becomes the verdict.

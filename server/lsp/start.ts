@@ -16,16 +16,19 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import type { TargetKernelParams, TargetKernelResult } from '../../protocol/requests.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import { PROJECT_FILE_NAME } from '../project/project-file.js';
 import { COMPILE_COMMANDS } from '../project/compile-commands.js';
+import { concernsText } from '../index/project-index.js';
 import { Analyzer, kernelNote } from './analysis.js';
 import { codeActionsFor } from './code-actions.js';
 import { diagnosticsOf } from './diagnostics.js';
 import { DocumentStore, pathOf, type OpenDocument } from './document-store.js';
 import { hoverAt } from './hover.js';
 import { requireDocument, requirePosition, requireRange, invalidParams } from './request-guards.js';
-import { simulateAt, SIMULATE_REQUEST, TARGET_KERNEL_REQUEST, type TargetKernelParams } from './custom-requests.js';
+import { simulateAt, SIMULATE_REQUEST, TARGET_KERNEL_REQUEST } from './custom-requests.js';
+import { checkSteps } from './simulation.js';
 import { createScanHost } from './scan-host.js';
 import { registerDocumentText } from './document-text.js';
 import { WorkspaceScanner, type ScanProgress } from './workspace-scan.js';
@@ -183,16 +186,22 @@ export function startServer(): Connection {
   const revalidateAll = () => {
     for (const doc of store?.all() ?? []) schedule(doc.uri);
   };
-  // A wrapper that changed (a header edited) changes what its callers report: the open ones are
-  // analysed again at once, the files on disk the workspace scan showed after a pause in the edits.
+  // A wrapper that changed (a header edited) changes what its callers report, and new callers change
+  // what a function wrapper's own call reports: the open documents concerned are analysed again at
+  // once, the files on disk the workspace scan showed after a pause in the edits. Others keep theirs.
   let callerRescan: NodeJS.Timeout | undefined;
-  analyzer.onIndexChange = () => {
-    revalidateAll();
+  const rescanLater = new Set<string>();
+  analyzer.onIndexChange = (change) => {
+    for (const doc of store?.all() ?? []) {
+      if (doc.path !== change.origin && concernsText(change, doc.document.getText())) schedule(doc.uri);
+    }
     if (!analyzer.current.scanOnStartup || !scanner) return;
+    for (const path of analyzer.index.dependents(change)) rescanLater.add(path);
     clearTimeout(callerRescan);
     callerRescan = setTimeout(() => {
-      const dependents = new Set([...analyzer.index.callerFiles(), ...analyzer.index.files()]);
-      for (const path of dependents) void scanner?.rescanFile(path);
+      const paths = [...rescanLater];
+      rescanLater.clear();
+      for (const path of paths) void scanner?.rescanFile(path);
     }, INDEX_RESCAN_DELAY_MS);
   };
 
@@ -233,7 +242,7 @@ export function startServer(): Connection {
     return runScan();
   });
 
-  connection.onRequest(TARGET_KERNEL_REQUEST, (params: TargetKernelParams | undefined) => {
+  connection.onRequest(TARGET_KERNEL_REQUEST, (params: TargetKernelParams | undefined): TargetKernelResult => {
     const uri: unknown = params?.textDocument?.uri;
     if (uri !== undefined && typeof uri !== 'string') throw invalidParams('textDocument.uri must be a string');
     const path = uri ? pathOf(uri) : undefined;
@@ -244,7 +253,10 @@ export function startServer(): Connection {
   connection.onRequest(SIMULATE_REQUEST, (params: unknown) => {
     const doc = requireDocument(docs(), params);
     const position = requirePosition(doc.document, (params as { position?: unknown }).position);
-    return simulateAt(doc, position, analyzer);
+    const asked = (params as { then?: unknown }).then;
+    const then = asked === undefined ? undefined : checkSteps(asked);
+    if (typeof then === 'string') throw invalidParams(then);
+    return simulateAt(doc, position, analyzer, then);
   });
 
   registerDocumentText(connection, docs, parserReady); // pinsight/documentText, for tests

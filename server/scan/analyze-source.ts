@@ -5,22 +5,13 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { NONBLOCKING_READ } from '../engine/safe-read.js';
 import { analyzeTree, mentionsEntryPoint } from '../engine/index.js';
 import type { CParser } from '../engine/parser.js';
-import type { CallSite, Finding, KernelRange, WrapperDef } from '../engine/types.js';
+import type { KernelRange, WrapperDef } from '../engine/types.js';
 import type { MacroFacts } from '../engine/macro-facts.js';
 import { mentionsWrapper } from '../engine/wrappers.js';
 import { macroDefinitions } from '../index/define-lines.js';
 import { sliceForEngine } from './engine-reach.js';
 import { NeedleSearch } from './needles.js';
-import { digestOf, type CacheEntries } from './result-cache.js';
-
-/** A file with at least one call or finding, or one that defines a wrapper for the project index. */
-export interface FileResult {
-  path: string;
-  calls: CallSite[];
-  findings: Finding[];
-  /** The wrappers of entry points the file defines (server/index/); not part of the scan's output. */
-  wrappers?: WrapperDef[];
-}
+import { digestOf, type CacheEntries, type FileResult } from './file-result.js';
 
 /** What the scan did, for `PINSIGHT_SCAN_STATS` and the benchmark. */
 export interface ScanCounters {

@@ -15,9 +15,10 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { MacroFacts } from '../engine/macro-facts.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
-import type { FileResult, ScanCounters } from './analyze-source.js';
+import type { ScanCounters } from './analyze-source.js';
+import type { CacheEntries, FileResult } from './file-result.js';
 import { defaultWorkerCount, Lanes, type WorkerConfig } from './pool.js';
-import { ResultCache, type CacheEntries, type CacheLocation } from './result-cache.js';
+import { ResultCache, type CacheLocation } from './result-cache.js';
 import { envPrefilter, planRipgrep, type Prefilter } from './prefilter.js';
 import { startRipgrep } from './ripgrep.js';
 import { classifyRoots, walkDirectories, type Roots } from './walk.js';
@@ -31,7 +32,8 @@ import { treeSources } from '../index/tree-sources.js';
 export { MissingPathError } from './walk.js';
 export { preferQuickWasm } from './v8-flags.js';
 export { bundleBuildId, defaultCacheDir, type CacheLocation } from './result-cache.js';
-export type { FileResult, ScanCounters } from './analyze-source.js';
+export type { ScanCounters } from './analyze-source.js';
+export type { FileResult } from './file-result.js';
 
 export type { Prefilter } from './prefilter.js';
 

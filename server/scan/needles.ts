@@ -7,7 +7,7 @@
 // the search runs in two steps: a few short "coarse" needles that together cover every name
 // (`user_page` is in all eight get_user_page*/pin_user_pages* names), then, for the few files that
 // hold one, the exact names.
-import { ENTRY_POINTS } from '../engine/entry-points.js';
+import { ENTRY_POINTS } from '../engine/entry-point-table.js';
 
 /** The entry points' names. */
 export const ENTRY_NAMES: readonly string[] = ENTRY_POINTS.map((e) => e.name);

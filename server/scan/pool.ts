@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CParser } from '../engine/parser.js';
 import type { MacroFacts } from '../engine/macro-facts.js';
-import { addCounters, emptyCounters, SourceAnalyzer, type FileResult, type ScanCounters } from './analyze-source.js';
-import type { CacheEntries } from './result-cache.js';
+import { addCounters, emptyCounters, SourceAnalyzer, type ScanCounters } from './analyze-source.js';
+import type { CacheEntries, FileResult } from './file-result.js';
 import type { KernelRange } from '../engine/types.js';
 
 export interface WorkerConfig {

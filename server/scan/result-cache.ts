@@ -16,27 +16,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readRegularFile } from '../engine/safe-read.js';
-import type { FileResult } from './analyze-source.js';
 import { cacheRoot, cacheWarning, prepareCacheDir, pruneCacheFiles, writeCacheFile } from './cache-files.js';
 import { cacheKey, cacheMac, macMatches } from './cache-key.js';
-
-export interface CacheEntry {
-  /** sha1 of the file's bytes. */
-  digest: string;
-  /** What the analysis gave: null for no call and no finding. */
-  result: FileResult | null;
-}
-
-/** Entries by absolute path. */
-export type CacheEntries = Record<string, CacheEntry>;
+import type { CacheEntries } from './file-result.js';
 
 export interface CacheLocation {
   dir: string;
   /** Changes whenever the code or data that analyse change. */
   buildId: string;
 }
-
-export const digestOf = (bytes: Uint8Array): string => createHash('sha1').update(bytes).digest('hex');
 
 /** Cache files kept per directory; the oldest go first (scans of temporary trees, old builds). */
 const MAX_FILES = 32;

@@ -16,16 +16,8 @@
 // slice are its ranges on the file. Offsets do change; the engine takes them only from the slice's
 // tree and uses them only on the slice's text. (Empty lines cost tree-sitter nothing; blanking to
 // spaces would cost as much as parsing the code.)
-import { lineStarts as lineStartsOf } from '../engine/edits.js';
-
-const NL = 10;
-const CR = 13;
-const BACKSLASH = 92;
-const SPACE = 32;
-const TAB = 9;
-const LPAREN = 40;
-const SLASH = 47;
-const RBRACE = 125;
+import { inCommentOrLiteral, lexC, lineOf, preprocessorLines, type CLexed, type PreprocessorLine } from '../engine/c-lexer.js';
+import { CR, DOT, GT, LPAREN, MINUS, NL, RBRACE, SLASH, SPACE, TAB } from '../engine/char-codes.js';
 
 /** The names that decide what the engine reads in a file. */
 export interface SliceNames {
@@ -57,12 +49,12 @@ export interface Slice {
  * into their callers (the engine names them, analyze-source.ts asks again with them).
  */
 export function sliceForAnalysis(text: string, names: SliceNames, callersOf: Iterable<string> = []): Slice {
-  const file = lex(text);
+  const file = lexC(text);
   const { lineStarts } = file;
   const lines = lineStarts.length;
-  const directives = directiveGroups(file);
+  const directives = preprocessorLines(file);
   const preproc = new Uint8Array(lines);
-  for (const d of directives) preproc.fill(1, d.first, d.last + 1);
+  for (const d of directives) preproc.fill(1, d.firstLine, d.lastLine + 1);
   const chunkOfLine = new Int32Array(lines);
   const chunks = cutChunks(file, preproc, chunkOfLine);
   const chunkAt = (offset: number) => chunkOfLine[lineOf(lineStarts, offset)]!;
@@ -149,81 +141,6 @@ function assemble(text: string, lineStarts: number[], keep: Uint8Array): Omit<Sl
   return { text: parts.join(''), keptLines, lines };
 }
 
-/** A file as the slicer sees it: its lines, and where comments and literals are. */
-interface Lexed {
-  text: string;
-  /** Offset of the first character of each line. */
-  lineStarts: number[];
-  /** Start and end offsets of every comment and string or character literal, in order. */
-  spanStarts: number[];
-  spanEnds: number[];
-  /** First and last line of each comment or literal that spans lines. */
-  multiLine: [number, number][];
-  /** 1 for a line that starts inside a comment or literal. */
-  startsInSpan: Uint8Array;
-}
-
-// Comments and literals, found with one regular expression (far faster than a loop over
-// characters). A literal ends at a line break that no backslash escapes, so a stray quote (English
-// in an `#if 0` block) spoils one line at most; an unterminated comment runs to the end of the file.
-const COMMENTS_AND_LITERALS = /\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|\/\/(?:[^\n\\]|\\[\s\S])*|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?/g;
-
-function lex(text: string): Lexed {
-  const lineStarts = lineStartsOf(text);
-  const spanStarts: number[] = [];
-  const spanEnds: number[] = [];
-  const multiLine: [number, number][] = [];
-  const startsInSpan = new Uint8Array(lineStarts.length);
-  const re = new RegExp(COMMENTS_AND_LITERALS);
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    spanStarts.push(start);
-    spanEnds.push(end);
-    if (m[0].indexOf('\n') !== -1) {
-      const first = lineOf(lineStarts, start);
-      const last = lineOf(lineStarts, end - 1);
-      multiLine.push([first, last]);
-      startsInSpan.fill(1, first + 1, last + 1);
-    }
-  }
-  return { text, lineStarts, spanStarts, spanEnds, multiLine, startsInSpan };
-}
-
-/** Whether `offset` is inside a comment or literal. */
-function inSpan(file: Lexed, offset: number): boolean {
-  const k = lineOf(file.spanStarts, offset); // the last span starting at or before offset
-  return file.spanStarts.length > 0 && file.spanStarts[k]! <= offset && offset < file.spanEnds[k]!;
-}
-
-interface Directive {
-  first: number;
-  /** The last line, past backslash continuations and comments the directive opens. */
-  last: number;
-  /** The name after `#` (`define`, `ifdef`, `include`, ...). */
-  keyword: string;
-}
-
-/** Every preprocessor directive, in order. */
-function directiveGroups(file: Lexed): Directive[] {
-  const { text, lineStarts, startsInSpan } = file;
-  const lines = lineStarts.length;
-  const found: Directive[] = [];
-  let lastLine = -1;
-  // '#' is rare outside directives: find each, then check that only blanks precede it on its line.
-  for (let at = text.indexOf('#'); at !== -1; at = text.indexOf('#', at + 1)) {
-    const first = lineOf(lineStarts, at);
-    if (first <= lastLine || startsInSpan[first] || !blankBetween(text, lineStarts[first]!, at)) continue;
-    let last = first;
-    // Backslash-newline splices lines before comments are removed (C11 5.1.1.2), so this holds
-    // inside a comment too; a comment the directive opens carries it on as well.
-    while (last + 1 < lines && (endsWithBackslash(text, lineStarts[last + 1]!) || startsInSpan[last + 1])) last++;
-    found.push({ first, last, keyword: /^#\s*(\w*)/.exec(text.slice(at, at + 40))![1]! });
-    lastLine = last;
-  }
-  return found;
-}
-
 const OPENS = new Set(['if', 'ifdef', 'ifndef']);
 const BRANCHES = new Set(['elif', 'elifdef', 'elifndef', 'else']);
 
@@ -233,7 +150,7 @@ const BRANCHES = new Set(['elif', 'elifdef', 'elifndef', 'else']);
  * follows object-like macros, server/engine/macros.ts), and the conditionals around kept lines (they give the kept code its
  * structure). A conditional group with no kept line inside goes whole, as do includes and the rest.
  */
-function keepDirectives(file: Lexed, chunks: Chunk[], kept: Uint8Array, directives: Directive[], keep: Uint8Array): void {
+function keepDirectives(file: CLexed, chunks: Chunk[], kept: Uint8Array, directives: PreprocessorLine[], keep: Uint8Array): void {
   const { text, lineStarts } = file;
   const span = (first: number, last: number) => text.slice(lineStarts[first]!, last + 1 < lineStarts.length ? lineStarts[last + 1]! : text.length);
   const used = new Set<string>();
@@ -243,20 +160,19 @@ function keepDirectives(file: Lexed, chunks: Chunk[], kept: Uint8Array, directiv
   // A name a condition tests: its #define/#undef tells the engine the file sets it, so the build's
   // -D/-U do not decide it (server/engine/macro-facts.ts); the slice keeps them as the file has them.
   for (const d of directives) {
-    if (d.keyword.startsWith('if') || d.keyword.startsWith('elif')) for (const w of span(d.first, d.last).match(IDENTIFIER) ?? []) used.add(w);
+    if (d.directive.startsWith('if') || d.directive.startsWith('elif')) for (const w of d.text.match(IDENTIFIER) ?? []) used.add(w);
   }
-  const defines: { name: string; directive: Directive }[] = [];
+  const defines: { name: string; directive: PreprocessorLine }[] = [];
   for (const d of directives) {
-    if (keep[d.first] || (d.keyword !== 'define' && d.keyword !== 'undef')) continue; // inside a kept chunk, or neither #define nor #undef
-    const name = /#\s*(?:define|undef)\s+(\w+)/.exec(span(d.first, d.last))?.[1];
-    if (name) defines.push({ name, directive: d });
+    if (keep[d.firstLine] || (d.directive !== 'define' && d.directive !== 'undef')) continue; // inside a kept chunk, or neither #define nor #undef
+    if (d.name) defines.push({ name: d.name, directive: d });
   }
   for (let changed = true; changed; ) {
     changed = false;
     for (const { name, directive: d } of defines) {
-      if (keep[d.first] || !used.has(name)) continue;
-      keep.fill(1, d.first, d.last + 1);
-      for (const w of span(d.first, d.last).match(IDENTIFIER) ?? []) used.add(w);
+      if (keep[d.firstLine] || !used.has(name)) continue;
+      keep.fill(1, d.firstLine, d.lastLine + 1);
+      for (const w of span(d.firstLine, d.lastLine).match(IDENTIFIER) ?? []) used.add(w);
       changed = true;
     }
   }
@@ -267,28 +183,28 @@ function keepDirectives(file: Lexed, chunks: Chunk[], kept: Uint8Array, directiv
  * Keeps each #if group (with its #elif, #else and #endif) that has a kept line from its #if to its
  * #endif. A directive that matches no other (an #endif too many, an #if never closed) is kept.
  */
-function keepConditionals(directives: Directive[], keep: Uint8Array): void {
+function keepConditionals(directives: PreprocessorLine[], keep: Uint8Array): void {
   const holdsKept = keptRuns(keep);
-  const groups: Directive[][] = [];
-  const open: Directive[][] = [];
+  const groups: PreprocessorLine[][] = [];
+  const open: PreprocessorLine[][] = [];
   for (const d of directives) {
-    if (OPENS.has(d.keyword)) open.push([d]);
-    else if (BRANCHES.has(d.keyword)) {
+    if (OPENS.has(d.directive)) open.push([d]);
+    else if (BRANCHES.has(d.directive)) {
       const group = open.at(-1);
       if (group) group.push(d);
       else groups.push([d]); // an #else with no #if
-    } else if (d.keyword === 'endif') {
+    } else if (d.directive === 'endif') {
       const group = open.pop();
       if (group) {
         group.push(d);
         // Its own directives count: one inside a kept chunk keeps the rest, so the slice's
         // conditionals pair up as the file's do.
-        if (holdsKept(group[0]!.first, d.last)) groups.push(group);
+        if (holdsKept(group[0]!.firstLine, d.lastLine)) groups.push(group);
       } else groups.push([d]);
     }
   }
   groups.push(...open); // never closed
-  for (const group of groups) for (const d of group) keep.fill(1, d.first, d.last + 1);
+  for (const group of groups) for (const d of group) keep.fill(1, d.firstLine, d.lastLine + 1);
 }
 
 /**
@@ -321,28 +237,13 @@ function keptRuns(keep: Uint8Array): (first: number, last: number) => boolean {
 
 const IDENTIFIER = /[A-Za-z_]\w*/g;
 
-function blankBetween(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== SPACE && c !== TAB) return false;
-  }
-  return true;
-}
-
-/** Whether the line that ends just before `nextLineStart` ends with a backslash. */
-function endsWithBackslash(text: string, nextLineStart: number): boolean {
-  let b = nextLineStart - 2; // the character before '\n'
-  if (b >= 0 && text.charCodeAt(b) === CR) b--;
-  return b >= 0 && text.charCodeAt(b) === BACKSLASH;
-}
-
 interface Chunk {
   first: number; // first line
   last: number; // last line: the closing `}` line, or the file's last line
 }
 
 /** Cuts after every line that starts with a `}` in column 0 that is code (not comment, literal, directive). */
-function cutChunks(file: Lexed, preproc: Uint8Array, chunkOfLine: Int32Array): Chunk[] {
+function cutChunks(file: CLexed, preproc: Uint8Array, chunkOfLine: Int32Array): Chunk[] {
   const { text, lineStarts, startsInSpan } = file;
   const chunks: Chunk[] = [];
   const lines = lineStarts.length;
@@ -366,7 +267,7 @@ function cutChunks(file: Lexed, preproc: Uint8Array, chunkOfLine: Int32Array): C
 const wordRegexps = new WeakMap<readonly string[], RegExp>();
 
 /** Offsets of each of `names` as a whole identifier outside comments and literals, in one pass. */
-function occurrences(file: Lexed, names: readonly string[]): { name: string; at: number }[] {
+function occurrences(file: CLexed, names: readonly string[]): { name: string; at: number }[] {
   if (names.length === 0) return [];
   let re = wordRegexps.get(names);
   if (!re) {
@@ -377,14 +278,14 @@ function occurrences(file: Lexed, names: readonly string[]): { name: string; at:
   }
   const found: { name: string; at: number }[] = [];
   re.lastIndex = 0;
-  for (let m = re.exec(file.text); m !== null; m = re.exec(file.text)) if (!inSpan(file, m.index)) found.push({ name: m[0], at: m.index });
+  for (let m = re.exec(file.text); m !== null; m = re.exec(file.text)) if (!inCommentOrLiteral(file, m.index)) found.push({ name: m[0], at: m.index });
   return found;
 }
 
 const fieldRegexps = new WeakMap<readonly string[], RegExp>();
 
 /** Offsets of `->NAME` and `.NAME` for each of `fields`, outside comments and literals. */
-function fieldAccesses(file: Lexed, fields: readonly string[]): number[] {
+function fieldAccesses(file: CLexed, fields: readonly string[]): number[] {
   if (fields.length === 0) return [];
   let re = fieldRegexps.get(fields);
   if (!re) {
@@ -394,24 +295,12 @@ function fieldAccesses(file: Lexed, fields: readonly string[]): number[] {
   }
   const found: number[] = [];
   re.lastIndex = 0;
-  for (let m = re.exec(file.text); m !== null; m = re.exec(file.text)) if (!inSpan(file, m.index)) found.push(m.index);
+  for (let m = re.exec(file.text); m !== null; m = re.exec(file.text)) if (!inCommentOrLiteral(file, m.index)) found.push(m.index);
   return found;
 }
 
-/** The last index whose value is at most `offset` (0 when none is). */
-function lineOf(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 /** Every identifier in a chunk. */
-function identifiers(file: Lexed, chunk: Chunk): string[] {
+function identifiers(file: CLexed, chunk: Chunk): string[] {
   const { text, lineStarts } = file;
   const end = chunk.last + 1 < lineStarts.length ? lineStarts[chunk.last + 1]! : text.length;
   return text.slice(lineStarts[chunk.first]!, end).match(/[A-Za-z_]\w*/g) ?? [];
@@ -427,9 +316,6 @@ function identifierBefore(text: string, at: number): string | undefined {
 }
 
 const FIELD_AFTER = /(?:->|\.)\s*([A-Za-z_]\w*)/y;
-const DOT = 46;
-const MINUS = 45;
-const GT = 62;
 
 /**
  * The struct fields a chunk names (`->pages`, `.ro`); comments and literals included, to be safe.
@@ -437,7 +323,7 @@ const GT = 62;
  * chunk's start ran on to the next field access, past the chunk's end, so a file of chunks without
  * one cost its length per chunk.
  */
-function fieldNames(file: Lexed, chunk: Chunk): string[] {
+function fieldNames(file: CLexed, chunk: Chunk): string[] {
   const { text, lineStarts } = file;
   const end = chunk.last + 1 < lineStarts.length ? lineStarts[chunk.last + 1]! : text.length;
   const names: string[] = [];
@@ -455,11 +341,11 @@ function fieldNames(file: Lexed, chunk: Chunk): string[] {
 }
 
 /** The offset of the chunk's first `{` that is code (where its function body opens), or -1. */
-function firstBrace(file: Lexed, preproc: Uint8Array, chunk: Chunk): number {
+function firstBrace(file: CLexed, preproc: Uint8Array, chunk: Chunk): number {
   const { text, lineStarts } = file;
   const end = chunk.last + 1 < lineStarts.length ? lineStarts[chunk.last + 1]! : text.length;
   for (let i = text.indexOf('{', lineStarts[chunk.first]!); i !== -1 && i < end; i = text.indexOf('{', i + 1)) {
-    if (!preproc[lineOf(lineStarts, i)] && !inSpan(file, i)) return i;
+    if (!preproc[lineOf(lineStarts, i)] && !inCommentOrLiteral(file, i)) return i;
   }
   return -1;
 }

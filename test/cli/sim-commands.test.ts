@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { commands } from '../../server/cli/commands.js';
 import { runCli } from '../../server/cli/main.js';
-import { parseTap } from '../kernel-truth/tap.js';
+import { parseTap } from '../../scripts/kernel-truth/tap.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

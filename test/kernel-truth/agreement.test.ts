@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { compare, loadRecordings, loadSimCore, type Agreement, type CowTableRow } from './agreement.js';
+import { compare, loadRecordings, loadSimCore, scenarioCase, type Agreement, type CowTableRow } from '../../scripts/kernel-truth/agreement.js';
 
 const recordings = loadRecordings();
 const KERNELS = ['5.10', '6.1', '6.12', '7.3'];
@@ -15,6 +15,26 @@ const simMissing = !existsSync(new URL('../../sim-core/index.ts', import.meta.ur
 test('the recordings cover cow.c and gup_longterm.c on every kernel held', () => {
   const have = new Set(recordings.map((r) => `${r.selftest} ${r.kernel.split('.').slice(0, 2).join('.')}`));
   for (const k of KERNELS) for (const s of ['cow', 'gup_longterm']) assert.ok(have.has(`${s} ${k}`), `no ${s} ${k} recording`);
+});
+
+// sim-core's CHECKED_STEPS says which --then steps real runs of scripts/kernel-truth/scenarios.c
+// checked, on which kernels: its traces drop the "not checked" note there. Hold it to the recordings.
+test('sim-core\'s CHECKED_STEPS are exactly the steps the recorded scenarios.c runs scored, per kernel', { skip: simMissing && 'sim-core/index.ts is not there yet' }, async () => {
+  const { CHECKED_STEPS } = (await import('../../sim-core/index.js')) as { CHECKED_STEPS: Record<string, readonly string[]> };
+  const scored = new Map<string, Set<string>>();
+  for (const rec of recordings.filter((r) => r.selftest === 'scenarios')) {
+    const v = rec.kernel.split('.').slice(0, 2).join('.');
+    for (const row of rec.run.rows) {
+      const c = scenarioCase(row.test, row.memory);
+      assert.ok(c, `${rec.file}: row #${row.number} "${row.test}" / "${row.memory}" is not a scenario name`);
+      if (row.result === 'skip') continue;
+      for (const step of c.then) if (step !== 'write' && step !== 'mprotect-rw') (scored.get(step) ?? scored.set(step, new Set()).get(step)!).add(v);
+    }
+  }
+  assert.ok(scored.size > 0, 'no scenarios recording');
+  const listed = Object.fromEntries(Object.entries(CHECKED_STEPS).map(([k, vs]) => [k, [...vs].sort()]));
+  const recorded = Object.fromEntries([...scored].map(([k, vs]) => [k, [...vs].sort()]));
+  assert.deepEqual(listed, recorded);
 });
 
 function explain(a: Agreement): string {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JsonRpcClient } from './json-rpc-client.js';
+import { JsonRpcClient } from '../../scripts/lib/json-rpc-client.js';
 
 const KERNELS = join(process.env.PINSIGHT_CACHE ?? join(homedir(), '.cache/pinsight'), 'kernels');
 const K61 = join(KERNELS, 'linux-source-6.1');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JsonRpcClient, startInWorkspace, type Message } from './json-rpc-client.js';
+import { JsonRpcClient, startInWorkspace, type Message } from '../../scripts/lib/json-rpc-client.js';
 import { manyCallsSource } from '../../scripts/bench/many-calls.js';
 
 const FIXTURE = join(__dirname, 'fixtures/kernel-6.1');

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JsonRpcClient, startInWorkspace, type Message } from './json-rpc-client.js';
+import { JsonRpcClient, startInWorkspace, type Message } from '../../scripts/lib/json-rpc-client.js';
 
 const OPTS = { timeout: 30_000 };
 after(() => JsonRpcClient.killAll());
@@ -39,6 +39,11 @@ test('a call through a wrapper in another file has its diagnostics; editing the 
     let diagnostics = client.nextDiagnostics(main, 1);
     client.notify('textDocument/didOpen', { textDocument: { uri: main, languageId: 'c', version: 1, text: mainText } });
     assert.deepEqual(diagnosticsOf(await diagnostics), ['foll-force-misuse@21', 'longterm-readonly@15']);
+    // A file that calls no wrapper: the header's edit below does not concern it.
+    const legacy = pathToFileURL(join(dir, 'legacy.c')).href;
+    const legacyOpened = client.nextDiagnostics(legacy, 1);
+    client.notify('textDocument/didOpen', { textDocument: { uri: legacy, languageId: 'c', version: 1, text: readFileSync(join(dir, 'legacy.c'), 'utf8') } });
+    await legacyOpened;
 
     // The wrapper now asks for FOLL_WRITE itself: the ring is no longer a read-only pin.
     const header = pathToFileURL(join(dir, 'include/compat/mm.h')).href;
@@ -52,6 +57,8 @@ test('a call through a wrapper in another file has its diagnostics; editing the 
     // A hover on the call through the wrapper names the entry point.
     const { result } = await client.request('textDocument/hover', { textDocument: { uri: main }, position: { line: 14, character: 10 } });
     assert.match(JSON.stringify(result), /pin_user_pages_fast/);
+    const published = (uri: string) => client.received.filter((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string }).uri === uri).length;
+    assert.equal(published(legacy), 1, 'legacy.c was analysed once, when opened: the wrapper it does not call changed');
   } finally {
     await client.request('shutdown');
     client.notify('exit');

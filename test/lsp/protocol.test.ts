@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JsonRpcClient, type Message } from './json-rpc-client.js';
+import { JsonRpcClient, type Message } from '../../scripts/lib/json-rpc-client.js';
 
 const FIXTURE = join(__dirname, 'fixtures/kernel-6.1');
 const UMEM = join(FIXTURE, 'drivers/demo/demo_umem.c');
@@ -160,6 +160,15 @@ test('the preferred quick fix leaves the call with the flag sets upstream gave i
   const sim = await client.request('pinsight/simulate', { textDocument: { uri: UMEM_URI }, position: { line: CALL_LINE, character: 12 } });
   const sets = sim.result.flagSets.map((s: any) => s.callerFlags.join('|')).sort();
   assert.deepEqual(sets, ['FOLL_LONGTERM', 'FOLL_LONGTERM|FOLL_WRITE']);
+  // the steps after the pin, as the view asks for them; unknown steps are the caller's error
+  const stepped = await client.request('pinsight/simulate', { textDocument: { uri: UMEM_URI }, position: { line: CALL_LINE, character: 12 }, then: ['madv-dontneed', 'write'] });
+  assert.deepEqual(stepped.result.then, ['madv-dontneed', 'write']);
+  assert.ok(stepped.result.steps.some((s: any) => s.name === 'swapin' && typeof s.description === 'string'));
+  const bad = await client.request('pinsight/simulate', { textDocument: { uri: UMEM_URI }, position: { line: CALL_LINE, character: 12 }, then: ['dance'] });
+  assert.equal(bad.error?.code, -32602);
+  assert.match(bad.error?.message ?? '', /unknown step "dance"/);
+  const none = await client.request('pinsight/simulate', { textDocument: { uri: UMEM_URI }, position: { line: CALL_LINE, character: 12 }, then: 'write' });
+  assert.equal(none.error?.code, -32602);
   await stop(client);
 });
 

@@ -59,3 +59,26 @@ test('the page allows no script, no remote content, and only its own nonce\'d st
   assert.match(csp, /style-src 'nonce-abc'/);
   assert.doesNotMatch(csp, /unsafe/);
 });
+
+test('the view offers sim-core\'s steps and simulates the ones asked for, drawing the page table after each', async () => {
+  const store = new DocumentStore(await loadCParser());
+  const analyzer = new Analyzer(() => []);
+  analyzer.updateSettings({ kernel: '6.12' });
+  const doc = store.open('untitled:demo.c', 'c', 1, READ_ONLY_PIN);
+  const plain = simulateAt(doc, { line: 6, character: 10 }, analyzer)!;
+  assert.deepEqual(plain.then, ['write']);
+  const offered = plain.steps.map((s) => s.name);
+  for (const step of ['madv-dontneed', 'munmap', 'mremap', 'mprotect-none', 'swapin', 'munmap-page', 'munmap-neighbour', 'numa-hint', 'numa-protnone', 'repin']) assert.ok(offered.includes(step), step);
+  const then = ['numa-protnone', 'munmap-neighbour', 'write'];
+  const result = simulateAt(doc, { line: 6, character: 10 }, analyzer, then)!;
+  store.dispose();
+  assert.deepEqual(result.then, then);
+  const thp = result.flagSets[0]!.outcomes.find((o) => o.memory === 'thp')!;
+  const afters = thp.slow.drawing!.snapshots.map((s) => s.after);
+  assert.deepEqual(afters, ['setup', 'pin', ...then]);
+  // the THP's PMD is PROT_NONE for NUMA hinting after the scan, and the drawing says so
+  assert.equal(thp.slow.drawing!.snapshots[2]!.mappings[0]!.protnone, true);
+  const html = renderSimulation(result, { nonce: 'n0nce' });
+  assert.match(html, /the process does: numa-protnone → munmap-neighbour → write/);
+  assert.match(html, /PROT_NONE \(NUMA hint\)/);
+});

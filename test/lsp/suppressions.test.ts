@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JsonRpcClient, startInWorkspace, type Message } from './json-rpc-client.js';
+import { JsonRpcClient, startInWorkspace, type Message } from '../../scripts/lib/json-rpc-client.js';
 import { pinsight } from '../cli/scan-helpers.js';
 
 const OPTS = { timeout: 30_000 };

@@ -12,7 +12,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JsonRpcClient } from '../lsp/json-rpc-client.js';
+import { JsonRpcClient } from '../../scripts/lib/json-rpc-client.js';
 import { runCli } from './run-cli.js';
 
 const GUP_CALL = 'static int f(unsigned long a, struct page **p)\n{\n\treturn pin_user_pages_fast(a, 1, FOLL_WRITE | FOLL_FORCE, p);\n}\n';

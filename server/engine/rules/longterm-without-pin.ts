@@ -4,7 +4,7 @@
 // WARN and return -EINVAL. Also callers that pass FOLL_PIN or FOLL_GET themselves: the entry
 // point sets them, and from 6.3 is_valid_gup_args() rejects a caller's FOLL_PIN (an internal flag)
 // and FOLL_GET on a pin. (A caller's flag the kernel accepts but sets itself is redundant-caller-flag.)
-import { entryPointAt } from '../entry-points.js';
+import { entryPointAt } from '../entry-point-table.js';
 import { removeFlagToken } from '../fixes/flag-edits.js';
 import { acquiredKind, collectPageRefs, counterpartRelease, pagesKey } from '../page-refs.js';
 import { readOnlyPinVerdict } from '../reliability.js';

@@ -3,7 +3,7 @@
 // __get_user_pages_locked(), mm/gup.c; pin_user_pages*() set FOLL_PIN). Harmless at run time, but
 // from 6.3 is_valid_gup_args() rejects a caller's FOLL_PIN, so it is worth dropping. Split out of
 // longterm-without-pin (issue 20) so either can be turned off alone; that rule keeps the rejected case.
-import { entryPointAt } from '../entry-points.js';
+import { entryPointAt } from '../entry-point-table.js';
 import { removeFlagToken } from '../fixes/flag-edits.js';
 import { anchorOf, detailAt, formatMessage, reportsFlag, type Rule } from './rule.js';
 

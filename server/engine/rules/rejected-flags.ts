@@ -9,7 +9,7 @@
 //   (__get_user_pages_remote(), 6.1 mm/gup.c:2204).
 // The call fails at run time (WARN_ON_ONCE and an error, or 0 pages): a driver developer wants
 // to know before a user hits it.
-import { entryPointAt } from '../entry-points.js';
+import { entryPointAt } from '../entry-point-table.js';
 import { removeFlagToken } from '../fixes/flag-edits.js';
 import { anchorOf, detailAt, formatMessage, reportsFlag, type AnalyzedCall, type Rule } from './rule.js';
 

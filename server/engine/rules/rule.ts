@@ -2,7 +2,7 @@
 // severity per target kernel, messages by id) beside the detection and its fixes.
 import type { OffsetEdit, TextIndex } from '../edits.js';
 import type { FlagFlow, FlowValue } from '../flag-flow.js';
-import type { ResolvedEntryPoint } from '../entry-points.js';
+import type { ResolvedEntryPoint } from '../entry-point-table.js';
 import type { MacroTable } from '../macros.js';
 import type { SyntaxNode } from '../syntax.js';
 import type { CallSite, Fix, KernelRange, RelatedInformation, Severity } from '../types.js';

@@ -23,6 +23,11 @@ export interface Rejection {
   whenArg?: string;
 }
 
+/** The usual refusal: WARN_ON_ONCE() and -EINVAL, by the check in `check`. */
+function einval(flag: string, check: string): Rejection {
+  return { flag, result: 'WARN_ON_ONCE, -EINVAL', check };
+}
+
 interface SignatureBand {
   from: string;
   params: readonly string[];
@@ -96,12 +101,12 @@ const LONGTERM_WITH_LOCKED: Rejection = {
 // 6.1: `is_valid_gup_flags()` (mm/gup.c:2171) WARNs and fails on FOLL_PIN and FOLL_LONGTERM for
 // the get_user_pages* family.
 const GET_61: Rejection[] = [
-  { flag: 'FOLL_PIN', result: 'WARN_ON_ONCE, -EINVAL', check: 'is_valid_gup_flags() (6.1 mm/gup.c:2171)' },
-  { flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'is_valid_gup_flags() (6.1 mm/gup.c:2171)' },
+  einval('FOLL_PIN', 'is_valid_gup_flags() (6.1 mm/gup.c:2171)'),
+  einval('FOLL_LONGTERM', 'is_valid_gup_flags() (6.1 mm/gup.c:2171)'),
 ];
 // 6.1: every pin_user_pages* body WARNs on FOLL_GET (e.g. pin_user_pages(), mm/gup.c:3304).
 const PIN_61: Rejection[] = [
-  { flag: 'FOLL_GET', result: 'WARN_ON_ONCE, -EINVAL', check: 'pin_user_pages*() (6.1 mm/gup.c)' },
+  einval('FOLL_GET', 'pin_user_pages*() (6.1 mm/gup.c)'),
 ];
 // 6.1: internal_get_user_pages_fast() (mm/gup.c:3038) allow-list.
 const FAST_61 = ['FOLL_WRITE', 'FOLL_LONGTERM', 'FOLL_FORCE', 'FOLL_PIN', 'FOLL_GET', 'FOLL_FAST_ONLY', 'FOLL_NOFAULT'];
@@ -114,16 +119,29 @@ function validGupArgs(result: string, extra: Rejection[] = []): Rejection[] {
   return [...INTERNAL_612.map((flag) => ({ flag, result, check })), ...extra];
 }
 const GET_612 = validGupArgs('WARN_ON_ONCE, -EINVAL', [
-  { flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'is_valid_gup_args(): FOLL_LONGTERM needs FOLL_PIN (6.12 mm/gup.c:2624)' },
+  einval('FOLL_LONGTERM', 'is_valid_gup_args(): FOLL_LONGTERM needs FOLL_PIN (6.12 mm/gup.c:2624)'),
 ]);
 const PIN_612_EINVAL = validGupArgs('WARN_ON_ONCE, -EINVAL', [
-  { flag: 'FOLL_GET', result: 'WARN_ON_ONCE, -EINVAL', check: 'is_valid_gup_args(): FOLL_PIN and FOLL_GET are exclusive (6.12 mm/gup.c:2619)' },
+  einval('FOLL_GET', 'is_valid_gup_args(): FOLL_PIN and FOLL_GET are exclusive (6.12 mm/gup.c:2619)'),
 ]);
 const PIN_612_ZERO = validGupArgs('WARN_ON_ONCE, returns 0', [
   { flag: 'FOLL_GET', result: 'WARN_ON_ONCE, returns 0', check: 'is_valid_gup_args(): FOLL_PIN and FOLL_GET are exclusive (6.12 mm/gup.c:2619)' },
 ]);
 // 6.12: gup_fast_fallback() (mm/gup.c:3437) allow-list.
 const FAST_612 = [...FAST_61, 'FOLL_PCI_P2PDMA', 'FOLL_HONOR_NUMA_FAULT'];
+const FAST_SOURCE_510 = '5.10 mm/gup.c:2732 (internal_get_user_pages_fast())';
+
+/**
+ * A GUP-fast entry point's checks in the three eras of the allow-list: 5.10's, 6.1's (FOLL_NOFAULT,
+ * from 5.16) with the same ad hoc checks, and 6.12's (from 6.3, with is_valid_gup_args()).
+ */
+function fastChecks(adds: readonly string[], rejects61: readonly Rejection[], rejects612: readonly Rejection[], source61: string, source612: string): ChecksBand[] {
+  return [
+    { from: '5.6', adds, rejects: rejects61, fastAllowed: FAST_510, source: FAST_SOURCE_510 },
+    { from: '5.16', adds, rejects: rejects61, fastAllowed: FAST_61, source: source61 },
+    { from: '6.3', adds, rejects: rejects612, fastAllowed: FAST_612, source: source612 },
+  ];
+}
 
 // get_user_page_vma_remote() (6.12 include/linux/mm.h:2546, 7.3 :3345) refuses FOLL_NOWAIT itself, then
 // calls get_user_pages_remote(); copy_remote_vm_str() goes through it too (7.3 mm/memory.c:7381).
@@ -194,7 +212,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
         adds: ['FOLL_TOUCH'],
         addsWithPages: ['FOLL_GET'],
         // 6.1 allows FOLL_PIN here: pin_user_pages_unlocked() calls it with FOLL_PIN set.
-        rejects: [{ flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'get_user_pages_unlocked() (6.1 mm/gup.c:2367)' }],
+        rejects: [einval('FOLL_LONGTERM', 'get_user_pages_unlocked() (6.1 mm/gup.c:2367)')],
         source: '6.1 mm/gup.c:2354',
       },
       { from: '6.3', adds: ['FOLL_TOUCH', 'FOLL_UNLOCKABLE'], addsWithPages: ['FOLL_GET'], rejects: GET_612, source: '6.12 mm/gup.c:2767' },
@@ -208,11 +226,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     pinCounterpart: 'pin_user_pages_fast',
     summary: 'GUP-fast: takes page references (FOLL_GET) without mmap_lock, falling back to the slow path. Release with put_page().',
     signatures: SIG_FAST('6.1 include/linux/mm.h:2106; 6.12 include/linux/mm.h:2585'),
-    checks: [
-      { from: '5.6', adds: ['FOLL_GET'], rejects: GET_61, fastAllowed: FAST_510, source: '5.10 mm/gup.c:2732 (internal_get_user_pages_fast())' },
-      { from: '5.16', adds: ['FOLL_GET'], rejects: GET_61, fastAllowed: FAST_61, source: '6.1 mm/gup.c:3151' },
-      { from: '6.3', adds: ['FOLL_GET'], rejects: GET_612, fastAllowed: FAST_612, source: '6.12 mm/gup.c:3540' },
-    ],
+    checks: fastChecks(['FOLL_GET'], GET_61, GET_612, '6.1 mm/gup.c:3151', '6.12 mm/gup.c:3540'),
   },
   {
     name: 'get_user_pages_fast_only',
@@ -222,11 +236,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     pinCounterpart: 'pin_user_pages_fast_only',
     summary: 'GUP-fast without fallback to the slow path: may return fewer pages. Release with put_page().',
     signatures: SIG_FAST('6.1 include/linux/mm.h:2162; 6.12 include/linux/mm.h:2636'),
-    checks: [
-      { from: '5.6', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_510, source: '5.10 mm/gup.c:2732 (internal_get_user_pages_fast())' },
-      { from: '5.16', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_61, source: '6.1 mm/gup.c:3106' },
-      { from: '6.3', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: GET_612, fastAllowed: FAST_612, source: '6.12 mm/gup.c:3506' },
-    ],
+    checks: fastChecks(['FOLL_GET', 'FOLL_FAST_ONLY'], [], GET_612, '6.1 mm/gup.c:3106', '6.12 mm/gup.c:3506'),
   },
   {
     name: 'get_user_page_fast_only',
@@ -235,11 +245,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     fast: true,
     summary: 'One page through get_user_pages_fast_only() (static inline in include/linux/mm.h). Release with put_page().',
     signatures: [{ from: '5.6', params: ['addr', 'gup_flags', 'pagep'], source: '6.1 include/linux/mm.h:2167; 6.12 include/linux/mm.h:2639' }],
-    checks: [
-      { from: '5.6', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_510, source: '5.10 mm/gup.c:2732 (internal_get_user_pages_fast())' },
-      { from: '5.16', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: [], fastAllowed: FAST_61, source: '6.1 include/linux/mm.h:2167' },
-      { from: '6.3', adds: ['FOLL_GET', 'FOLL_FAST_ONLY'], rejects: GET_612, fastAllowed: FAST_612, source: '6.12 include/linux/mm.h:2639' },
-    ],
+    checks: fastChecks(['FOLL_GET', 'FOLL_FAST_ONLY'], [], GET_612, '6.1 include/linux/mm.h:2167', '6.12 include/linux/mm.h:2639'),
   },
   {
     name: 'get_user_page_vma_remote',
@@ -275,8 +281,8 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
         adds: ['FOLL_TOUCH'],
         addsWithPages: ['FOLL_GET'],
         rejects: [
-          { flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'get_user_pages_locked() (5.10 mm/gup.c:1982)' },
-          { flag: 'FOLL_PIN', result: 'WARN_ON_ONCE, -EINVAL', check: 'get_user_pages_locked() (5.10 mm/gup.c:1988)' },
+          einval('FOLL_LONGTERM', 'get_user_pages_locked() (5.10 mm/gup.c:1982)'),
+          einval('FOLL_PIN', 'get_user_pages_locked() (5.10 mm/gup.c:1988)'),
         ],
         source: '5.10 mm/gup.c:1972',
       },
@@ -295,8 +301,8 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
         from: '5.6',
         adds: ['FOLL_PIN', 'FOLL_TOUCH'],
         rejects: [
-          { flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'pin_user_pages_locked() (5.10 mm/gup.c:3028)' },
-          { flag: 'FOLL_GET', result: 'WARN_ON_ONCE, -EINVAL', check: 'pin_user_pages_locked() (5.10 mm/gup.c:3032)' },
+          einval('FOLL_LONGTERM', 'pin_user_pages_locked() (5.10 mm/gup.c:3028)'),
+          einval('FOLL_GET', 'pin_user_pages_locked() (5.10 mm/gup.c:3032)'),
         ],
         source: '5.10 mm/gup.c:3018',
       },
@@ -339,7 +345,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
         adds: ['FOLL_PIN', 'FOLL_TOUCH'],
         rejects: [
           ...PIN_61,
-          { flag: 'FOLL_LONGTERM', result: 'WARN_ON_ONCE, -EINVAL', check: 'get_user_pages_unlocked() (6.1 mm/gup.c:2367)' },
+          einval('FOLL_LONGTERM', 'get_user_pages_unlocked() (6.1 mm/gup.c:2367)'),
         ],
         source: '6.1 mm/gup.c:3329',
       },
@@ -353,11 +359,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     fast: true,
     summary: 'GUP-fast with FOLL_PIN pins, falling back to the slow path. Release with unpin_user_page*().',
     signatures: SIG_FAST('6.1 include/linux/mm.h:2108; 6.12 include/linux/mm.h:2587'),
-    checks: [
-      { from: '5.6', adds: ['FOLL_PIN'], rejects: PIN_61, fastAllowed: FAST_510, source: '5.10 mm/gup.c:2732 (internal_get_user_pages_fast())' },
-      { from: '5.16', adds: ['FOLL_PIN'], rejects: PIN_61, fastAllowed: FAST_61, source: '6.1 mm/gup.c:3187' },
-      { from: '6.3', adds: ['FOLL_PIN'], rejects: PIN_612_EINVAL, fastAllowed: FAST_612, source: '6.12 mm/gup.c:3574' },
-    ],
+    checks: fastChecks(['FOLL_PIN'], PIN_61, PIN_612_EINVAL, '6.1 mm/gup.c:3187', '6.12 mm/gup.c:3574'),
   },
   {
     name: 'pin_user_pages_fast_only',

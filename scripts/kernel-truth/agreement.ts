@@ -1,5 +1,6 @@
 // Compares the recorded runs of the kernel's own selftests (test/kernel-truth/*.tap) with sim-core:
-// cow.c rows with cowTable(), gup_longterm.c rows with simulate(). Used by the comparison that
+// cow.c rows with cowTable(), gup_longterm.c rows with simulate(), and the rows of pinsight's own
+// scripts/kernel-truth/scenarios.c with simulate() of the same pin and --then steps. Used by the comparison that
 // `npm run test:kernel` prints (scripts/kernel-truth/compare.ts) and by agreement.test.ts.
 //
 // Scoring: a kernel row is scored unless it is a SKIP (the selftest could not set the case up on
@@ -8,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTap, type TapResult, type TapRow, type TapRun } from './tap.js';
 
-export const RECORDINGS_DIR = new URL('.', import.meta.url).pathname;
+export const RECORDINGS_DIR = new URL('../../test/kernel-truth/', import.meta.url).pathname;
 
 // ---- the part of sim-core's API this comparison uses (sim-core/index.ts) ----
 export type KernelSpec = { version: string; with?: string[]; without?: string[] };
@@ -38,13 +39,13 @@ export interface SimCore {
 // ---- recordings ----
 export interface Recording {
   file: string;
-  selftest: 'cow' | 'gup_longterm';
+  selftest: 'cow' | 'gup_longterm' | 'scenarios';
   /** the kernel release the run was recorded on ("6.12.117"), from the header */
   kernel: string;
   run: TapRun;
 }
 
-const NAME = /^(cow|gup_longterm)-(\d+\.\d+)(-huge-1g)?\.tap$/;
+const NAME = /^(cow|gup_longterm|scenarios)-(\d+\.\d+)(-huge-1g)?\.tap$/;
 
 /** Every recorded TAP file in `dir`, parsed. */
 export function loadRecordings(dir = RECORDINGS_DIR): Recording[] {
@@ -192,7 +193,47 @@ export function compareGupLongterm(rec: Recording, sim: SimCore, kernel: KernelS
   });
 }
 
+// scenarios.c names each row "<R/W|R/O> longterm <GUP|GUP-fast> pin, then <step>, <step>..." with
+// memory "<sim-core memory kind> (<private|shared>)": the steps are simulate()'s --then steps.
+const SCENARIO_TEST = /^(R\/W|R\/O) longterm (GUP|GUP-fast) pin, then (.+)$/;
+const SCENARIO_MEMORY = /^(\S+) \((private|shared)\)$/;
+
+export interface ScenarioCase {
+  write: boolean;
+  path: 'slow' | 'fast';
+  then: string[];
+  memory: string;
+  mapping: 'private' | 'shared';
+}
+
+export function scenarioCase(test: string, memory: string): ScenarioCase | undefined {
+  const t = SCENARIO_TEST.exec(test);
+  const m = SCENARIO_MEMORY.exec(memory);
+  if (!t || !m) return undefined;
+  return { write: t[1] === 'R/W', path: t[2] === 'GUP-fast' ? 'fast' : 'slow', then: t[3]!.split(', '), memory: m[1]!, mapping: m[2] as 'private' | 'shared' };
+}
+
+/**
+ * scenarios.c: `ok` when the pin reads what the process sees after the steps (sim-core
+ * "coherent"), `not ok` when it does not ("incoherent", or a pin the model refuses).
+ */
+export function compareScenarios(rec: Recording, sim: SimCore, kernel: KernelSpec = { version: rec.kernel }): Agreement {
+  return tally(rec, (row) => {
+    const c = scenarioCase(row.test, row.memory);
+    if (!c) return undefined;
+    let r;
+    try {
+      r = sim.simulate({ kernel, memory: c.memory, mapping: c.mapping, flags: ['FOLL_LONGTERM', ...(c.write ? ['FOLL_WRITE'] : [])], path: c.path, then: c.then });
+    } catch {
+      return undefined; // a step or memory kind the model does not know: it lacks the row
+    }
+    if (r.verdict === 'error') return undefined;
+    return { row, model: r.verdict === 'coherent' ? 'ok' : 'not ok', note: r.summary };
+  });
+}
+
 export function compare(rec: Recording, sim: SimCore, kernel?: KernelSpec): Agreement {
+  if (rec.selftest === 'scenarios') return compareScenarios(rec, sim, kernel);
   return rec.selftest === 'cow' ? compareCow(rec, sim, kernel) : compareGupLongterm(rec, sim, kernel);
 }
 

@@ -1,7 +1,7 @@
 // GUP/PUP entry points: signature, what each adds and rejects, and where it is defined, per
 // kernel version. Read in mm/gup.c and include/linux/mm.h of Debian's 6.1 and 6.12 trees.
 import { in61, in612 } from './refs.js';
-import type { Change, Era, SymbolDoc } from './types.js';
+import type { Change, Era, KernelRef, SymbolDoc } from './types.js';
 
 function entry(name: string, summary: string, eras: Era[], changes: Change[] = []): SymbolDoc {
   return { name, kind: 'entry-point', summary, eras, changes };
@@ -27,11 +27,24 @@ const RELIABLE_RO_FAST: Change = {
   text: `${RELIABLE_RO.text} GUP-fast sees no vma, so \`gup_must_unshare(NULL, ...)\` says yes and the page is left to the slow path.`,
 };
 
+/** A function read in both trees: its text on each (the same when one is given) and where it is. */
+function inBothTrees(files: string[], fn: string, text61: string, text612 = text61): Era[] {
+  return [
+    { until: '6.2', text: text61, refs: files.map((file) => in61(file, `${fn}()`)) },
+    { from: '6.2', text: text612, refs: files.map((file) => in612(file, `${fn}()`)) },
+  ];
+}
+
 /** One function defined in mm/gup.c of both trees, with different text per tree. */
 function gupC(fn: string, text61: string, text612: string): Era[] {
+  return inBothTrees(['mm/gup.c', 'include/linux/mm.h'], fn, text61, text612);
+}
+
+/** A function that does not exist before `version`. */
+function addedIn(version: string, text: string, ref: KernelRef, absentText = 'Does not exist.'): Era[] {
   return [
-    { until: '6.2', text: text61, refs: [in61('mm/gup.c', `${fn}()`), in61('include/linux/mm.h', `${fn}()`)] },
-    { from: '6.2', text: text612, refs: [in612('mm/gup.c', `${fn}()`), in612('include/linux/mm.h', `${fn}()`)] },
+    { until: version, absent: true, text: absentText, refs: [] },
+    { from: version, text, refs: [ref] },
   ];
 }
 
@@ -87,10 +100,7 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
   entry(
     'get_user_page_fast_only',
     'Single-page wrapper around get_user_pages_fast_only(): returns true when the page was taken.',
-    [
-      { until: '6.2', text: '`get_user_page_fast_only(addr, gup_flags, pagep)` (static inline).', refs: [in61('include/linux/mm.h', 'get_user_page_fast_only()')] },
-      { from: '6.2', text: '`get_user_page_fast_only(addr, gup_flags, pagep)` (static inline).', refs: [in612('include/linux/mm.h', 'get_user_page_fast_only()')] },
-    ],
+    inBothTrees(['include/linux/mm.h'], 'get_user_page_fast_only', '`get_user_page_fast_only(addr, gup_flags, pagep)` (static inline).'),
   ),
   entry(
     'pin_user_pages',
@@ -144,19 +154,18 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
   entry(
     'get_user_page_vma_remote',
     'One page and its vma from another mm; replaced the `vmas` argument.',
-    [
-      { until: '6.5', absent: true, text: 'Does not exist; callers pass a `vmas` array to get_user_pages_remote().', refs: [] },
-      { from: '6.5', text: 'Returns the page or an ERR_PTR, and the vma through its last argument.', refs: [in612('include/linux/mm.h', 'get_user_page_vma_remote()')] },
-    ],
+    addedIn(
+      '6.5',
+      'Returns the page or an ERR_PTR, and the vma through its last argument.',
+      in612('include/linux/mm.h', 'get_user_page_vma_remote()'),
+      'Does not exist; callers pass a `vmas` array to get_user_pages_remote().',
+    ),
     [VMAS_REMOVED],
   ),
   entry(
     'memfd_pin_folios',
     'Long-term pin of shmem/hugetlbfs memfd folios by file offset: no page tables, so no COW and no unsharing.',
-    [
-      { until: '6.11', absent: true, text: 'Does not exist.', refs: [] },
-      { from: '6.11', text: 'Shmem or hugetlbfs memfds only (else -EINVAL); pins page-cache folios, migrating unpinnable ones.', refs: [in612('mm/gup.c', 'memfd_pin_folios()')] },
-    ],
+    addedIn('6.11', 'Shmem or hugetlbfs memfds only (else -EINVAL); pins page-cache folios, migrating unpinnable ones.', in612('mm/gup.c', 'memfd_pin_folios()')),
     [{ version: '6.11', text: 'Added (udmabuf).', verified: false }],
   ),
   entry(
@@ -167,42 +176,36 @@ export const ENTRY_POINT_DOCS: SymbolDoc[] = [
   entry(
     'access_remote_vm',
     'Debugger-style copy to or from another mm, page by page, through get_user_pages_remote() (or get_user_page_vma_remote()).',
-    [
-      { until: '6.2', text: '`__access_remote_vm()` calls get_user_pages_remote() with the caller\'s flags (FOLL_FORCE from ptrace and /proc/pid/mem).', refs: [in61('mm/memory.c', '__access_remote_vm()')] },
-      { from: '6.2', text: '`__access_remote_vm()` uses get_user_page_vma_remote() from 6.5.', refs: [in612('mm/memory.c', '__access_remote_vm()')] },
-    ],
+    inBothTrees(
+      ['mm/memory.c'],
+      '__access_remote_vm',
+      '`__access_remote_vm()` calls get_user_pages_remote() with the caller\'s flags (FOLL_FORCE from ptrace and /proc/pid/mem).',
+      '`__access_remote_vm()` uses get_user_page_vma_remote() from 6.5.',
+    ),
   ),
   entry(
     'access_process_vm',
     'access_remote_vm() for a task: takes the task\'s mm and copies through GUP with the given flags.',
-    [
-      { until: '6.2', text: 'Copies through `__access_remote_vm()`.', refs: [in61('mm/memory.c', 'access_process_vm()')] },
-      { from: '6.2', text: 'Copies through `__access_remote_vm()`.', refs: [in612('mm/memory.c', 'access_process_vm()')] },
-    ],
+    inBothTrees(['mm/memory.c'], 'access_process_vm', 'Copies through `__access_remote_vm()`.'),
   ),
   entry(
     'ptrace_access_vm',
     'ptrace\'s access_remote_vm() after the ptrace permission checks; PEEK/POKE pass FOLL_FORCE.',
-    [
-      { until: '6.2', text: 'Copies through `__access_remote_vm()` after checking the tracer.', refs: [in61('kernel/ptrace.c', 'ptrace_access_vm()')] },
-      { from: '6.2', text: 'Copies through `__access_remote_vm()` after checking the tracer.', refs: [in612('kernel/ptrace.c', 'ptrace_access_vm()')] },
-    ],
+    inBothTrees(['kernel/ptrace.c'], 'ptrace_access_vm', 'Copies through `__access_remote_vm()` after checking the tracer.'),
   ),
   entry(
     'iov_iter_get_pages2',
     'References (FOLL_GET through get_user_pages_fast()) on the user pages behind an iov_iter; used by vmsplice().',
-    [
-      { until: '6.2', text: '`iov_iter_get_pages2(i, pages, maxsize, maxpages, &start)`.', refs: [in61('lib/iov_iter.c', 'iov_iter_get_pages2()')] },
-      { from: '6.2', text: 'Same.', refs: [in612('lib/iov_iter.c', 'iov_iter_get_pages2()')] },
-    ],
+    inBothTrees(['lib/iov_iter.c'], 'iov_iter_get_pages2', '`iov_iter_get_pages2(i, pages, maxsize, maxpages, &start)`.', 'Same.'),
   ),
   entry(
     'iov_iter_extract_pages',
     'Pins (FOLL_PIN through pin_user_pages_fast()) the user pages behind an iov_iter for direct I/O; never FOLL_LONGTERM.',
-    [
-      { until: '6.3', absent: true, text: 'Does not exist.', refs: [] },
-      { from: '6.3', text: '`iov_iter_extract_pages(i, &pages, maxsize, maxpages, extraction_flags, &offset0)`: FOLL_WRITE iff the iterator is a destination.', refs: [in612('lib/iov_iter.c', 'iov_iter_extract_pages()')] },
-    ],
+    addedIn(
+      '6.3',
+      '`iov_iter_extract_pages(i, &pages, maxsize, maxpages, extraction_flags, &offset0)`: FOLL_WRITE iff the iterator is a destination.',
+      in612('lib/iov_iter.c', 'iov_iter_extract_pages()'),
+    ),
     [{ version: '6.3', text: 'Added.', verified: false }],
   ),
 ];
