@@ -10,6 +10,7 @@
 // is one note, and its facts stay unknown.
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { seriesOfCode, versionCodeOf } from '../engine/build-tree.js';
+import { forEachCommentOrLiteral, preprocessorLines, spanKind } from '../engine/c-lexer.js';
 import type { MacroFacts } from '../engine/macro-facts.js';
 import { readRegularFile } from '../engine/safe-read.js';
 
@@ -115,16 +116,15 @@ export interface HeaderMacros {
 
 export function headerMacros(text: string): HeaderMacros {
   const out: HeaderMacros = { macros: [], conditional: new Set() };
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
-  const directives = lines.map((l) => /^\s*#\s*(\w+)\s*(.*)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+  // Read through the C lexer (server/engine/c-lexer.ts): a `#define` inside a comment is none.
+  const directives = preprocessorLines(text).map((d) => ({ directive: d.directive, name: d.name, rest: directiveRest(d.text) }));
   // An include guard (`#ifndef G` / `#define G` ... final `#endif`) is not a condition.
   let guard: string | undefined;
   const first = directives[0];
   const last = directives[directives.length - 1];
-  if (first?.[1] === 'ifndef' && directives[1]?.[1] === 'define' && directives[1][2]!.split(/\s+/)[0] === first[2]!.trim() && last?.[1] === 'endif') guard = first[2]!.trim();
+  if (first?.directive === 'ifndef' && directives[1]?.directive === 'define' && first.name !== undefined && directives[1].name === first.name && last?.directive === 'endif') guard = first.name;
   let depth = guard ? -1 : 0;
-  for (const m of directives) {
-    const [directive, rest] = [m[1]!, m[2]!.replace(/\/\*.*?\*\//g, '').replace(/\/\/.*$/, '').trim()];
+  for (const { directive, rest } of directives) {
     if (directive.startsWith('if')) depth++;
     else if (directive === 'endif') depth--;
     else if (directive === 'define' || directive === 'undef') {
@@ -135,6 +135,20 @@ export function headerMacros(text: string): HeaderMacros {
     }
   }
   return out;
+}
+
+/** What follows a directive's keyword, its comments blanked (as cpp does) and its lines spliced. */
+function directiveRest(line: string): string {
+  let out = '';
+  let from = 0;
+  forEachCommentOrLiteral(line, (start, end) => {
+    const kind = spanKind(line, start);
+    if (kind !== 'block-comment' && kind !== 'line-comment') return;
+    out += line.slice(from, start) + ' ';
+    from = end;
+  });
+  out += line.slice(from);
+  return out.replace(/\\\r?\n/g, ' ').replace(/^#\s*\w*/, '').trim();
 }
 
 /** Reads headers once per path (a compile_commands.json names the same autoconf.h thousands of times). */

@@ -53,6 +53,11 @@ test('a forced header: its top-level #defines are facts, those under a condition
   assert.deepEqual([...m.conditional], ['HAVE_C']);
 });
 
+test('a forced header: a #define inside a comment is none, and comments and continuations leave the value alone', () => {
+  const m = headerMacros(['/*', '#define IN_COMMENT 1', '*/', '#define HAVE_A 2 /* two */', '#define HAVE_B \\', '  3 // three', '#define S "/* not a comment */"', ''].join('\n'));
+  assert.deepEqual(m.macros, [['HAVE_A', '2'], ['HAVE_B', '3'], ['S', '"/* not a comment */"']]);
+});
+
 test('kconfig.h brings the build\'s autoconf.h; version.h from the include paths gives the kernel', () => {
   const facts = factsFromArgs(['-I./fake-kbuild/include', '-I./fake-kbuild/include/generated/uapi', '-include', './fake-kbuild/include/linux/kconfig.h', '-DPINDRV_HAVE_FORCE', '-UNDEBUG', 'pindrv.c'], MODULE, new HeaderReader());
   assert.equal(facts.config?.CONFIG_HUGETLBFS, '1');
