@@ -20,7 +20,7 @@ export interface TargetKernelParams {
   textDocument?: { uri: string };
 }
 
-/** Where the kernel came from: the `pinsight.kernel` setting, a `.pinsight.json`, the tree's Makefile, or the fallback. */
+/** Where the kernel came from: the `pinsight.kernel` setting, a `.pinsight.json`, the tree's Makefile (or a module's KDIR, or the build's version.h from compile_commands.json: 'detected'), or the fallback. */
 export type KernelSource = 'setting' | 'project' | 'detected' | 'fallback';
 
 export interface TargetKernelResult {

@@ -16,4 +16,6 @@ export interface CliIO {
   write?(part: string): void | Promise<void>;
   err(text: string): void;
   cwd: string;
+  /** All of standard input (`scan --diff -`); the process's own when absent. */
+  stdin?: () => Promise<string>;
 }

@@ -16,6 +16,8 @@ export interface EarlyScan {
 /** For `pinsight ARGV...` when it is a scan on the fast path: its early start; else undefined. */
 export function startScanEarly(argv: readonly string[], cwd: string): EarlyScan | undefined {
   const [command, ...rest] = argv;
+  // `check` is a one-shot run per file (make C=1): nothing to start, but the quick wasm tier pays.
+  if (command === 'check' && !rest.includes('--help') && !rest.includes('-h')) return {};
   if (command !== 'scan' || rest.includes('--help') || rest.includes('-h')) return undefined;
   let options;
   try {
@@ -23,7 +25,8 @@ export function startScanEarly(argv: readonly string[], cwd: string): EarlyScan 
   } catch {
     return undefined; // a usage error: the command reports it
   }
-  if (!fastScanWanted(options.fix)) return undefined;
+  // Patch mode scans the files a diff names, not the tree.
+  if (!fastScanWanted(options.fix) || options.diff !== undefined) return undefined;
   try {
     const plan = planRipgrep(classifyRoots(options.paths, cwd), envPrefilter());
     return { ripgrep: plan && startRipgrep(plan) };

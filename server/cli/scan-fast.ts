@@ -5,6 +5,7 @@
 import { classifyRoots, MissingPathError } from '../scan/walk.js';
 import { bundleBuildId, defaultCacheDir, preferQuickWasm, scanTree, type CacheLocation } from '../scan/index.js';
 import type { ScanResult } from './scan-report.js';
+import type { MacroFacts } from '../engine/macro-facts.js';
 import type { KernelRange } from '../engine/types.js';
 import { UsageError } from './usage-error.js';
 
@@ -18,9 +19,9 @@ export function checkPaths(paths: readonly string[], cwd: string): void {
   }
 }
 
-export async function scanFast(paths: readonly string[], cwd: string, kernel: string, kernelSource: string, includeDirs: readonly string[] = [], kernels?: KernelRange): Promise<ScanResult> {
+export async function scanFast(paths: readonly string[], cwd: string, kernel: string, kernelSource: string, includeDirs: readonly string[] = [], kernels?: KernelRange, macros?: Record<string, MacroFacts>): Promise<ScanResult> {
   preferQuickWasm(); // a one-shot process: see server/scan/v8-flags.ts
-  const tree = await scanTree(paths, { kernel, kernels, cwd, cache: resultCache(), includeDirs });
+  const tree = await scanTree(paths, { kernel, kernels, cwd, cache: resultCache(), includeDirs, macros });
   return { kernel, kernelSource, files: tree.files, filesScanned: tree.filesScanned, errors: tree.errors, warnings: tree.warnings };
 }
 

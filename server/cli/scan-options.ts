@@ -25,6 +25,8 @@ export interface ScanOptions {
   verbose: boolean;
   /** `-I DIR`: directories read for the project index only (a kernel tree's include/). */
   includeDirs: string[];
+  /** Patch mode: a git revision to diff the tree against, or `-` for a unified diff on stdin. */
+  diff?: string;
 }
 
 /** Throws UsageError for anything `pinsight scan` does not take. */
@@ -46,6 +48,7 @@ export function parseScanOptions(argv: string[]): ScanOptions {
         'write-baseline': { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         'include-dir': { type: 'string', short: 'I', multiple: true },
+        diff: { type: 'string' },
       },
     });
   } catch (error) {
@@ -53,6 +56,11 @@ export function parseScanOptions(argv: string[]): ScanOptions {
   }
   const format = (parsed.values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${parsed.values.format}' (expected ${FORMATS.join(', ')})`);
+  const diff = parsed.values.diff;
+  if (diff !== undefined && diff.trim() === '') throw new UsageError('--diff: an empty revision (give REV, or - for a diff on stdin)');
+  if (diff !== undefined && parsed.values.fix) throw new UsageError('--diff and --fix together are not supported: fix the whole files, or review the patch');
+  // Patch mode reviews the tree it is run in when no PATH is given.
+  if (parsed.positionals.length === 0 && diff !== undefined) parsed.positionals.push('.');
   if (parsed.positionals.length === 0) throw new UsageError('no PATH given (usage: pinsight scan [options] PATH...)');
   // An empty argument (an unset shell variable) would resolve to the current directory and scan it.
   if (parsed.positionals.includes('')) throw new UsageError('an empty PATH (usage: pinsight scan [options] PATH...)');
@@ -80,6 +88,7 @@ export function parseScanOptions(argv: string[]): ScanOptions {
     writeBaseline: parsed.values['write-baseline'],
     verbose: parsed.values.verbose ?? false,
     includeDirs: parsed.values['include-dir'] ?? [],
+    ...(diff !== undefined ? { diff } : {}),
   };
 }
 

@@ -4,9 +4,14 @@
 // usage or internal error.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { findingTouched } from './diff-lines.js';
+import { touchedUnder } from './scan-diff.js';
+import { kernelOfBuild, macrosUnder } from './scan-build-facts.js';
 import { analyzeFile, applyEdits, FINDING_RULES } from '../engine/index.js';
 import { findKernelMakefile, normalizeKernel } from '../engine/kernel-version.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
+import type { MacroFacts } from '../engine/macro-facts.js';
+import { BuildFactsLookup } from '../project/file-facts.js';
 import type { FileAnalysis, Finding, KernelRange, TextEdit } from '../engine/types.js';
 import { failsRun } from '../project/policy.js';
 import { includeDirsOf, ProjectFiles, type ProjectConfig } from '../project/project-file.js';
@@ -33,7 +38,7 @@ export const scanCommand: Command = {
   summary: 'list GUP/PUP calls with their FOLL_* flag sets and report findings',
   usage: [
     'usage: pinsight scan [--format text|json|sarif] [--kernel V] [--fix] [--fail-on LEVEL] [--disable CODE]... [--severity CODE=LEVEL]...',
-    '                     [--baseline FILE] [--write-baseline FILE] [-v] PATH...',
+    '                     [--baseline FILE] [--write-baseline FILE] [--diff REV|-] [-v] PATH...',
     '',
     'Scans C files (directories: every .c and .h file below) for get_user_pages*/pin_user_pages*/access_process_vm',
     'calls, resolves the FOLL_* flags each can receive, and reports findings.',
@@ -49,9 +54,13 @@ export const scanCommand: Command = {
     '  --write-baseline F  write the fingerprints of every finding to F (then they do not fail this run)',
     '  -v, --verbose  text: list every call with its flag sets, marking what could not be resolved',
     '  -I, --include-dir D  also read D\'s headers for wrappers of entry points (e.g. KDIR/include); never reported',
+    '  --diff REV   patch mode: only findings on lines `git diff REV` touches (with `-`: a unified diff on stdin,',
+    '               paths relative to the current directory); the files must be as the patch leaves them. PATH: default .',
     '',
     `finding codes: ${FINDING_RULES.map((r) => r.code).join(', ')}`,
     'A `.pinsight.json` at or above the scanned paths sets kernel, disable, severity and ignore; options win over it.',
+    'A compile_commands.json at or above the scanned paths (or named by .pinsight.json\'s compileCommands) gives each',
+    'file the build\'s -D/-U/-include facts: CONFIG_* and LINUX_VERSION_CODE decide its #ifdef/#if arms.',
     'A comment `/* pinsight: ignore[CODE] reason */` on a finding\'s line or the line before silences it.',
     '',
     'exit status: 0 no findings at or above --fail-on, 1 such findings, 2 bad usage or internal error',
@@ -66,9 +75,14 @@ export const scanCommand: Command = {
     };
     const fast = fastScanWanted(options.fix); // server/scan, same result (issue 6)
     if (fast) checkPaths(options.paths, io.cwd);
-    const files = fast ? [] : listSourceFiles(options.paths, io.cwd);
+    // Patch mode: only the source files the diff touches under the PATHs are analysed.
+    const patch = options.diff !== undefined ? await touchedUnder(options.diff, options.paths, io) : undefined;
+    const scanPaths = patch ? [...patch.keys()] : options.paths;
+    const files = fast ? [] : scanPaths.length > 0 ? listSourceFiles(scanPaths, io.cwd) : [];
     const roots = options.paths.map((p) => projectOf(policy.projects, resolve(io.cwd, p)));
-    const { kernel, source } = resolveKernel(options.kernel, options.paths, io, roots);
+    const build = new BuildFactsLookup((p, isDirectory) => policy.projects.forPath(p, isDirectory), (w) => io.err(`pinsight scan: warning: ${printable(w)}`));
+    const { kernel, source } = resolveKernel(options.kernel, options.paths, io, roots, build);
+    const macros = macrosUnder(scanPaths, io.cwd, kernel, build);
     const kernels = roots.find((r) => r?.kernels)?.kernels;
     const keep = (path: string, findings: readonly Finding[]) => keptFindings(path, findings, policy).filter((f) => !f.suppressed);
     const given = options.includeDirs.map((d) => resolve(io.cwd, d));
@@ -76,9 +90,13 @@ export const scanCommand: Command = {
     // A project file's include directory that is not there is said once and left out.
     const fromProjects = [...new Set(roots.flatMap((r) => includeDirsOf(r)))].filter((d) => isDirectory(d) || (io.err(`pinsight scan: warning: include directory ${printable(d)} (.pinsight.json) is not a directory; left out`), false));
     const includeDirs = [...given, ...fromProjects];
-    const scanned = fast
-      ? await scanFast(options.paths, io.cwd, kernel, source, includeDirs, kernels)
-      : await scanPlain(files, options.paths, io.cwd, kernel, source, options.fix, keep, includeDirs, kernels);
+    let scanned = fast
+      ? scanPaths.length > 0
+        ? await scanFast(scanPaths, io.cwd, kernel, source, includeDirs, kernels, macros)
+        : scan(await loadCParser(), [], kernel, source)
+      : await scanPlain(files, options.paths, io.cwd, kernel, source, options.fix, keep, includeDirs, kernels, macros);
+    // Patch mode: the findings on the lines the change touches (or whose related locations it touches).
+    if (patch) scanned = { ...scanned, files: scanned.files.map((f) => ({ ...f, findings: f.findings.filter((x) => findingTouched(x, patch.get(f.path) ?? new Set())) })) };
     const result = { ...applyScanPolicy(scanned, policy, { read: options.baseline, write: options.writeBaseline }), ...(kernels ? { kernels } : {}) };
     // A huge JSON report is written as it is made (json-stream.ts), never held whole (issue 14).
     if (options.format === 'json' && io.write) {
@@ -106,8 +124,11 @@ function projectOf(projects: ProjectFiles, path: string): ProjectConfig | undefi
   return projects.forPath(path, isDirectory);
 }
 
-/** --kernel, else each PATH's project file's `kernel` or its tree's top Makefile; all PATHs must agree. */
-function resolveKernel(given: string | undefined, paths: string[], io: CliIO, projects: readonly (ProjectConfig | undefined)[]): { kernel: string; source: string } {
+/**
+ * --kernel, else each PATH's project file's `kernel`, its tree's top Makefile, the KDIR its module
+ * Makefile names, or the version.h of its compile_commands.json; all PATHs must agree.
+ */
+function resolveKernel(given: string | undefined, paths: string[], io: CliIO, projects: readonly (ProjectConfig | undefined)[], build: BuildFactsLookup): { kernel: string; source: string } {
   if (given) return { kernel: given, source: '--kernel' };
   const cwd = io.cwd;
   const noted = new Set<string>();
@@ -119,10 +140,12 @@ function resolveKernel(given: string | undefined, paths: string[], io: CliIO, pr
     // A project that declares only the range it supports is analysed as its oldest kernel, and for the rest of the range.
     if (project?.kernels) return { path: p, version: project.kernels.from, source: `${displayPath(project.path, cwd)} "kernels": ${project.kernels.from}..${project.kernels.to}` };
     const tree = findKernelMakefile(resolve(cwd, p), note);
-    return { path: p, version: tree?.version, source: tree ? displayPath(tree.makefile, cwd) : '' };
+    if (tree) return { path: p, version: tree.version, source: tree.how ?? displayPath(tree.makefile, cwd) };
+    const built = kernelOfBuild(resolve(cwd, p), build, cwd);
+    return { path: p, version: built?.version, source: built?.source ?? '' };
   });
   const missing = found.find((f) => !f.version);
-  if (missing) throw new UsageError(`cannot tell the kernel version of '${missing.path}': no top Makefile with VERSION and PATCHLEVEL above it and no "kernel" in a .pinsight.json; pass --kernel V`);
+  if (missing) throw new UsageError(`cannot tell the kernel version of '${missing.path}': no top Makefile with VERSION and PATCHLEVEL above it, no KDIR in a module Makefile, no version.h in a compile_commands.json and no "kernel" in a .pinsight.json; pass --kernel V`);
   const versions = new Set(found.map((f) => f.version));
   if (versions.size > 1) throw new UsageError(`the PATHs are in trees of different kernels (${[...versions].join(', ')}); scan them separately or pass --kernel V`);
   const first = found[0]!;
@@ -157,15 +180,17 @@ export async function scanPlain(
   fixable?: (path: string, findings: readonly Finding[]) => Finding[],
   includeDirs: readonly string[] = [],
   kernels?: KernelRange,
+  /** The build's macro facts by absolute path (compile_commands.json). */
+  macros?: Readonly<Record<string, MacroFacts>>,
 ): Promise<ScanResult> {
   const parser = await loadCParser();
   const { index, callers } = await indexTree(classifyRoots(paths, cwd), includeDirs, indexAnalysis(parser, () => kernel, kernels));
   // The calls through wrappers first, so a wrapper's parameter is followed into them.
   for (const path of callers) {
     const text = readTextForIndex(path);
-    if (text !== undefined) index.setCalls(path, analyzeFile(parser, path, text, { kernel, wrappers: index.table }).calls);
+    if (text !== undefined) index.setCalls(path, analyzeFile(parser, path, text, { kernel, macros: macros?.[resolve(path)], wrappers: index.table }).calls);
   }
-  return scan(parser, files, kernel, kernelSource, fix, fixable, index, kernels);
+  return scan(parser, files, kernel, kernelSource, fix, fixable, index, kernels, macros);
 }
 
 /** Scans files (and fixes them in place with `fix`); exported for tests and benchmarks. */
@@ -181,6 +206,8 @@ export function scan(
   project?: ProjectIndex,
   /** The project's supported kernels: findings for each (server/engine/kernel-range.ts). */
   kernels?: KernelRange,
+  /** The build's macro facts by absolute path (compile_commands.json). */
+  macros?: Readonly<Record<string, MacroFacts>>,
 ): ScanResult {
   const wrappers = project?.table;
   const results: FileResult[] = [];
@@ -198,7 +225,7 @@ export function scan(
     let text = read.text;
     let analysis: FileAnalysis;
     try {
-      analysis = analyzeFile(parser, path, text, { kernel, kernels, wrappers, crossFileCallers: project && ((name) => project.callersOf(name, path)) });
+      analysis = analyzeFile(parser, path, text, { kernel, kernels, macros: macros?.[resolve(path)], wrappers, crossFileCallers: project && ((name) => project.callersOf(name, path)) });
     } catch (error) {
       // One file the engine cannot handle must not hide the others' results.
       errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
@@ -212,7 +239,7 @@ export function scan(
         if (count === 0) break;
         text = applyEdits(text, edits);
         fixedHere += count;
-        analysis = analyzeFile(parser, path, text, { kernel, kernels, wrappers, crossFileCallers: project && ((name) => project.callersOf(name, path)) });
+        analysis = analyzeFile(parser, path, text, { kernel, kernels, macros: macros?.[resolve(path)], wrappers, crossFileCallers: project && ((name) => project.callersOf(name, path)) });
       }
       if (text !== before.text) {
         // Atomic, and never over a file that changed since it was read (safe-write.ts).

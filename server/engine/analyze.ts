@@ -3,7 +3,9 @@
 // every edit; the CLI calls it once per file, possibly in a worker).
 import type { Tree } from 'web-tree-sitter';
 import { analyzeCalls, findEntryCalls, mentionsEntryPoint, resolveForCall } from './call-sites.js';
-import { compiledOn } from './preproc-version.js';
+import { compiledOn, liveOn } from './preproc-version.js';
+import { namesTheFileChanges, PREPROC_NAME_NODES, PreprocEnv, type MacroFacts } from './macro-facts.js';
+import { descendantsOf } from './syntax.js';
 import { TextIndex, type OffsetEdit } from './edits.js';
 import { FlagFlow, indexFile, type FlowContext } from './flag-flow.js';
 import { compareKernel, normalizeKernel } from './kernel-version.js';
@@ -24,6 +26,12 @@ import { collectWrappers, mentionsWrapper, type WrapperTable } from './wrappers.
 export interface AnalyzeOptions {
   /** The target kernel: "6.1", "6.12", ... */
   kernel: string;
+  /**
+   * What the build fixes for this file (`-D`/`-U`, autoconf.h's CONFIG_*, version.h): decides
+   * `#ifdef`/`#if defined()` arms over them (macro-facts.ts). Absent: only kernel-version
+   * conditions are decided.
+   */
+  macros?: MacroFacts;
   /** The file's path, for messages; the analysis never reads it. */
   path?: string;
   /**
@@ -80,15 +88,18 @@ function analyzeOnce(text: string, tree: Tree, options: AnalyzeOptions): FileAna
   const declined = declinedParse(tree);
   if (declined) return { calls: [], findings: [], kernel, skipped: declined };
   if (nestedDeeperThan(root)) return { calls: [], findings: [], kernel, skipped: `nested more than ${MAX_NESTING} levels deep: not analysed` };
-  const macros = new MacroTable(root, tree.language);
+  const preproc = new PreprocEnv(kernel, options.macros, options.macros ? namesTheFileChanges(descendantsOf(root, PREPROC_NAME_NODES)) : undefined);
+  // A #define in an arm the build does not compile is not the macro's value.
+  const macros = new MacroTable(root, tree.language, (def) => compiledOn(def, preproc));
   try {
     const { callsByName, functions } = indexFile(root);
-    const flow = new FlagFlow({ root, macros, callsByName, functions, kernel, callersWanted: options.onCallersWanted });
-    // A call in an #if arm the target kernel does not compile (LINUX_VERSION_CODE) is not a call on that kernel.
+    const flow = new FlagFlow({ root, macros, callsByName, functions, kernel, preproc, callersWanted: options.onCallersWanted });
+    // A call in an #if arm the target build does not compile (LINUX_VERSION_CODE, CONFIG_*), or in an
+    // `if (IS_ENABLED(CONFIG_X))` arm its compiler drops, is not a call on that build.
     const calls = findEntryCalls(root, options.wrappers)
-      .filter((call) => compiledOn(call, kernel))
+      .filter((call) => compiledOn(call, preproc) && liveOn(call, preproc))
       .flatMap((call) => analyzeCalls(call, kernel, flow, index, options.wrappers));
-    if (options.crossFileCallers) listThroughOtherFiles(calls, { root, macros, callsByName, functions, kernel, crossFileCallers: options.crossFileCallers }, index, options.wrappers);
+    if (options.crossFileCallers) listThroughOtherFiles(calls, { root, macros, callsByName, functions, kernel, preproc, crossFileCallers: options.crossFileCallers }, index, options.wrappers);
     const findings: Finding[] = [];
     let baseErrors: number | undefined;
     const parsesCleanly = (candidate: string, edits: readonly OffsetEdit[]): boolean => {
@@ -126,7 +137,7 @@ function analyzeOnce(text: string, tree: Tree, options: AnalyzeOptions): FileAna
       fingerprintFindings(findings, root, index, options.onFingerprintKey);
       applyInlineSuppressions(findings, sites, text);
     }
-    const wrappers = options.collectWrappers ? definedWrappers(options, root, tree, index, kernel, calls, { macros, callsByName, functions }) : undefined;
+    const wrappers = options.collectWrappers ? definedWrappers(options, root, tree, index, kernel, calls, { macros, callsByName, functions, preproc }) : undefined;
     return { calls: sites, findings, kernel, ...(options.kernels ? { kernels: options.kernels } : {}), ...(wrappers?.length ? { wrappers } : {}) };
   } finally {
     macros.dispose();
@@ -154,7 +165,7 @@ function definedWrappers(
   index: TextIndex,
   kernel: string,
   calls: readonly AnalyzedCall[],
-  file: Pick<FlowContext, 'macros' | 'callsByName' | 'functions'>,
+  file: Pick<FlowContext, 'macros' | 'callsByName' | 'functions' | 'preproc'>,
 ) {
   const flow = new FlagFlow({ root, kernel, ...file });
   const symbolic = new FlagFlow({ root, kernel, ...file, symbolicParams: true });

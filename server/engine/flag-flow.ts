@@ -9,7 +9,8 @@
 // file) becomes an explicit `unknown` part of the set, never a guess.
 import type { MacroTable } from './macros.js';
 import type { CrossFileCaller, FlagSet } from './types.js';
-import { armText, conditionHolds } from './preproc-version.js';
+import { armText, cConditionHolds, conditionHolds } from './preproc-version.js';
+import type { PreprocEnv } from './macro-facts.js';
 import {
   callArguments,
   callName,
@@ -87,6 +88,8 @@ export interface FlowContext {
   functions: Map<string, SyntaxNode>;
   /** The target kernel, which decides `#if LINUX_VERSION_CODE ...` arms (preproc-version.ts). */
   kernel?: string;
+  /** The build's preprocessor facts besides the kernel (macro-facts.ts); `kernel` alone when absent. */
+  preproc?: PreprocEnv;
   /** Told each function whose callers resolveParameter looks at (AnalyzeOptions.onCallersWanted). */
   callersWanted?: (functionName: string) => void;
   /**
@@ -220,10 +223,12 @@ export class FlagFlow {
         if (cond) states = this.assignmentsIn(cond, states, scope, rel);
         const consequence = field(node, 'consequence');
         const alternative = field(node, 'alternative');
+        // A condition the build decides (IS_ENABLED(CONFIG_X)) is no path to name.
+        const decided = this.buildDecides(cond);
         if (consequence && contains(consequence, target))
-          return this.reach(consequence, target, addCond(states, cond, false), scope, rel);
+          return this.reach(consequence, target, decided !== undefined ? states : addCond(states, cond, false), scope, rel);
         if (alternative && contains(alternative, target))
-          return this.reach(alternative, target, addCond(states, cond, true), scope, rel);
+          return this.reach(alternative, target, decided !== undefined ? states : addCond(states, cond, true), scope, rel);
         return states;
       }
       case 'else_clause':
@@ -266,7 +271,8 @@ export class FlagFlow {
       case 'preproc_elif':
       case 'preproc_elifdef': {
         const alternative = field(node, 'alternative');
-        const holds = this.ctx.kernel ? conditionHolds(node, this.ctx.kernel) : undefined;
+        const build = this.ctx.preproc ?? this.ctx.kernel;
+        const holds = build ? conditionHolds(node, build) : undefined;
         const armCond = (otherArm: boolean) => (holds === undefined && node.type !== 'preproc_else' ? addArmCond(states, node, otherArm) : states);
         if (alternative && contains(alternative, target)) return this.reach(alternative, target, armCond(true), scope, rel);
         const cond = field(node, 'condition') ?? field(node, 'name');
@@ -278,6 +284,11 @@ export class FlagFlow {
         // enough to ignore.
         return states;
     }
+  }
+
+  /** Whether the build's facts decide a C condition (cConditionHolds); undefined without facts. */
+  private buildDecides(cond: SyntaxNode | null | undefined): boolean | undefined {
+    return cond && this.ctx.preproc?.hasFacts ? cConditionHolds(cond, this.ctx.preproc) : undefined;
   }
 
   private reachSequence(nodes: SyntaxNode[], target: SyntaxNode, states: State[], scope: Scope, rel: Set<string>): State[] {
@@ -316,6 +327,10 @@ export class FlagFlow {
         if (cond) states = this.assignmentsIn(cond, states, scope, rel);
         const consequence = field(node, 'consequence');
         const alternative = field(node, 'alternative');
+        // `if (IS_ENABLED(CONFIG_X))` on a build that says: only the arm the compiler keeps.
+        const decided = this.buildDecides(cond);
+        if (decided === true) return consequence ? this.walk(consequence, states, scope, rel) : states;
+        if (decided === false) return alternative ? this.walk(alternative, states, scope, rel) : states;
         const thenStates = consequence ? this.walk(consequence, addCond(states, cond, false), scope, rel) : addCond(states, cond, false);
         const elseStates = alternative ? this.walk(alternative, addCond(states, cond, true), scope, rel) : addCond(states, cond, true);
         // An if that changes no tracked variable (say `if (err) return err;`) adds no path. Checked
@@ -360,7 +375,8 @@ export class FlagFlow {
         // sides may be compiled: one path per side, each saying which arm it came through.
         const alternative = field(node, 'alternative');
         const cond = field(node, 'condition') ?? field(node, 'name');
-        const holds = this.ctx.kernel ? conditionHolds(node, this.ctx.kernel) : undefined;
+        const build = this.ctx.preproc ?? this.ctx.kernel;
+        const holds = build ? conditionHolds(node, build) : undefined;
         const decided = holds !== undefined || node.type === 'preproc_else';
         const thenArm = (from: State[]) => {
           let out = from;

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 // sim-core/version.ts itself, not sim-core's index: the CLI launcher parses --kernel before loading the rest.
 import { compareReleases, releaseOf } from '../../sim-core/version.js';
 import { readRegularFile } from './safe-read.js';
+import { moduleKernel } from './build-tree.js';
 
 export interface KernelVersion {
   major: number;
@@ -65,14 +66,21 @@ export const MAX_MAKEFILE_BYTES = 1024 * 1024;
  */
 export type MakefileNote = (line: string) => void;
 
-/** The kernel's top Makefile above `fileOrDir` and the version it sets, if any. */
-export function findKernelMakefile(fileOrDir: string, note?: MakefileNote): { version: string; makefile: string } | undefined {
+/**
+ * The kernel's top Makefile above `fileOrDir` and the version it sets; else, with no kernel tree
+ * above it, the nearest out-of-tree module Makefile whose KDIR names a prepared kernel build
+ * (build-tree.ts: its version.h or kernel.release; `how` then says which line and file). A tree's
+ * own Makefile wins over a KDIR inside it (tools/testing/nvdimm/Makefile names one): pinsight reads
+ * a kernel tree as that kernel.
+ */
+export function findKernelMakefile(fileOrDir: string, note?: MakefileNote): { version: string; makefile: string; how?: string } | undefined {
   let dir = resolve(fileOrDir);
   try {
     if (!statSync(dir).isDirectory()) dir = dirname(dir);
   } catch {
     dir = dirname(dir);
   }
+  let module: string | undefined; // the nearest directory whose Makefile is not a kernel's top one
   for (;;) {
     const makefile = join(dir, 'Makefile');
     // A FIFO or /dev/zero planted as Makefile would block or never end: only a regular file of
@@ -81,13 +89,22 @@ export function findKernelMakefile(fileOrDir: string, note?: MakefileNote): { ve
     if (read.bytes) {
       const version = versionFromMakefile(read.bytes.toString('utf8'));
       if (version) return { version, makefile };
+      module ??= dir;
     } else if (!read.missing) {
       note?.(`${makefile}: ${read.reason}: not read for the kernel version`);
     }
     const parent = dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir) break;
     dir = parent;
   }
+  // No kernel tree above: the first Makefile on the way up that names a KDIR.
+  for (let d = module; d !== undefined; ) {
+    const found = moduleKernel(d, note);
+    if (found) return { version: found.version, makefile: join(d, 'Makefile'), how: found.how };
+    const parent = dirname(d);
+    d = parent === d ? undefined : parent;
+  }
+  return undefined;
 }
 
 /**

@@ -25,11 +25,16 @@ export class MacroTable {
   private readonly parsed = new Map<string, MacroValue | null>();
   private readonly trees: Tree[] = [];
 
-  constructor(root: SyntaxNode, private readonly language: Language) {
+  constructor(
+    root: SyntaxNode,
+    private readonly language: Language,
+    /** Whether the target build compiles a `#define` (preproc-version.ts compiledOn); all when absent. */
+    compiled?: (define: SyntaxNode) => boolean,
+  ) {
     for (const def of descendantsOf(root, 'preproc_def')) {
       const name = field(def, 'name')?.text;
-      // The first definition wins; a later #undef/#define pair is rare in drivers.
-      if (name && field(def, 'value') && !this.defines.has(name)) this.defines.set(name, def);
+      // The first compiled definition wins; a later #undef/#define pair is rare in drivers.
+      if (name && field(def, 'value') && !this.defines.has(name) && (!compiled || compiled(def))) this.defines.set(name, def);
     }
   }
 

@@ -3,7 +3,10 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { KernelSource } from '../../protocol/requests.js';
 import { kernelFor } from '../../sim-core/index.js';
-import { analyzeTree, detectKernelVersion, FINDING_RULES, parseKernelVersion } from '../engine/index.js';
+import { analyzeTree, FINDING_RULES, parseKernelVersion } from '../engine/index.js';
+import { findKernelMakefile } from '../engine/kernel-version.js';
+import { macroFactsFor, type BuildFacts } from '../project/build-facts.js';
+import { BuildFactsLookup } from '../project/file-facts.js';
 import type { Tree } from '../engine/parser.js';
 import type { FileAnalysis } from '../engine/types.js';
 import { applyPolicy, mergePolicies } from '../project/policy.js';
@@ -28,6 +31,8 @@ export interface TargetKernel {
   source: KernelSource;
   /** The `.pinsight.json` that gave the kernel (source 'project'). */
   projectFile?: string;
+  /** Where a detected kernel came from, when not the tree's own top Makefile: a module's KDIR, the build's version.h. */
+  how?: string;
 }
 
 /** How long the server trusts what it read of `.pinsight.json` files (they change while it runs). */
@@ -39,7 +44,9 @@ export class Analyzer {
   private settings: Settings = { ...DEFAULT_SETTINGS };
   /** Bumped on every settings change, so cached analyses made under old settings are dropped. */
   private generation = 0;
-  private readonly kernelByDir = new Map<string, string | undefined>();
+  private readonly kernelByDir = new Map<string, { version: string; how?: string } | undefined>();
+  /** compile_commands.json's facts per file (server/project/file-facts.ts); a new lookup when a project file changes. */
+  private build: BuildFactsLookup;
   private readonly cache = new WeakMap<OpenDocument, { key: string; text: string; analysis: FileAnalysis }>();
 
   private readonly projects: ProjectFiles;
@@ -62,6 +69,16 @@ export class Analyzer {
     private readonly note: (line: string) => void = () => undefined,
   ) {
     this.projects = new ProjectFiles(FINDING_CODES, (w) => this.projectWarnings.push(w), PROJECT_FILE_MAX_AGE_MS);
+    this.build = this.newBuildFacts();
+  }
+
+  private newBuildFacts(): BuildFactsLookup {
+    return new BuildFactsLookup((p, isDirectory) => this.projects.forPath(p, isDirectory), (w) => this.projectWarnings.push(w));
+  }
+
+  /** The build's facts about a file (its compile_commands.json entry), if a database lists it. */
+  buildFactsFor(path: string | undefined): BuildFacts | undefined {
+    return path ? this.build.factsForFile(path) : undefined;
   }
 
   /** Warnings about `.pinsight.json` files read since the last call (each file's once). */
@@ -74,6 +91,8 @@ export class Analyzer {
   /** Forgets what was read of `.pinsight.json` files (one was written, changed or deleted). */
   forgetProjectFiles(): void {
     this.projects.clear();
+    this.build = this.newBuildFacts(); // compile_commands.json too (watched with the project files)
+    this.kernelByDir.clear();
     this.generation++;
   }
 
@@ -108,8 +127,10 @@ export class Analyzer {
     const dirs = path ? [dirname(path)] : this.workspaceRoots();
     for (const dir of dirs) {
       const found = this.detect(dir);
-      if (found) return { kernel: found, source: 'detected' };
+      if (found) return { kernel: found.version, source: 'detected', ...(found.how ? { how: `the module's KDIR (${found.how})` } : {}) };
     }
+    const built = this.buildFactsFor(path)?.kernelVersion;
+    if (built && parseKernelVersion(built.version)) return { kernel: built.version, source: 'detected', how: `the build's ${built.file} (compile_commands.json)` };
     return { kernel: FALLBACK_KERNEL, source: 'fallback' };
   }
 
@@ -159,9 +180,12 @@ export class Analyzer {
    */
   analyzeText(text: string, tree: Tree, path: string | undefined): FileAnalysis {
     const project = this.projectFor(path);
+    const kernel = this.targetKernel(path).kernel;
+    const facts = this.buildFactsFor(path);
     const analysis = analyzeTree(text, tree, {
-      kernel: this.targetKernel(path).kernel,
+      kernel,
       path,
+      ...(facts ? { macros: macroFactsFor(facts, kernel) } : {}),
       kernels: project?.kernels,
       enabled: (code: string) => this.isEnabled(code, project),
       wrappers: this.index.table,
@@ -200,7 +224,9 @@ export class Analyzer {
     const analyse = (path: string, text: string, wrappers: WrapperTable) => {
       const tree = parser.parse(text);
       try {
-        return analyzeTree(text, tree, { kernel: kernelOf(path), path, wrappers });
+        const kernel = kernelOf(path);
+        const facts = this.buildFactsFor(path);
+        return analyzeTree(text, tree, { kernel, path, wrappers, ...(facts ? { macros: macroFactsFor(facts, kernel) } : {}) });
       } finally {
         tree.delete();
       }
@@ -220,12 +246,12 @@ export class Analyzer {
     return { wrappers: index.size, callers: callers.size };
   }
 
-  private detect(dir: string): string | undefined {
+  private detect(dir: string): { version: string; how?: string } | undefined {
     if (!this.kernelByDir.has(dir)) {
       const note = (line: string) => this.noted.has(line) || (this.noted.add(line), this.note(line));
       // A tree whose Makefile names a kernel pinsight does not answer for (4.19, say) counts as no tree.
-      const found = detectKernelVersion(dir, note);
-      this.kernelByDir.set(dir, found !== undefined && parseKernelVersion(found) ? found : undefined);
+      const found = findKernelMakefile(dir, note);
+      this.kernelByDir.set(dir, found !== undefined && parseKernelVersion(found.version) ? { version: found.version, ...(found.how ? { how: found.how } : {}) } : undefined);
     }
     return this.kernelByDir.get(dir);
   }
@@ -241,7 +267,7 @@ export function kernelNote(target: TargetKernel): string {
     case 'project':
       return `kernel ${target.kernel} from ${target.projectFile ?? '.pinsight.json'}${answered}`;
     case 'detected':
-      return `kernel ${target.kernel} from the kernel tree's top Makefile${answered}`;
+      return `kernel ${target.kernel} from ${target.how ?? "the kernel tree's top Makefile"}${answered}`;
     case 'fallback':
       return `no kernel Makefile above this file: assuming ${target.kernel} (set pinsight.kernel, or "kernel" in a .pinsight.json at the module's root)${answered}`;
   }

@@ -19,6 +19,7 @@ import {
 import type { TargetKernelParams, TargetKernelResult } from '../../protocol/requests.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import { PROJECT_FILE_NAME } from '../project/project-file.js';
+import { COMPILE_COMMANDS } from '../project/compile-commands.js';
 import { concernsText } from '../index/project-index.js';
 import { Analyzer, kernelNote } from './analysis.js';
 import { codeActionsFor } from './code-actions.js';
@@ -98,7 +99,8 @@ export function startServer(): Connection {
     }
     if (support.watchedFiles) {
       // A .pinsight.json written, changed or deleted changes what every file reports.
-      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${PROJECT_FILE_NAME}` }] });
+      // So does a compile_commands.json (the build's facts per file).
+      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${PROJECT_FILE_NAME}` }, { globPattern: `**/${COMPILE_COMMANDS}` }] });
     }
     if (support.workspaceFolders) {
       // Only callable after initialize, and only if the client sends these events.
@@ -115,7 +117,7 @@ export function startServer(): Connection {
   });
 
   connection.onDidChangeWatchedFiles((params) => {
-    if (!params.changes.some((c) => c.uri.endsWith(`/${PROJECT_FILE_NAME}`))) return;
+    if (!params.changes.some((c) => c.uri.endsWith(`/${PROJECT_FILE_NAME}`) || c.uri.endsWith(`/${COMPILE_COMMANDS}`))) return;
     analyzer.forgetProjectFiles();
     revalidateAll();
     if (analyzer.current.scanOnStartup && scanner) void runScan();

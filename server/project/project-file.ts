@@ -29,6 +29,8 @@ export interface ProjectConfig {
    * entry points (server/index/), never reported. includeDirsOf() resolves them.
    */
   include: string[];
+  /** `compileCommands`: the build's compile_commands.json, absolute (given relative to `dir`). */
+  compileCommands?: string;
 }
 
 export interface ReadProject {
@@ -37,7 +39,7 @@ export interface ReadProject {
   warning?: string;
 }
 
-const FIELDS = ['$schema', 'kernel', 'kernels', 'disable', 'severity', 'ignore', 'include'];
+const FIELDS = ['$schema', 'kernel', 'kernels', 'disable', 'severity', 'ignore', 'include', 'compileCommands'];
 
 /** Reads and validates one project file; `knownCodes` are the finding codes the engine reports. */
 export function readProjectFile(path: string, knownCodes: readonly string[]): ReadProject {
@@ -88,6 +90,10 @@ export function readProjectFile(path: string, knownCodes: readonly string[]): Re
     const v = o[key];
     if (!Array.isArray(v) || !v.every((p) => typeof p === 'string' && p.length > 0)) problems.push(`"${key}" must be a list of paths`);
     else config[key] = v as string[];
+  }
+  if (o.compileCommands !== undefined) {
+    if (typeof o.compileCommands === 'string' && o.compileCommands.length > 0) config.compileCommands = resolve(config.dir, o.compileCommands);
+    else problems.push('"compileCommands" must be the path of a compile_commands.json');
   }
   return { config, warning: problems.length > 0 ? `${path}: ${problems.join('; ')}; using the defaults for those` : undefined };
 }

@@ -6,6 +6,7 @@ import { NONBLOCKING_READ } from '../engine/safe-read.js';
 import { analyzeTree, mentionsEntryPoint } from '../engine/index.js';
 import type { CParser } from '../engine/parser.js';
 import type { CallSite, Finding, KernelRange, Position, WrapperDef } from '../engine/types.js';
+import type { MacroFacts } from '../engine/macro-facts.js';
 import { renumberFingerprints } from '../engine/fingerprint.js';
 import { mentionsWrapper } from '../engine/wrappers.js';
 import { macroDefinitions } from '../index/define-lines.js';
@@ -101,6 +102,8 @@ export class SourceAnalyzer {
     private readonly cached?: CacheEntries,
     /** The project's supported kernels: findings for each (server/engine/kernel-range.ts). */
     private readonly kernels?: KernelRange,
+    /** The build's macro facts by absolute path (compile_commands.json, server/project/build-facts.ts). */
+    private readonly macros?: Readonly<Record<string, MacroFacts>>,
     /** A slice with more code than this is analysed in pieces of about this size (slice.ts). */
     private readonly pieceBytes = PIECE_BYTES,
   ) {}
@@ -241,6 +244,7 @@ export class SourceAnalyzer {
         kernel: this.kernel,
         kernels: this.kernels,
         path,
+        macros: this.macros?.[path],
         collectWrappers: true,
         onCallersWanted: (name) => void asked.add(name),
         onFingerprintKey: (finding, key) => void keys.set(finding, key),
@@ -256,7 +260,7 @@ export class SourceAnalyzer {
     this.counters.parsed++;
     const tree = this.parser.parse(source);
     try {
-      const { calls, findings, wrappers } = analyzeTree(source, tree, { kernel: this.kernel, kernels: this.kernels, path, collectWrappers: true });
+      const { calls, findings, wrappers } = analyzeTree(source, tree, { kernel: this.kernel, kernels: this.kernels, path, macros: this.macros?.[path], collectWrappers: true });
       return calls.length > 0 || findings.length > 0 || wrappers ? { path, calls, findings, ...(wrappers ? { wrappers } : {}) } : undefined;
     } finally {
       tree.delete();

@@ -11,7 +11,9 @@
 //
 // Environment, for benchmarks and tests: PINSIGHT_PREFILTER=auto|rg|node, PINSIGHT_WORKERS=N (worker
 // threads beside the main thread), PINSIGHT_SCAN_STATS=1 (one line of counters and timings on stderr).
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import type { MacroFacts } from '../engine/macro-facts.js';
 import { loadCParser, type CParser } from '../engine/parser.js';
 import type { ScanCounters } from './analyze-source.js';
 import type { CacheEntries, FileResult } from './file-result.js';
@@ -52,6 +54,8 @@ export interface ScanTreeOptions {
   kernels?: KernelRange;
   /** Directories whose files are read for the project index only (a kernel tree's include/): never reported. */
   includeDirs?: readonly string[];
+  /** The build's macro facts by absolute path (compile_commands.json); a file without any gets none. */
+  macros?: Record<string, MacroFacts>;
 }
 
 export interface TreeScan {
@@ -88,10 +92,11 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   const prefilter = options.prefilter ?? envPrefilter();
   const workers = options.workers ?? envWorkers() ?? defaultWorkerCount();
   const slice = options.slice ?? true;
-  // A declared range changes every answer: it is part of what the cache is keyed by.
-  const cacheKernel = options.kernels ? `${options.kernel} of ${options.kernels.from}..${options.kernels.to}` : options.kernel;
+  // A declared range changes every answer, and so do the build's facts (a changed compile_commands.json): both key the cache.
+  const rangeKernel = options.kernels ? `${options.kernel} of ${options.kernels.from}..${options.kernels.to}` : options.kernel;
+  const cacheKernel = options.macros ? `${rangeKernel}|${macrosDigest(options.macros)}` : rangeKernel;
   const cache = options.cache && ResultCache.open(options.cache, cacheKernel, [...roots.dirs, ...roots.files]);
-  const runner = new Runner({ kernel: options.kernel, kernels: options.kernels, slice, cached: cache?.entries }, workers, options.poolFrom ?? envNumber('PINSIGHT_POOL_FROM') ?? POOL_FILES);
+  const runner = new Runner({ kernel: options.kernel, kernels: options.kernels, slice, cached: cache?.entries, macros: options.macros }, workers, options.poolFrom ?? envNumber('PINSIGHT_POOL_FROM') ?? POOL_FILES);
   let used: 'rg' | 'node' = 'node';
   let filesScanned: number | undefined;
   let prefilterMs: number | undefined;
@@ -144,6 +149,22 @@ export async function scanTree(paths: readonly string[], options: ScanTreeOption
   return result;
 }
 
+/** A digest of the facts by path; a shared autoconf.h is hashed once. */
+function macrosDigest(macros: Record<string, MacroFacts>): string {
+  const hash = createHash('sha1');
+  const configIds = new Map<object, number>();
+  for (const path of Object.keys(macros).sort()) {
+    const m = macros[path]!;
+    let id = m.config ? configIds.get(m.config) : -1;
+    if (id === undefined) {
+      configIds.set(m.config!, (id = configIds.size));
+      hash.update(`config ${id} ${JSON.stringify(m.config)}\0`);
+    }
+    hash.update(`${path}\0${JSON.stringify(m.defined)}\0${JSON.stringify(m.undefined ?? [])}\0${id}\0`);
+  }
+  return hash.digest('hex');
+}
+
 /**
  * The project index (server/index/) after the scan: the wrappers the scanned files define (their
  * results carry them) and those under options.includeDirs, closed over wrappers of wrappers; then
@@ -160,7 +181,7 @@ async function throughWrappers(results: FileResult[], roots: Roots, options: Sca
   const analyse = (path: string, text: string, collect: boolean, crossFile = false) => {
     try {
       const crossFileCallers = crossFile ? (name: string) => index.callersOf(name, path) : undefined;
-      return analyzeFile(parser, path, text, { kernel, kernels: options.kernels, wrappers: index.table, collectWrappers: collect, crossFileCallers });
+      return analyzeFile(parser, path, text, { kernel, kernels: options.kernels, macros: options.macros?.[path], wrappers: index.table, collectWrappers: collect, crossFileCallers });
     } catch (error) {
       errors.push(`${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
       return { calls: [], findings: [] };

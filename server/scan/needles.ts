@@ -54,7 +54,7 @@ export class NeedleSearch {
 
   /** True when `bytes` contains one of the names. */
   matches(bytes: Buffer): boolean {
-    if (this.anyName) return this.anyName.test(bytes.latin1Slice(0, bytes.length));
+    if (this.anyName) return this.anyName.test(bytes.toString('latin1'));
     if (!this.coarseBytes.some((n) => bytes.indexOf(n) !== -1)) return false;
     return this.exactBytes.some((n) => bytes.indexOf(n) !== -1);
   }

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CParser } from '../engine/parser.js';
+import type { MacroFacts } from '../engine/macro-facts.js';
 import { addCounters, emptyCounters, SourceAnalyzer, type ScanCounters } from './analyze-source.js';
 import type { CacheEntries, FileResult } from './file-result.js';
 import type { KernelRange } from '../engine/types.js';
@@ -20,6 +21,8 @@ export interface WorkerConfig {
   slice: boolean;
   /** Earlier results (result-cache.ts); each lane reports what it adds. */
   cached?: CacheEntries;
+  /** The build's macro facts by absolute path (one copy of a shared autoconf.h per worker: structured clone keeps shared objects shared). */
+  macros?: Record<string, MacroFacts>;
 }
 
 /** A batch's outcome, or `failure` when a worker cannot work at all (the grammar did not load). */
@@ -161,7 +164,7 @@ export class Lanes {
         parser().then(
           (p) =>
             setImmediate(() => {
-              analyzer ??= new SourceAnalyzer(p, this.config.kernel, this.config.slice, this.config.cached, this.config.kernels);
+              analyzer ??= new SourceAnalyzer(p, this.config.kernel, this.config.slice, this.config.cached, this.config.kernels, this.config.macros);
               this.done(lane, analyzeBatch(analyzer, batch));
             }),
           (error: unknown) => this.done(lane, { failure: error instanceof Error ? error.message : String(error) }),

@@ -346,9 +346,9 @@ const OPENS = new Set(['if', 'ifdef', 'ifndef']);
 const BRANCHES = new Set(['elif', 'elifdef', 'elifndef', 'else']);
 
 /**
- * Marks the directives outside the kept chunks that the parse needs: each `#define` whose name the
- * kept code uses, or a kept `#define`'s value uses (the engine follows object-like macros,
- * server/engine/macros.ts), and the conditionals around kept lines (they give the kept code its
+ * Marks the directives outside the kept chunks that the parse needs: each `#define` (and `#undef`)
+ * whose name the kept code or a conditional uses, or a kept `#define`'s value uses (the engine
+ * follows object-like macros, server/engine/macros.ts), and the conditionals around kept lines (they give the kept code its
  * structure). A conditional group with no kept line inside goes whole, as do includes and the rest.
  */
 function keepDirectives(file: CLexed, chunks: Chunk[], kept: Uint8Array, directives: PreprocessorLine[], keep: Uint8Array): void {
@@ -358,9 +358,14 @@ function keepDirectives(file: CLexed, chunks: Chunk[], kept: Uint8Array, directi
   chunks.forEach((c, k) => {
     if (kept[k]) for (const w of span(c.first, c.last).match(IDENTIFIER) ?? []) used.add(w);
   });
+  // A name a condition tests: its #define/#undef tells the engine the file sets it, so the build's
+  // -D/-U do not decide it (server/engine/macro-facts.ts); the slice keeps them as the file has them.
+  for (const d of directives) {
+    if (d.directive.startsWith('if') || d.directive.startsWith('elif')) for (const w of d.text.match(IDENTIFIER) ?? []) used.add(w);
+  }
   const defines: { name: string; directive: PreprocessorLine }[] = [];
   for (const d of directives) {
-    if (keep[d.firstLine] || d.directive !== 'define') continue; // inside a kept chunk, or not a #define
+    if (keep[d.firstLine] || (d.directive !== 'define' && d.directive !== 'undef')) continue; // inside a kept chunk, or neither #define nor #undef
     if (d.name) defines.push({ name: d.name, directive: d });
   }
   for (let changed = true; changed; ) {

@@ -6,7 +6,7 @@ import { SourceAnalyzer } from './analyze-source.js';
 import { analyzeBatch, type Batch, type BatchReply, type WorkerConfig } from './pool.js';
 
 const config = workerData as WorkerConfig;
-const analyzer = loadCParser().then((parser) => new SourceAnalyzer(parser, config.kernel, config.slice, config.cached, config.kernels));
+const analyzer = loadCParser().then((parser) => new SourceAnalyzer(parser, config.kernel, config.slice, config.cached, config.kernels, config.macros));
 
 // Listening at once: messages that arrive while the grammar loads wait in the port's queue.
 parentPort!.on('message', (batch: Batch) => {

@@ -1,6 +1,7 @@
 // Nothing from the workspace is ever executed or evaluated, and settings are validated:
 // - no eval, no `new Function`, no node:vm, no require() of a computed path anywhere in server/,
-//   client/ or sim-core/; child processes only in server/scan/ripgrep.ts (ripgrep, fixed flags);
+//   client/ or sim-core/; child processes only in server/scan/ripgrep.ts (ripgrep, fixed flags) and
+//   server/cli/diff-lines.ts (git, for `scan --diff REV` only);
 // - ripgrep is looked up in absolute PATH entries only: an `rg` in the workspace never runs;
 // - any `pinsight` settings object validates to well-typed settings without throwing, and cannot
 //   reach Object.prototype.
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { findRipgrep } from '../../server/scan/ripgrep.js';
+import { findGit } from '../../server/cli/diff-lines.js';
 import { SEVERITIES, validateSettings } from '../../server/lsp/settings.js';
 
 const ROOT = join(__dirname, '../..');
@@ -49,7 +51,10 @@ const RULES: { what: string; pattern: RegExp; allowed: Record<string, string> }[
   {
     what: 'child processes',
     pattern: /from\s+['"](node:)?child_process['"]/,
-    allowed: { 'server/scan/ripgrep.ts': 'ripgrep from an absolute PATH entry, fixed flags, no shell' },
+    allowed: {
+      'server/scan/ripgrep.ts': 'ripgrep from an absolute PATH entry, fixed flags, no shell',
+      'server/cli/diff-lines.ts': '`scan --diff REV` only (never the editor): git from an absolute PATH entry, no shell, fsmonitor, external diff and textconv off',
+    },
   },
 ];
 
@@ -76,6 +81,10 @@ test('an rg in the workspace (a relative PATH entry) is never picked; an absolut
     assert.equal(findRipgrep('.'), undefined);
     assert.equal(findRipgrep(`bin:.:${''}`), undefined);
     assert.equal(findRipgrep(workspace), join(workspace, 'rg'), 'an absolute entry is the user\'s own choice');
+    writeFileSync(join(workspace, 'git'), '#!/bin/sh\ntouch pwned\n');
+    chmodSync(join(workspace, 'git'), 0o755);
+    assert.equal(findGit('.'), undefined, 'scan --diff: a git in the workspace is never picked');
+    assert.equal(findGit(workspace), join(workspace, 'git'));
   } finally {
     process.chdir(cwd);
     rmSync(workspace, { recursive: true, force: true });

@@ -44,7 +44,7 @@ test('every fixture cut into the smallest pieces gives the answer of its whole s
     const text = readFileSync(path, 'utf8');
     for (const kernel of ['6.1', '6.12']) {
       const whole = new SourceAnalyzer(parser, kernel).analyzeText(path, text);
-      const pieces = new SourceAnalyzer(parser, kernel, true, undefined, undefined, 1);
+      const pieces = new SourceAnalyzer(parser, kernel, true, undefined, undefined, undefined, 1);
       assert.deepEqual(pieces.analyzeText(path, text), whole, `${path} on ${kernel}`);
       if (pieces.counters.parsed > 2) cut++;
     }
@@ -59,7 +59,7 @@ test('functions the engine reads together stay in one piece; the rest are cut ap
   for (const kernel of ['6.1', '6.12']) {
     const whole = new SourceAnalyzer(parser, kernel).analyzeText(path, text)!;
     parsedCode.length = 0;
-    const analyzer = new SourceAnalyzer(parser, kernel, true, undefined, undefined, 1);
+    const analyzer = new SourceAnalyzer(parser, kernel, true, undefined, undefined, undefined, 1);
     const cut = analyzer.analyzeText(path, text)!;
     assert.deepEqual(cut, whole, kernel);
     // toy_pin + toy_release, toy_peek, toy_get + toy_fill, each toy_twice, toy_mark + toy_userptr_pin, toy_old/new.
@@ -78,7 +78,7 @@ test('a file of many calls is parsed a piece at a time, with the answer of the w
   assert.equal(whole.calls.length, 2000);
   const pieceBytes = 16 * 1024;
   parsedCode.length = 0;
-  const cut = new SourceAnalyzer(parser, '6.12', true, undefined, undefined, pieceBytes).analyzeText('many.c', text)!;
+  const cut = new SourceAnalyzer(parser, '6.12', true, undefined, undefined, undefined, pieceBytes).analyzeText('many.c', text)!;
   assert.deepEqual(cut, whole);
   // Each parse holds about a piece of code (plus the directives), never the file (~120 KB).
   const largest = Math.max(...parsedCode);

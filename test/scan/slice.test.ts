@@ -244,3 +244,40 @@ test('property: the slice keeps conditional groups whole, so they pair up as in 
     { numRuns: 500 },
   );
 });
+
+test('a #define or #undef of a name a condition tests is kept: the build\'s -D/-U must not decide a name the file sets', async () => {
+  const text = [
+    'static int first(void)',
+    '{',
+    '\treturn 0;',
+    '}',
+    '#define DRV_LEGACY 1',
+    '#undef DRV_FAST',
+    '#define DRV_UNUSED 2',
+    'static int other(void)',
+    '{',
+    '\treturn 0;',
+    '}',
+    '#ifdef DRV_LEGACY',
+    'static int f(unsigned long a, struct page **p)',
+    '{',
+    '\tunsigned int fl = FOLL_LONGTERM | FOLL_WRITE;',
+    '#if defined(DRV_FAST)',
+    '\tfl |= FOLL_FORCE;',
+    '#endif',
+    '\treturn pin_user_pages_fast(a, 1, fl, p);',
+    '}',
+    '#endif',
+    '',
+  ].join('\n');
+  const sliced = sliceForAnalysis(text, ENGINE_REACH).text;
+  assert.deepEqual(keptLineNumbers(sliced), [5, 6, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]);
+  // The slice and the whole file give the same answer under the build's facts (-UDRV_LEGACY -DDRV_FAST).
+  const { loadCParser } = await import('../../server/engine/parser.js');
+  const { SourceAnalyzer } = await import('../../server/scan/analyze-source.js');
+  const parser = await loadCParser();
+  const macros = { '/d.c': { defined: { DRV_FAST: '1' }, undefined: ['DRV_LEGACY'] } };
+  const answer = (slice: boolean) => JSON.stringify(new SourceAnalyzer(parser, '6.1', slice, undefined, undefined, macros).analyzeText('/d.c', text)?.calls.map((c) => c.flagSets.map((s) => s.flags)));
+  assert.equal(answer(true), answer(false));
+  assert.equal(answer(false), JSON.stringify([[['FOLL_FORCE', 'FOLL_LONGTERM', 'FOLL_WRITE'], ['FOLL_LONGTERM', 'FOLL_WRITE']]]));
+});
