@@ -3,6 +3,7 @@
 // wrong types. Used by the fuzz harness and by test/robustness.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { FrameReader } from '../lib/lsp-frames.js';
 
 export interface Message {
   jsonrpc?: string;
@@ -37,7 +38,7 @@ export class LspClient {
   readonly exited: Promise<number | null>;
   /** The `pinsight` settings answered to workspace/configuration. */
   settings: unknown = { scan: { onStartup: false } };
-  private buffer = Buffer.alloc(0);
+  private readonly frames = new FrameReader((m) => this.dispatch(m as Message), (text) => void this.malformed.push(text));
   private nextId = 1;
   private readonly pending = new Map<number | string, (m: Message) => void>();
   private readonly listeners = new Set<(m: Message) => void>();
@@ -45,7 +46,7 @@ export class LspClient {
   constructor(serverJs: string, args: string[] = ['--stdio']) {
     if (!existsSync(serverJs)) throw new Error(`${serverJs} is missing: run \`npm run build\` first`);
     this.process = spawn(process.execPath, [serverJs, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.process.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.process.stdout.on('data', (chunk: Buffer) => this.frames.push(chunk));
     this.process.stderr.on('data', (chunk: Buffer) => {
       if (this.stderr.length < 1_000_000) this.stderr += chunk.toString();
     });
@@ -161,32 +162,6 @@ export class LspClient {
 
   kill(): void {
     if (this.alive) this.process.kill('SIGKILL');
-  }
-
-  private onData(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const headerEnd = this.buffer.indexOf('\r\n\r\n');
-      if (headerEnd === -1) return;
-      const header = this.buffer.subarray(0, headerEnd).toString('ascii');
-      const length = Number(/Content-Length: *(\d+)/i.exec(header)?.[1]);
-      if (!Number.isInteger(length)) {
-        this.malformed.push(header);
-        this.buffer = this.buffer.subarray(headerEnd + 4);
-        continue;
-      }
-      if (this.buffer.length < headerEnd + 4 + length) return;
-      const body = this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8');
-      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
-      let message: Message;
-      try {
-        message = JSON.parse(body) as Message;
-      } catch {
-        this.malformed.push(body.slice(0, 200));
-        continue;
-      }
-      this.dispatch(message);
-    }
   }
 
   private dispatch(m: Message): void {

@@ -5,6 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FrameReader } from './lsp-frames.js';
 
 export const SERVER = process.env.PINSIGHT_LSP_SERVER ?? fileURLToPath(new URL('../../dist/server.js', `file://${__filename}`));
 
@@ -24,7 +25,7 @@ export class JsonRpcClient {
   readonly process: ChildProcessWithoutNullStreams;
   readonly received: Message[] = [];
   readonly stderr: string[] = [];
-  private buffer = Buffer.alloc(0);
+  private readonly frames = new FrameReader((m) => this.dispatch(m as Message));
   private nextId = 1;
   private readonly pending = new Map<number, (m: Message) => void>();
   private waiters: { test: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
@@ -35,7 +36,7 @@ export class JsonRpcClient {
   constructor(args: string[] = ['--stdio'], server = SERVER, node = process.execPath) {
     if (!existsSync(server)) throw new Error(`${server} is missing: run \`npm run build\` first`);
     this.process = spawn(node, [server, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.process.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.process.stdout.on('data', (chunk: Buffer) => this.frames.push(chunk));
     this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.exited = new Promise((resolve) => this.process.on('exit', (code) => resolve(code)));
     STARTED.push(this);
@@ -96,20 +97,6 @@ export class JsonRpcClient {
 
   private send(message: Message): void {
     this.sendRaw(JSON.stringify(message));
-  }
-
-  private onData(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const headerEnd = this.buffer.indexOf('\r\n\r\n');
-      if (headerEnd === -1) return;
-      const header = this.buffer.subarray(0, headerEnd).toString('ascii');
-      const length = Number(/Content-Length: (\d+)/i.exec(header)?.[1]);
-      if (this.buffer.length < headerEnd + 4 + length) return;
-      const body = this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8');
-      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
-      this.dispatch(JSON.parse(body) as Message);
-    }
   }
 
   private dispatch(m: Message): void {

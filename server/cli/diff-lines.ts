@@ -5,10 +5,11 @@
 // range, or one of its related locations (the `flags |= FOLL_FORCE` line that reaches a call), is
 // on an added line, or next to where lines were removed.
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Finding } from '../engine/types.js';
 import { UsageError } from './usage-error.js';
+import { findExecutable } from '../scan/executables.js';
 
 /** Touched 1-based line numbers of the new side, per path as the diff names it. */
 export type TouchedLines = Map<string, Set<number>>;
@@ -72,18 +73,7 @@ function diffPath(raw: string): string | undefined {
 
 /** The git executable on PATH (absolute entries only: a `git` in an untrusted tree must never run). */
 export function findGit(path = process.env.PATH ?? ''): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (!dir || !isAbsolute(dir)) continue;
-    const candidate = join(dir, process.platform === 'win32' ? 'git.exe' : 'git');
-    try {
-      if (!statSync(candidate).isFile()) continue;
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+  return findExecutable('git', path);
 }
 
 /** `git diff REV` in `dir`'s repository, paths relative to its top level; the top level and the diff. */

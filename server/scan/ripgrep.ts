@@ -5,26 +5,13 @@
 // pure-Node path (walk.ts, needles.ts) is the fallback that always works, and test/scan checks that
 // both give the same candidates on the kernel trees.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { delimiter, isAbsolute, join, normalize } from 'node:path';
+import { normalize } from 'node:path';
+import { findExecutable } from './executables.js';
 
-/** The rg executable on PATH, or undefined. */
+/** The rg executable on PATH (absolute entries only), or undefined. */
 export function findRipgrep(path = process.env.PATH ?? ''): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    // A relative entry ('.', 'bin') resolves against the current directory, which may be an
-    // untrusted workspace: an `rg` placed there must never run.
-    if (!dir || !isAbsolute(dir)) continue;
-    const candidate = join(dir, process.platform === 'win32' ? 'rg.exe' : 'rg');
-    try {
-      if (!statSync(candidate).isFile()) continue;
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+  return findExecutable('rg', path);
 }
 
 /**
