@@ -17,7 +17,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { preferredEdits } from '../../server/cli/scan.js';
-import { analyzeFile, applyEdits } from '../../server/engine/index.js';
+import { analyzeFile, applyEdits, type AnalyzeOptions } from '../../server/engine/index.js';
+import { indexAnalysis } from '../../server/index/analyse.js';
+import { indexTree } from '../../server/index/tree-sources.js';
 import { loadCParser, type CParser } from '../../server/engine/parser.js';
 import { countParseErrors } from '../../server/engine/scratch-parser.js';
 import { kernelTrees } from './corpus.js';
@@ -57,9 +59,9 @@ function parseErrors(parser: CParser, text: string): number {
 }
 
 /** Replays scan --fix's passes on `text`; returns the problems with lines changed outside the edits, and the final text. */
-function replay(parser: CParser, path: string, text: string, kernel: string): { text: string; problems: string[] } {
+function replay(parser: CParser, path: string, text: string, options: AnalyzeOptions): { text: string; problems: string[] } {
   const problems: string[] = [];
-  let analysis = analyzeFile(parser, path, text, { kernel });
+  let analysis = analyzeFile(parser, path, text, options);
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const { edits, count } = preferredEdits(analysis);
     if (count === 0) break;
@@ -79,7 +81,7 @@ function replay(parser: CParser, path: string, text: string, kernel: string): { 
       at++;
     }
     text = next;
-    analysis = analyzeFile(parser, path, text, { kernel });
+    analysis = analyzeFile(parser, path, text, options);
   }
   return { text, problems };
 }
@@ -139,6 +141,10 @@ export async function fixSafety(given: string, cli: string, log: (s: string) => 
 
     t = performance.now();
     log('fix-safety: comparing every source file with the original');
+    // The calls the scan saw through the tree's own wrappers (get_vaddr_frames() in 5.10's
+    // mm/frame_vector.c passes its gup_flags on): the replay reads the tree with the same index.
+    const { index } = await indexTree({ dirs: [tree], files: [] }, [], indexAnalysis(parser, () => kernel));
+    const analyzeOptions: AnalyzeOptions = { kernel, wrappers: index.table };
     let files = 0;
     const changed: string[] = [];
     for (const path of sourceFiles(copy)) {
@@ -156,11 +162,11 @@ export async function fixSafety(given: string, cli: string, log: (s: string) => 
       const errorsAfter = parseErrors(parser, after);
       if (errorsAfter > errorsBefore) problems.push(`${rel}: parse errors ${errorsBefore} -> ${errorsAfter}`);
       if (balance(before) !== balance(after)) problems.push(`${rel}: bracket balance ${balance(before)} -> ${balance(after)}`);
-      const replayed = replay(parser, join(copy, rel), before, kernel);
+      const replayed = replay(parser, join(copy, rel), before, analyzeOptions);
       problems.push(...replayed.problems.map((p) => `${rel}: ${p}`));
       if (replayed.text !== after) problems.push(`${rel}: the file on disk is not what the fix passes give`);
-      const had = warningCounts(analyzeFile(parser, join(tree, rel), before, { kernel }));
-      for (const [code, n] of warningCounts(analyzeFile(parser, join(copy, rel), after, { kernel }))) {
+      const had = warningCounts(analyzeFile(parser, join(tree, rel), before, analyzeOptions));
+      for (const [code, n] of warningCounts(analyzeFile(parser, join(copy, rel), after, analyzeOptions))) {
         if (n > (had.get(code) ?? 0)) problems.push(`${rel}: ${n} ${code} finding(s) of warning severity or above after the fix, ${had.get(code) ?? 0} before`);
       }
       if (statSync(join(copy, rel)).mode !== statSync(join(tree, rel)).mode) problems.push(`${rel}: mode changed`);
