@@ -11,6 +11,7 @@ import { renumberFingerprints } from '../engine/fingerprint.js';
 import { mentionsWrapper } from '../engine/wrappers.js';
 import { macroDefinitions } from '../index/define-lines.js';
 import { planForEngine } from './engine-reach.js';
+import type { PreprocessorLine } from '../engine/c-lexer.js';
 import { keepHeapClose } from './v8-flags.js';
 import type { Piece, SlicePlan } from './slice.js';
 import { NeedleSearch } from './needles.js';
@@ -173,15 +174,15 @@ export class SourceAnalyzer {
       if (!mentionsEntryPoint(text) && !mentionsWrapper(text, undefined, true)) return undefined;
       return this.analyzeSource(path, text);
     }
-    return withWrappers(this.analyzeSliced(path, text), path, this.macroWrappers(path, text));
+    // One lexing of the file for both: the slicer's directives are the macros' too.
+    const plan = planForEngine(text);
+    return withWrappers(plan && this.analyzeSliced(path, plan), path, this.macroWrappers(path, text, plan?.directiveLines));
   }
 
-  private analyzeSliced(path: string, text: string): FileResult | undefined {
+  private analyzeSliced(path: string, plan: SlicePlan): FileResult | undefined {
     // The calls' own functions first. When the flag flow follows a parameter into the callers of a
     // function, they are missing from the slice: slice again with them and analyse again, until it
     // asks for no new function (the engine follows parameters one level deep: one more pass).
-    const plan = planForEngine(text);
-    if (!plan) return undefined;
     const wanted = new Set<string>();
     let pieces = this.piecesOf(plan, wanted);
     this.counters.lines += pieces[0]!.lines;
@@ -217,8 +218,8 @@ export class SourceAnalyzer {
   }
 
   /** The macros of the file that wrap an entry point (a slice keeps only those its calls use). */
-  private macroWrappers(path: string, text: string): WrapperDef[] {
-    const defines = macroDefinitions(text, (d) => mentionsEntryPoint(d) || mentionsWrapper(d, undefined, true));
+  private macroWrappers(path: string, text: string, directives?: readonly PreprocessorLine[]): WrapperDef[] {
+    const defines = macroDefinitions(text, (d) => mentionsEntryPoint(d) || mentionsWrapper(d, undefined, true), directives);
     if (defines === undefined) return [];
     this.counters.parsed++;
     const tree = this.parser.parse(defines);

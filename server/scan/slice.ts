@@ -97,6 +97,11 @@ export class SlicePlan {
     this.calls = calls;
   }
 
+  /** The file's preprocessor lines (server/engine/c-lexer.ts), for whoever reads its macros too. */
+  get directiveLines(): readonly PreprocessorLine[] {
+    return this.directives;
+  }
+
   private chunkAt(offset: number): number {
     return this.chunkOfLine[lineOf(this.file.lineStarts, offset)]!;
   }
