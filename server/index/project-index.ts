@@ -63,8 +63,8 @@ export class ProjectIndex {
   /**
    * Records the calls `path` makes through wrappers (its analysis with the table); a function
    * wrapper's analysis then follows its flags parameter into them (AnalyzeOptions.crossFileCallers).
+   * Returns the wrappers whose callers that changes (none: no change).
    */
-  /** Returns the wrappers whose callers that changes (none: no change). */
   setCalls(path: string, calls: readonly CallSite[]): string[] {
     const through = calls.filter((c) => c.via).map((c) => ({ names: c.via!, caller: { path, function: c.function, line: c.range.start.row + 1, flagSets: c.flagSets } }));
     const before = this.viaByFile.get(path) ?? [];
