@@ -16,10 +16,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Opens a workspace file with Quick Open (Ctrl+P) and waits for its editor. */
 export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  // Quick Open from the editor group: with the Problems panel focused, Ctrl+P goes to the panel.
+  await page.keyboard.press('Control+1');
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').waitFor();
   await page.keyboard.type(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  // The row Enter picks is the focused one: wait until the list, filtered by all that was typed,
+  // has the file there (a partly filtered list may still lead with the file open now).
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: name }).waitFor();
   await page.locator('.monaco-editor .view-lines').first().waitFor();
