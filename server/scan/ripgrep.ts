@@ -85,7 +85,11 @@ export function ripgrepCandidates(rg: string, dirs: readonly string[], needles: 
   return startRipgrep({ rg, dirs, needles }).attach(onFile);
 }
 
+/** More needles than this go to rg on stdin, not as `-e` arguments. */
+const MAX_NEEDLE_ARGS = 256;
+
 function spawnRipgrep(plan: RipgrepPlan): RipgrepRun {
+  const manyNeedles = plan.needles.length > MAX_NEEDLE_ARGS;
   const args = [
     '--no-config', // no RIPGREP_CONFIG_PATH: flags are exactly these
     ...(process.env.PINSIGHT_RG_THREADS ? [`--threads=${process.env.PINSIGHT_RG_THREADS}`] : []),
@@ -100,11 +104,17 @@ function spawnRipgrep(plan: RipgrepPlan): RipgrepRun {
     '--encoding=none', // no BOM sniffing or transcoding: raw bytes, as Buffer.indexOf sees them
     '--glob=*.c',
     '--glob=*.h',
-    ...plan.needles.flatMap((n) => ['-e', n]),
+    // A project index's thousands of wrapper names would not fit on a command line (ARG_MAX):
+    // those come one per line on stdin.
+    ...(manyNeedles ? ['--file=-'] : plan.needles.flatMap((n) => ['-e', n])),
     '--',
     ...plan.dirs,
   ];
-  const child = spawn(plan.rg, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(plan.rg, args, { stdio: [manyNeedles ? 'pipe' : 'ignore', 'pipe', 'ignore'] });
+  if (manyNeedles) {
+    child.stdin!.on('error', () => undefined); // rg gone early: its exit says why
+    child.stdin!.end(plan.needles.join('\n') + '\n');
+  }
   yieldToAnalysis(child.pid);
   // A run nobody attaches to (the command failed first) must not outlive the process.
   const killOnExit = () => child.kill();
@@ -112,8 +122,8 @@ function spawnRipgrep(plan: RipgrepPlan): RipgrepRun {
   let listed: string[] = [];
   let onFile: ((path: string) => void) | undefined;
   let tail = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (chunk: string) => {
     tail += chunk;
     const parts = tail.split('\0');
     tail = parts.pop()!;
