@@ -130,10 +130,17 @@ export interface IndexChange {
   origin?: string;
 }
 
-/** Whether a text names a wrapper of the change: it calls, defines or aliases one. */
+const changePatterns = new WeakMap<IndexChange, RegExp | null>();
+
+/** Whether a text names a wrapper of the change: it calls, defines or aliases one (one pattern per change). */
 export function concernsText(change: IndexChange, text: string): boolean {
-  const names = [...new Set([...change.defined, ...change.called])].map((n) => n.replace(/[^\w]/g, ''));
-  return names.length > 0 && new RegExp(`\\b(?:${names.join('|')})\\b`).test(text);
+  let pattern = changePatterns.get(change);
+  if (pattern === undefined) {
+    const names = [...new Set([...change.defined, ...change.called])].map((n) => n.replace(/[^\w]/g, '')).filter(Boolean);
+    pattern = names.length > 0 ? new RegExp(`\\b(?:${names.join('|')})\\b`) : null;
+    changePatterns.set(change, pattern);
+  }
+  return pattern !== null && pattern.test(text);
 }
 
 /** The names under which `before` and `after` differ (entries compared whole, grouped by name). */
