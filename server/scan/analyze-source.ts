@@ -76,7 +76,8 @@ function mergePieces(path: string, pieces: readonly PieceAnalysis[]): FileResult
   const keys = new Map<Finding, string>();
   for (const p of pieces) for (const [f, k] of p.keys) keys.set(f, k);
   renumberFingerprints(findings, keys);
-  const wrappers = withWrappers(undefined, path, pieces.flatMap((p) => p.wrappers))?.wrappers ?? [];
+  // Each piece keeps the file's #defines, so a macro wrapper can come from several pieces.
+  const wrappers = uniqueWrappers(pieces.flatMap((p) => p.wrappers));
   return calls.length > 0 || findings.length > 0 || wrappers.length > 0 ? { path, calls, findings, ...(wrappers.length ? { wrappers } : {}) } : undefined;
 }
 
@@ -304,11 +305,14 @@ export class SourceAnalyzer {
 function withWrappers(result: FileResult | undefined, path: string, macros: WrapperDef[]): FileResult | undefined {
   if (macros.length === 0) return result;
   const base = result ?? { path, calls: [], findings: [] };
-  const seen = new Set((base.wrappers ?? []).map(wrapperKey));
-  const wrappers = [...(base.wrappers ?? []), ...macros.filter((w) => !seen.has(wrapperKey(w)))];
-  return { ...base, wrappers };
+  return { ...base, wrappers: uniqueWrappers([...(base.wrappers ?? []), ...macros]) };
 }
 
-function wrapperKey(w: WrapperDef): string {
-  return `${w.name}:${w.kind}:${w.line}:${w.entry}`;
+/** Each definition once, in first-seen order. */
+function uniqueWrappers(list: readonly WrapperDef[]): WrapperDef[] {
+  const seen = new Set<string>();
+  return list.filter((w) => {
+    const key = `${w.name}:${w.kind}:${w.line}:${w.entry}`;
+    return !seen.has(key) && (seen.add(key), true);
+  });
 }

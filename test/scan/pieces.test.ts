@@ -85,3 +85,25 @@ test('a file of many calls is parsed a piece at a time, with the answer of the w
   assert.ok(largest < pieceBytes + 1024, `a parse of ${largest} characters of code`);
   assert.ok(parsedCode.length >= text.length / (2 * pieceBytes), `${parsedCode.length} parses`);
 });
+
+test('a compat macro that two pieces use (and keep) is one wrapper of the file, as in its whole slice', async () => {
+  const parser = await loadCParser();
+  const text = [
+    '#define DRV_PIN(start, nr, flags, pages) pin_user_pages_fast(start, nr, (flags) | FOLL_LONGTERM, pages)',
+    'int a(unsigned long s, struct page **p)',
+    '{',
+    '\treturn DRV_PIN(s, 1, FOLL_WRITE, p) + get_user_pages_fast(s, 1, 0, p);',
+    '}',
+    'int b(unsigned long s, struct page **p)',
+    '{',
+    '\treturn DRV_PIN(s, 1, 0, p) + pin_user_pages_fast(s, 1, FOLL_LONGTERM, p);',
+    '}',
+    '',
+  ].join('\n');
+  const whole = new SourceAnalyzer(parser, '6.12').analyzeText('drv.c', text)!;
+  const pieces = new SourceAnalyzer(parser, '6.12', true, undefined, undefined, undefined, 1);
+  const cut = pieces.analyzeText('drv.c', text)!;
+  assert.ok(pieces.counters.parsed > 2, 'the file was cut into pieces');
+  assert.deepEqual(whole.wrappers?.map((w) => w.name), ['DRV_PIN']);
+  assert.deepEqual(cut, whole);
+});
