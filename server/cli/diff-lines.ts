@@ -5,11 +5,11 @@
 // range, or one of its related locations (the `flags |= FOLL_FORCE` line that reaches a call), is
 // on an added line, or next to where lines were removed.
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Finding } from '../engine/types.js';
 import { UsageError } from './usage-error.js';
 import { findExecutable } from '../scan/executables.js';
+import { isFile } from './file-kind.js';
 
 /** Touched 1-based line numbers of the new side, per path as the diff names it. */
 export type TouchedLines = Map<string, Set<number>>;
@@ -102,7 +102,7 @@ export function resolveTouched(touched: TouchedLines, base: string): Map<string,
   const out = new Map<string, Set<number>>();
   for (const [path, lines] of touched) {
     const stripped = /^[ab]\//.test(path) ? resolve(base, path.slice(2)) : undefined;
-    const file = stripped && exists(stripped) ? stripped : resolve(base, path);
+    const file = stripped && isFile(stripped) ? stripped : resolve(base, path);
     const had = out.get(file);
     if (had) for (const l of lines) had.add(l);
     else out.set(file, new Set(lines));
@@ -110,13 +110,6 @@ export function resolveTouched(touched: TouchedLines, base: string): Map<string,
   return out;
 }
 
-function exists(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** Whether a finding's range or one of its related locations is on a touched line (1-based). */
 export function findingTouched(finding: Finding, lines: ReadonlySet<number>): boolean {

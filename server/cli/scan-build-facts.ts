@@ -1,11 +1,11 @@
 // What `pinsight scan` takes from the build (server/project/file-facts.ts): the macro facts of each
 // file a compile_commands.json lists under the PATHs, and the kernel its version.h names.
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { MacroFacts } from '../engine/macro-facts.js';
 import { macroFactsFor } from '../project/build-facts.js';
 import type { BuildFactsLookup } from '../project/file-facts.js';
 import { displayPath } from './scan-report.js';
+import { isDirectory } from './file-kind.js';
 
 /** The build's macro facts of every file a compile_commands.json lists under the PATHs (build-facts.ts). */
 export function macrosUnder(paths: readonly string[], cwd: string, kernel: string, build: BuildFactsLookup): Record<string, MacroFacts> | undefined {
@@ -29,10 +29,3 @@ export function kernelOfBuild(path: string, build: BuildFactsLookup, cwd: string
   return undefined;
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -1,12 +1,12 @@
 // `pinsight scan --diff`: which files under the PATHs a change touches, and on which lines
 // (diff-lines.ts reads the diff). The scan then analyses only those files and keeps the findings on
 // those lines.
-import { statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { SOURCE_FILE } from '../scan/walk.js';
 import type { CliIO } from './command.js';
 import { gitDiff, parseUnifiedDiff, resolveTouched } from './diff-lines.js';
 import { UsageError } from './usage-error.js';
+import { isDirectory, isFile } from './file-kind.js';
 
 /** A patch on stdin larger than this is not one to review. */
 const MAX_STDIN_BYTES = 256 * 1024 * 1024;
@@ -35,21 +35,7 @@ export async function touchedUnder(diff: string, paths: readonly string[], io: C
   return out;
 }
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /** Standard input, whole (a patch); at most 256 MiB. */
 function readProcessStdin(): Promise<string> {

@@ -2,7 +2,6 @@
 // Lists every GUP/PUP call with its flag sets and reports the findings, for a file, a driver or a
 // whole kernel tree. Exit codes: 0 no findings at or above --fail-on (warning), 1 such findings, 2 bad
 // usage or internal error.
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findingTouched } from './diff-lines.js';
 import { touchedUnder } from './scan-diff.js';
@@ -30,6 +29,7 @@ import { toSarif } from './sarif.js';
 import { applyScanPolicy, cliPolicy, keptFindings, type PolicyContext } from './scan-policy.js';
 import { readForFix, writeFixed, type ReadForFix } from './safe-write.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
+import { isDirectory } from './file-kind.js';
 
 const MAX_FIX_PASSES = 5;
 
@@ -113,15 +113,9 @@ export const scanCommand: Command = {
   },
 };
 
-/** The project file that governs a PATH (a file or a directory). */
+/** The project file that governs a PATH (a file or a directory; a missing one is reported by the scan). */
 function projectOf(projects: ProjectFiles, path: string): ProjectConfig | undefined {
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch {
-    // a missing path: reported by the scan
-  }
-  return projects.forPath(path, isDirectory);
+  return projects.forPath(path, isDirectory(path));
 }
 
 /**
@@ -161,13 +155,6 @@ function checkIncludeDirs(dirs: readonly string[]): void {
   for (const dir of dirs) if (!isDirectory(dir)) throw new UsageError(`-I: '${dir}' is not a directory`);
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /** The plain path: the project index of the PATHs (and include directories) first, then every file. */
 export async function scanPlain(
