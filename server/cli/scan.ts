@@ -15,7 +15,7 @@ import type { FileAnalysis, Finding, KernelRange, TextEdit } from '../engine/typ
 import { failsRun } from '../project/policy.js';
 import { includeDirsOf, ProjectFiles, type ProjectConfig } from '../project/project-file.js';
 import type { ProjectIndex } from '../index/project-index.js';
-import { indexTree, readTextForIndex } from '../index/tree-sources.js';
+import { indexTree, recordCallerCalls } from '../index/tree-sources.js';
 import { indexAnalysis } from '../index/analyse.js';
 import { classifyRoots } from '../scan/walk.js';
 import type { CliIO, Command } from './command.js';
@@ -173,10 +173,7 @@ export async function scanPlain(
   const parser = await loadCParser();
   const { index, callers } = await indexTree(classifyRoots(paths, cwd), includeDirs, indexAnalysis(parser, () => kernel, kernels));
   // The calls through wrappers first, so a wrapper's parameter is followed into them.
-  for (const path of callers) {
-    const text = readTextForIndex(path);
-    if (text !== undefined) index.setCalls(path, analyzeFile(parser, path, text, { kernel, macros: macros?.[resolve(path)], wrappers: index.table }).calls);
-  }
+  await recordCallerCalls(index, callers, (path, text, wrappers) => analyzeFile(parser, path, text, { kernel, macros: macros?.[resolve(path)], wrappers }));
   return scan(parser, files, kernel, kernelSource, fix, fixable, index, kernels, macros);
 }
 

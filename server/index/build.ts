@@ -59,7 +59,7 @@ export async function indexProject(index: ProjectIndex, sources: IndexSources, a
 }
 
 /** Lets queued work run between files (the language server answers requests while it indexes). */
-function nextTurn(): Promise<void> {
+export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 

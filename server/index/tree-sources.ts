@@ -5,7 +5,9 @@ import { readRegularFile } from '../engine/safe-read.js';
 import { exactNeedles, NeedleSearch } from '../scan/needles.js';
 import { findRipgrep, ripgrepCandidates } from '../scan/ripgrep.js';
 import { walkDirectories } from '../scan/walk.js';
-import { indexProject, type AnalyseForIndex, type IndexSources } from './build.js';
+import { indexProject, nextTurn, type AnalyseForIndex, type IndexSources } from './build.js';
+import type { CallSite } from '../engine/types.js';
+import type { WrapperTable } from '../engine/wrappers.js';
 import { ProjectIndex } from './project-index.js';
 
 /** A file larger than this is not read for the index (the scan's own limit is the engine's). */
@@ -64,4 +66,20 @@ export async function indexTree(
   const sources = treeSources({ dirs: [...roots.dirs, ...includeDirs], files: roots.files });
   const callers = await indexProject(index, sources, analyse);
   return { index, callers };
+}
+
+/**
+ * Records the calls each of `callers` makes through the finished table (read from disk), so that a
+ * wrapper function's parameter is followed into them. Yields between files.
+ */
+export async function recordCallerCalls(
+  index: ProjectIndex,
+  callers: Iterable<string>,
+  analyse: (path: string, text: string, wrappers: WrapperTable) => { calls: readonly CallSite[] },
+): Promise<void> {
+  for (const path of callers) {
+    const text = readTextForIndex(path);
+    if (text !== undefined) index.setCalls(path, analyse(path, text, index.table).calls);
+    await nextTurn();
+  }
 }

@@ -3,7 +3,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { KernelSource } from '../../protocol/requests.js';
 import { kernelFor } from '../../sim-core/index.js';
-import { analyzeTree, FINDING_RULES, parseKernelVersion } from '../engine/index.js';
+import { analyzeFile, analyzeTree, FINDING_RULES, parseKernelVersion } from '../engine/index.js';
 import { findKernelMakefile } from '../engine/kernel-version.js';
 import { macroFactsFor, type BuildFacts } from '../project/build-facts.js';
 import { BuildFactsLookup } from '../project/file-facts.js';
@@ -12,9 +12,9 @@ import type { FileAnalysis } from '../engine/types.js';
 import { applyPolicy, mergePolicies } from '../project/policy.js';
 import { includeDirsOf, isIgnored, ProjectFiles, projectPolicy, type ProjectConfig } from '../project/project-file.js';
 import type { CParser } from '../engine/parser.js';
-import { definesEntryMacro, mentionsWrapper, type WrapperTable } from '../engine/wrappers.js';
+import { definesEntryMacro, mentionsWrapper } from '../engine/wrappers.js';
 import { ProjectIndex, type IndexChange } from '../index/project-index.js';
-import { indexTree, readTextForIndex } from '../index/tree-sources.js';
+import { indexTree, recordCallerCalls } from '../index/tree-sources.js';
 import { indexAnalysis } from '../index/analyse.js';
 import { sliceForEngine } from '../scan/engine-reach.js';
 import type { OpenDocument } from './document-store.js';
@@ -221,28 +221,19 @@ export class Analyzer {
    */
   async buildIndex(parser: CParser): Promise<{ wrappers: number; callers: number }> {
     const kernelOf = (path: string) => this.targetKernel(path).kernel;
-    const analyse = (path: string, text: string, wrappers: WrapperTable) => {
-      const tree = parser.parse(text);
-      try {
-        const kernel = kernelOf(path);
-        const facts = this.buildFactsFor(path);
-        return analyzeTree(text, tree, { kernel, path, wrappers, ...(facts ? { macros: macroFactsFor(facts, kernel) } : {}) });
-      } finally {
-        tree.delete();
-      }
-    };
     const index = new ProjectIndex();
     const { callers } = await indexTree({ dirs: this.workspaceRoots(), files: [] }, this.includeDirs(), indexAnalysis(parser, kernelOf), index);
-    for (const path of callers) {
-      const text = readTextForIndex(path);
-      if (text !== undefined) index.setCalls(path, analyse(path, text, index.table).calls);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    await recordCallerCalls(index, callers, (path, text, wrappers) => {
+      const kernel = kernelOf(path);
+      const facts = this.buildFactsFor(path);
+      return analyzeFile(parser, path, text, { kernel, wrappers, ...(facts ? { macros: macroFactsFor(facts, kernel) } : {}) });
+    });
     const change = index.changesFrom(this.index);
     this.index = index;
-    if (change.defined.length === 0 && change.called.length === 0) return { wrappers: index.size, callers: callers.size };
-    this.generation++;
-    this.onIndexChange(change);
+    if (change.defined.length > 0 || change.called.length > 0) {
+      this.generation++;
+      this.onIndexChange(change);
+    }
     return { wrappers: index.size, callers: callers.size };
   }
 
