@@ -124,11 +124,11 @@ export function startServer(): Connection {
   });
 
   connection.onDidChangeConfiguration(async (params) => {
-    const before = JSON.stringify(analyzer.current);
+    const before = analyzer.current; // replaced whole by applySettings, never changed in place
     applySettings(support.configuration ? await fetchSettings() : (params.settings as { pinsight?: unknown } | null)?.pinsight);
-    if (JSON.stringify(analyzer.current) === before) return;
+    if (JSON.stringify(analyzer.current) === JSON.stringify(before)) return;
     revalidateAll();
-    if (JSON.stringify(analyzer.current.includeDirs) !== JSON.stringify((JSON.parse(before) as { includeDirs?: unknown }).includeDirs)) void buildIndex();
+    if (JSON.stringify(analyzer.current.includeDirs) !== JSON.stringify(before.includeDirs)) void buildIndex();
     if (analyzer.current.scanOnStartup && scanner) void runScan();
   });
 
