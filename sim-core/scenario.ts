@@ -445,12 +445,13 @@ export function simulate(input: ScenarioInput): ScenarioResult {
         const { start, pages } = wholeMapping();
         madvise(mm, start, pages, 'MADV_PAGEOUT');
         const leaf = mm.pt.lookup(at);
+        const reclaim = mm.kernel.cite('shrink_folio_list');
         const why = leaf?.entry.type === 'swap'
           ? 'the page went to swap: the read faults it back in (do_swap_page())'
           : leaf && leaf.entry.type === 'present' && folioMaybeDmaPinned(leaf.entry.folio)
-            ? `the page is maybe DMA-pinned, so reclaim kept it (${mm.kernel.cite('shrink_folio_list').fn}: not added to swap) and it stays mapped: nothing to swap in`
+            ? `the page is maybe DMA-pinned, so reclaim kept it (${reclaim.fn}: not added to swap) and it stays mapped: nothing to swap in`
             : 'the page stayed mapped (not reclaimed): nothing to swap in';
-        t.add('swapin', `-> ${why}`, mm.kernel.cite('shrink_folio_list').ref);
+        t.add('swapin', `-> ${why}`, reclaim.ref);
         access = touch(mm, at); // traced, unlike readPages()
         break;
       }
